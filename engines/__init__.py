@@ -1,0 +1,1 @@
+"""Things the agent consults: model servers, the geometry engine, answer checking, Lean."""
