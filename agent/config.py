@@ -1,0 +1,108 @@
+"""Effective configuration: lemmata.toml < environment < CLI flags, resolved per role."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError
+
+from agent.errors import ConfigError
+from agent.roles import Role
+from engines.llm.settings import ClientSettings, RoleSettings, Strict
+
+CONFIG_FILENAME = "lemmata.toml"
+
+
+class StoreSettings(Strict):
+    path: Path = Path("runs/lemmata.db")
+    """The SQLite run store."""
+
+
+DEFAULT_ROLE = RoleSettings(temperature=0.6, top_p=0.95, max_tokens=65536)
+
+
+class Config(Strict):
+    defaults: RoleSettings = Field(default_factory=lambda: DEFAULT_ROLE.model_copy())
+    roles: dict[Role, RoleSettings] = Field(default_factory=dict)
+    client: ClientSettings = Field(default_factory=ClientSettings)
+    store: StoreSettings = Field(default_factory=StoreSettings)
+
+    def for_role(self, role: Role | str) -> RoleSettings:
+        """The settings a role actually uses: its own where set, the defaults elsewhere."""
+        own = self.roles.get(Role(role), RoleSettings())
+        merged = self.defaults.model_dump()
+        merged.update(own.model_dump(exclude_none=True))
+        return RoleSettings(**merged)
+
+    def masked(self) -> dict[str, Any]:
+        """The configuration as plain data with every key replaced by a mask."""
+        data = self.model_dump(mode="json")
+        for section in [data["defaults"], *data["roles"].values()]:
+            if section.get("api_key"):
+                section["api_key"] = "********"
+        return data
+
+
+def load_config(
+    path: Path | str | None = None,
+    overrides: dict[str, Any] | None = None,
+    environ: dict[str, str] | None = None,
+) -> Config:
+    """Read lemmata.toml (explicit path, or the working directory's), then env, then overrides.
+
+    `overrides` are CLI flags for the defaults section (`base_url`, `model`, ...); None values
+    are ignored.
+    """
+    environ = os.environ if environ is None else environ
+    data: dict[str, Any] = {}
+    source = "built-in defaults"
+    if path is not None or Path(CONFIG_FILENAME).exists():
+        file = Path(path or CONFIG_FILENAME)
+        data = _read_toml(file)
+        source = str(file)
+    defaults = data.setdefault("defaults", {})
+    if not isinstance(defaults, dict):
+        raise ConfigError(f"{source}: key 'defaults' must be a table, got {type(defaults).__name__}")
+    for key, value in _from_environment(environ).items():
+        defaults[key] = value
+    for key, value in (overrides or {}).items():
+        if value is not None:
+            defaults[key] = value
+    for key, value in DEFAULT_ROLE.model_dump(exclude_none=True).items():
+        defaults.setdefault(key, value)
+    try:
+        return Config.model_validate(data)
+    except ValidationError as error:
+        raise ConfigError(_describe(error, source)) from None
+
+
+def _read_toml(file: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"config file {file} does not exist") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{file}: not valid TOML ({error})") from None
+
+
+def _from_environment(environ: dict[str, str] | os._Environ[str]) -> dict[str, str]:
+    values = {
+        "base_url": environ.get("LEMMATA_BASE_URL"),
+        "model": environ.get("LEMMATA_MODEL"),
+        "api_key": environ.get("LEMMATA_API_KEY") or environ.get("OPENAI_API_KEY"),
+    }
+    return {key: value for key, value in values.items() if value}
+
+
+def _describe(error: ValidationError, source: str) -> str:
+    lines = [f"{source}: invalid configuration"]
+    for problem in error.errors():
+        key = ".".join(str(part) for part in problem["loc"])
+        expected = problem["msg"]
+        if problem["type"] == "extra_forbidden":
+            expected = "unknown key (see the configuration reference in README.md)"
+        lines.append(f"  key '{key}': {expected}")
+    return "\n".join(lines)

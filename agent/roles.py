@@ -1,0 +1,11 @@
+"""The model roles Lemmata calls; each may have its own endpoint, model and sampling."""
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    REASONER = "reasoner"
+    SUMMARIZER = "summarizer"
+    VERIFIER = "verifier"
+    JUDGE = "judge"
+    GEOMETRY = "geometry"

@@ -1,0 +1,307 @@
+"""Every model call: role -> endpoint, model and sampling; streaming, timeouts, retries, usage."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+import openai
+
+from engines.llm.errors import EndpointNotConfiguredError, ModelCallError, ModelNotServedError
+from engines.llm.result import CallResult, Choice, hash_messages
+from engines.llm.settings import ClientSettings, RoleSettings
+
+log = logging.getLogger(__name__)
+
+RETRYABLE_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
+TokenCallback = Callable[[int, str, str], Any]
+"""Called per streamed delta with (choice index, text delta, reasoning delta)."""
+CallObserver = Callable[[CallResult], Awaitable[None] | None]
+
+
+class ModelConfig(Protocol):
+    client: ClientSettings
+
+    def for_role(self, role: Any) -> RoleSettings: ...
+
+
+class _IdleTimeout(Exception):
+    pass
+
+
+class _MalformedResponse(Exception):
+    pass
+
+
+@dataclass
+class _Attempt:
+    choices: list[Choice]
+    prompt_tokens: int
+    completion_tokens: int
+
+
+class LLMClient:
+    """The one boundary to models; nothing else in Lemmata imports `openai`."""
+
+    def __init__(self, config: ModelConfig, *, on_call: CallObserver | None = None):
+        self.config = config
+        self.on_call = on_call
+        self._clients: dict[tuple[str, str], openai.AsyncOpenAI] = {}
+        self._checked_models: set[tuple[str, str]] = set()
+
+    async def chat(
+        self,
+        role: str,
+        messages: list[dict],
+        *,
+        n: int = 1,
+        on_token: TokenCallback | None = None,
+        tags: dict | None = None,
+        **sampling: Any,
+    ) -> CallResult:
+        """One chat completion with `n` choices; raises ModelCallError once retries run out.
+
+        A truncated completion is returned with `truncated` set (its `.text` refuses it).
+        """
+        settings = self._settings(role)
+        await self._ensure_model_served(role, settings)
+        result = CallResult(
+            role=str(role),
+            model=settings.model or "",
+            endpoint=public_url(settings.base_url or ""),
+            messages_hash=hash_messages(messages),
+            messages=messages,
+            tags=dict(tags or {}),
+        )
+        started = time.monotonic()
+        try:
+            attempt = await self._with_retries(role, settings, messages, n, on_token, sampling, result)
+        except ModelCallError as error:
+            result.error = str(error)
+            result.latency_s = time.monotonic() - started
+            await self._observe(result)
+            raise
+        result.choices = attempt.choices
+        result.prompt_tokens = attempt.prompt_tokens
+        result.completion_tokens = attempt.completion_tokens
+        result.latency_s = time.monotonic() - started
+        await self._observe(result)
+        return result
+
+    async def list_models(self, role: str) -> list[str]:
+        settings = self._settings(role)
+        page = await self._client(settings).models.list()
+        return [model.id for model in page.data]
+
+    def _settings(self, role: str) -> RoleSettings:
+        settings = self.config.for_role(role)
+        if not settings.base_url or not settings.model:
+            missing = "base_url" if not settings.base_url else "model"
+            raise EndpointNotConfiguredError(
+                f"role '{role}' has no {missing}: set LEMMATA_BASE_URL / LEMMATA_MODEL, "
+                f"pass --base-url / --model, or set [defaults] {missing} in lemmata.toml"
+            )
+        return settings
+
+    def _client(self, settings: RoleSettings) -> openai.AsyncOpenAI:
+        key = settings.api_key.get_secret_value() if settings.api_key else "EMPTY"
+        cache_key = (settings.base_url or "", key)
+        if cache_key not in self._clients:
+            timeouts = self.config.client
+            self._clients[cache_key] = openai.AsyncOpenAI(
+                base_url=settings.base_url,
+                api_key=key,
+                max_retries=0,  # retries are ours, so that they are counted and recorded
+                timeout=httpx.Timeout(
+                    timeouts.total_timeout, connect=timeouts.connect_timeout
+                ),
+            )
+        return self._clients[cache_key]
+
+    async def _ensure_model_served(self, role: str, settings: RoleSettings) -> None:
+        marker = (settings.base_url or "", settings.model or "")
+        if marker in self._checked_models:
+            return
+        try:
+            served = await self.list_models(role)
+        except openai.APIStatusError as error:
+            if error.status_code in RETRYABLE_STATUS:
+                return  # a busy server is the retry loop's business, not a naming problem
+            served = []  # some servers do not implement /models; nothing to check against
+        except (openai.APIConnectionError, openai.APITimeoutError):
+            return
+        if served and settings.model not in served:
+            raise ModelNotServedError(
+                f"model '{settings.model}' is not served at {public_url(settings.base_url or '')}; "
+                f"it lists: {', '.join(served)}"
+            )
+        self._checked_models.add(marker)
+
+    async def _with_retries(self, role, settings, messages, n, on_token, sampling, result) -> _Attempt:
+        policy = self.config.client
+        for attempt in range(policy.max_retries + 1):
+            try:
+                return await asyncio.wait_for(
+                    self._attempt(role, settings, messages, n, on_token, sampling),
+                    timeout=policy.total_timeout,
+                )
+            except Exception as error:  # noqa: BLE001 - classified just below
+                cause, wait = _classify(error)
+                if cause is None:
+                    raise
+                if attempt == policy.max_retries:
+                    raise ModelCallError(
+                        f"{role} call to {result.endpoint} failed after {attempt + 1} attempts: {cause}"
+                    ) from error
+                delay = wait if wait is not None else _backoff(attempt, policy)
+                delay = min(delay, policy.backoff_max)
+                log.warning("%s call to %s: %s; retrying in %.1fs", role, result.endpoint, cause, delay)
+                result.retries += 1
+                await asyncio.sleep(delay)
+        raise AssertionError("unreachable")
+
+    async def _attempt(self, role, settings, messages, n, on_token, sampling) -> _Attempt:
+        request = _request_body(settings, messages, n, sampling)
+        client = self._client(settings)
+        headers = {"X-Lemmata-Role": str(role)}
+        if not self.config.client.stream:
+            response = await client.chat.completions.create(**request, extra_headers=headers)
+            return _from_response(response)
+        stream = await client.chat.completions.create(
+            **request, stream=True, stream_options={"include_usage": True}, extra_headers=headers
+        )
+        return await self._consume(stream, n, on_token)
+
+    async def _consume(self, stream, n: int, on_token: TokenCallback | None) -> _Attempt:
+        texts: dict[int, list[str]] = {}
+        thoughts: dict[int, list[str]] = {}
+        finish: dict[int, str | None] = {}
+        usage = None
+        chunks = stream.__aiter__()
+        idle = self.config.client.idle_timeout
+        try:
+            while True:
+                try:
+                    chunk = await asyncio.wait_for(chunks.__anext__(), timeout=idle)
+                except StopAsyncIteration:
+                    break
+                except asyncio.TimeoutError:
+                    raise _IdleTimeout(f"no token for {idle:g}s while streaming") from None
+                if chunk.usage is not None:
+                    usage = chunk.usage
+                for delta_choice in chunk.choices or []:
+                    index = delta_choice.index
+                    delta = delta_choice.delta
+                    text = (delta.content if delta else None) or ""
+                    thought = _reasoning_of(delta) if delta else ""
+                    texts.setdefault(index, []).append(text)
+                    thoughts.setdefault(index, []).append(thought)
+                    if delta_choice.finish_reason:
+                        finish[index] = delta_choice.finish_reason
+                    if on_token and (text or thought):
+                        on_token(index, text, thought)
+        finally:
+            await stream.close()
+        if not texts:
+            raise _MalformedResponse("the server returned no choices")
+        choices = [
+            Choice("".join(texts[i]), "".join(thoughts.get(i, [])), finish.get(i))
+            for i in sorted(texts)
+        ]
+        prompt_tokens = usage.prompt_tokens if usage else 0
+        completion_tokens = usage.completion_tokens if usage else 0
+        return _Attempt(choices, prompt_tokens, completion_tokens)
+
+    async def _observe(self, result: CallResult) -> None:
+        if self.on_call is None:
+            return
+        outcome = self.on_call(result)
+        if asyncio.iscoroutine(outcome):
+            await outcome
+
+    async def aclose(self) -> None:
+        for client in self._clients.values():
+            await client.close()
+        self._clients.clear()
+
+
+def public_url(url: str) -> str:
+    """The URL without any user:password part, safe to record."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme, host, parts.path, "", ""))
+
+
+def _request_body(settings: RoleSettings, messages: list[dict], n: int, sampling: dict) -> dict:
+    body: dict[str, Any] = {"model": settings.model, "messages": messages}
+    if n != 1:
+        body["n"] = n
+    for name in ("temperature", "top_p", "max_tokens"):
+        value = sampling.get(name, getattr(settings, name))
+        if value is not None:
+            body[name] = value
+    extra = dict(settings.extra_body or {})
+    extra.update(sampling.get("extra_body") or {})
+    if extra:
+        body["extra_body"] = extra
+    return body
+
+
+def _reasoning_of(message: Any) -> str:
+    return getattr(message, "reasoning", None) or getattr(message, "reasoning_content", None) or ""
+
+
+def _from_response(response: Any) -> _Attempt:
+    if not getattr(response, "choices", None):
+        raise _MalformedResponse("the server returned no choices")
+    choices = [
+        Choice(choice.message.content or "", _reasoning_of(choice.message), choice.finish_reason)
+        for choice in response.choices
+    ]
+    usage = response.usage
+    return _Attempt(choices, usage.prompt_tokens if usage else 0, usage.completion_tokens if usage else 0)
+
+
+def _classify(error: Exception) -> tuple[str | None, float | None]:
+    """Why a failed attempt may be retried, and how long the server asked us to wait."""
+    if isinstance(error, openai.APIStatusError):
+        if error.status_code not in RETRYABLE_STATUS:
+            return None, None
+        return f"HTTP {error.status_code}", _retry_after(error.response)
+    if isinstance(error, openai.APITimeoutError):
+        return "request timed out", None
+    if isinstance(error, openai.APIConnectionError):
+        return "connection failed", None
+    if isinstance(error, asyncio.TimeoutError):
+        return "total timeout reached", None
+    if isinstance(error, _IdleTimeout):
+        return str(error), None
+    if isinstance(error, (_MalformedResponse, openai.APIResponseValidationError, json.JSONDecodeError)):
+        return f"malformed response ({error})", None
+    if isinstance(error, httpx.HTTPError):
+        return f"transport error ({type(error).__name__})", None
+    return None, None
+
+
+def _retry_after(response: httpx.Response | None) -> float | None:
+    if response is None:
+        return None
+    value = response.headers.get("retry-after")
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _backoff(attempt: int, policy: ClientSettings) -> float:
+    return policy.backoff_initial * (2**attempt) * (0.5 + random.random())

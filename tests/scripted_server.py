@@ -1,0 +1,288 @@
+"""A real OpenAI-compatible HTTP server on 127.0.0.1 that plays the model from a script.
+
+    with ScriptedServer({"reasoner": [Reply("... \\boxed{42}")], "verifier": Reply("\\box{STEP-1}")}) as server:
+        ... point LEMMATA_BASE_URL at server.base_url, model "scripted" ...
+        assert server.counts["reasoner"] == 1
+
+A role's script is one `Reply` (given every time), a list (consumed in order; a request past
+its end gets HTTP 400 naming the role), or a callable `(request_body) -> Reply`. The role is
+read from the `X-Lemmata-Role` header, else from the first word after "You are the" in the
+system message. Faults are Reply fields: `status`/`retry_after`, `delay` (seconds before
+answering), `finish_reason="length"`, `malformed`, `empty_choices`, `content_null`.
+Run standalone with `python -m tests.scripted_server SCRIPT.json [--port P]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+MODEL_NAME = "scripted"
+
+
+@dataclass
+class Reply:
+    content: str = ""
+    reasoning: str = ""
+    finish_reason: str = "stop"
+    status: int = 200
+    retry_after: float | None = None
+    delay: float = 0.0
+    malformed: bool = False
+    empty_choices: bool = False
+    content_null: bool = False
+    """Send `content: null` with all text in `reasoning` (an unclosed thinking block)."""
+    choices: list[str] = field(default_factory=list)
+    """Distinct texts for n > 1; otherwise `content` is repeated n times."""
+
+
+Script = Reply | list[Reply] | Callable[[dict], Reply]
+
+
+class ScriptedServer:
+    def __init__(
+        self,
+        script: dict[str, Script] | None = None,
+        *,
+        token_latency: float = 0.0,
+        max_concurrent: int | None = None,
+        models: list[str] | None = None,
+        port: int = 0,
+    ):
+        self.script: dict[str, Script] = dict(script or {})
+        self.token_latency = token_latency
+        self.models = models or [MODEL_NAME]
+        self.counts: Counter[str] = Counter()
+        """Requests received per role, faults included."""
+        self.completed: Counter[str] = Counter()
+        """Successful (HTTP 200, non-malformed) completions per role: what was paid for."""
+        self.requests: list[dict] = []
+        self.busy_seconds = 0.0
+        self._positions: Counter[str] = Counter()
+        self._lock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(max_concurrent) if max_concurrent else None
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", port), self._handler_class())
+        self._httpd.daemon_threads = True
+        self._thread: threading.Thread | None = None
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host}:{port}/v1"
+
+    def start(self) -> "ScriptedServer":
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+    def __enter__(self) -> "ScriptedServer":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def requests_for(self, role: str) -> list[dict]:
+        return [body for body in self.requests if body.get("_role") == role]
+
+    def next_reply(self, role: str, body: dict) -> Reply | None:
+        with self._lock:
+            self.counts[role] += 1
+            self.requests.append({**body, "_role": role})
+            entry = self.script.get(role)
+            if entry is None:
+                return None
+            if isinstance(entry, Reply):
+                return entry
+            if isinstance(entry, list):
+                position = self._positions[role]
+                self._positions[role] += 1
+                return entry[position] if position < len(entry) else None
+        return entry(body)
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                if self.path.rstrip("/").endswith("/models"):
+                    data = [{"id": m, "object": "model", "owned_by": "scripted"} for m in server.models]
+                    self._json(200, {"object": "list", "data": data})
+                else:
+                    self._json(404, {"error": {"message": f"no route {self.path}"}})
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", 0))
+                body = json.loads(self.rfile.read(length) or b"{}")
+                role = self.headers.get("X-Lemmata-Role") or role_from_messages(body.get("messages", []))
+                if server._slots:
+                    server._slots.acquire()
+                started = time.monotonic()
+                try:
+                    self._answer(role, body)
+                finally:
+                    with server._lock:
+                        server.busy_seconds += time.monotonic() - started
+                    if server._slots:
+                        server._slots.release()
+
+            def _answer(self, role: str, body: dict) -> None:
+                if body.get("model") not in server.models:
+                    self._json(404, {"error": {"message": f"model {body.get('model')} not found"}})
+                    return
+                reply = server.next_reply(role, body)
+                if reply is None:
+                    self._json(400, {"error": {"message": f"script for role '{role}' is exhausted or missing"}})
+                    return
+                if reply.delay:
+                    time.sleep(reply.delay)
+                if reply.status != 200:
+                    headers = {"Retry-After": str(reply.retry_after)} if reply.retry_after is not None else {}
+                    self._json(reply.status, {"error": {"message": f"scripted HTTP {reply.status}"}}, headers)
+                    return
+                if reply.malformed:
+                    self._raw(200, b'{"id": "x", "choices": [ {"index": 0, "mess', "application/json")
+                    return
+                n = int(body.get("n") or 1)
+                texts = reply.choices or [reply.content] * n
+                if body.get("stream"):
+                    self._stream(role, reply, texts, body)
+                else:
+                    self._json(200, completion(reply, texts, body))
+                    self._paid(role)
+
+            def _stream(self, role: str, reply: Reply, texts: list[str], body: dict) -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.send_header("Connection", "close")
+                self.end_headers()
+                self.close_connection = True
+                try:
+                    for chunk in stream_chunks(reply, texts, body):
+                        if server.token_latency and chunk.get("choices"):
+                            time.sleep(server.token_latency)
+                        self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+                        self.wfile.flush()
+                    self.wfile.write(b"data: [DONE]\n\n")
+                    self.wfile.flush()
+                    self._paid(role)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (idle timeout, kill): not a finished call
+
+            def _paid(self, role: str) -> None:
+                with server._lock:
+                    server.completed[role] += 1
+
+            def _json(self, status: int, payload: dict, headers: dict | None = None) -> None:
+                self._raw(status, json.dumps(payload).encode(), "application/json", headers)
+
+            def _raw(self, status: int, data: bytes, kind: str, headers: dict | None = None) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(data)))
+                for name, value in (headers or {}).items():
+                    self.send_header(name, value)
+                self.end_headers()
+                try:
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+        return Handler
+
+
+def role_from_messages(messages: list[dict]) -> str:
+    for message in messages:
+        if message.get("role") == "system":
+            found = re.search(r"You are the (\w+)", str(message.get("content", "")))
+            if found:
+                return found.group(1).lower()
+    return "default"
+
+
+def _usage(body: dict, texts: list[str]) -> dict:
+    prompt = sum(len(str(m.get("content", "")).split()) for m in body.get("messages", []))
+    completion_tokens = sum(len(t.split()) for t in texts)
+    return {"prompt_tokens": prompt, "completion_tokens": completion_tokens, "total_tokens": prompt + completion_tokens}
+
+
+def completion(reply: Reply, texts: list[str], body: dict) -> dict:
+    if reply.empty_choices:
+        choices = []
+    else:
+        choices = [
+            {
+                "index": i,
+                "message": {
+                    "role": "assistant",
+                    "content": None if reply.content_null else text,
+                    "reasoning": (reply.reasoning + text) if reply.content_null else (reply.reasoning or None),
+                },
+                "finish_reason": reply.finish_reason,
+            }
+            for i, text in enumerate(texts)
+        ]
+    return {"id": "scripted", "object": "chat.completion", "created": int(time.time()),
+            "model": body.get("model"), "choices": choices, "usage": _usage(body, texts)}
+
+
+def stream_chunks(reply: Reply, texts: list[str], body: dict):
+    base = {"id": "scripted", "object": "chat.completion.chunk", "created": int(time.time()), "model": body.get("model")}
+    if not reply.empty_choices:
+        for i, text in enumerate(texts):
+            thinking = reply.reasoning + (text if reply.content_null else "")
+            for word in _pieces(thinking):
+                yield {**base, "choices": [{"index": i, "delta": {"reasoning": word}, "finish_reason": None}]}
+            if not reply.content_null:
+                for word in _pieces(text):
+                    yield {**base, "choices": [{"index": i, "delta": {"content": word}, "finish_reason": None}]}
+            yield {**base, "choices": [{"index": i, "delta": {}, "finish_reason": reply.finish_reason}]}
+    yield {**base, "choices": [], "usage": _usage(body, texts)}
+
+
+def _pieces(text: str) -> list[str]:
+    """Split into word-sized deltas that concatenate back to the text exactly."""
+    return re.findall(r"\s*\S+\s*", text) if text.strip() else ([text] if text else [])
+
+
+def load_script(path: Path) -> dict[str, Script]:
+    """A JSON script: {role: reply-object | [reply-object, ...]}."""
+    raw = json.loads(path.read_text())
+    return {
+        role: [Reply(**r) for r in entry] if isinstance(entry, list) else Reply(**entry)
+        for role, entry in raw.items()
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("script", type=Path)
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--token-latency", type=float, default=0.0)
+    args = parser.parse_args()
+    server = ScriptedServer(load_script(args.script), port=args.port, token_latency=args.token_latency)
+    print(server.base_url, flush=True)
+    server._httpd.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
+
+__all__ = ["MODEL_NAME", "Reply", "ScriptedServer", "asdict", "load_script"]
