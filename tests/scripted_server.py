@@ -80,7 +80,7 @@ class ScriptedServer:
         return f"http://{host}:{port}/v1"
 
     def start(self) -> "ScriptedServer":
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self._thread.start()
         return self
 
@@ -276,8 +276,10 @@ def main() -> None:
     parser.add_argument("script", type=Path)
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--token-latency", type=float, default=0.0)
+    parser.add_argument("--model", action="append", help="A served model name (repeatable).")
     args = parser.parse_args()
-    server = ScriptedServer(load_script(args.script), port=args.port, token_latency=args.token_latency)
+    server = ScriptedServer(load_script(args.script), port=args.port, token_latency=args.token_latency,
+                            models=args.model)
     print(server.base_url, flush=True)
     server._httpd.serve_forever()
 

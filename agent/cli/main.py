@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
 
 import click
 
@@ -22,7 +23,7 @@ COMMAND_MODULES: dict[str, str] = {
 
 class LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(COMMAND_MODULES)
+        return sorted(name for name, module in COMMAND_MODULES.items() if importlib.util.find_spec(module))
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name not in COMMAND_MODULES:

@@ -1,6 +1,6 @@
 """The model boundary: one async client over the OpenAI-compatible chat API."""
 
-from engines.llm.client import LLMClient, public_url
+from engines.llm.client import LLMClient, TokenCallbackType, public_url
 from engines.llm.errors import (
     EndpointNotConfiguredError,
     ModelCallError,
@@ -12,6 +12,6 @@ from engines.llm.settings import ClientSettings, RoleSettings
 
 __all__ = [
     "CallResult", "Choice", "ClientSettings", "EndpointNotConfiguredError", "LLMClient",
-    "ModelCallError", "ModelNotServedError", "RoleSettings", "TruncatedCompletionError",
+    "ModelCallError", "ModelNotServedError", "RoleSettings", "TokenCallbackType", "TruncatedCompletionError",
     "hash_messages", "public_url",
 ]

@@ -22,7 +22,7 @@ from engines.llm.settings import ClientSettings, RoleSettings
 log = logging.getLogger(__name__)
 
 RETRYABLE_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
-TokenCallback = Callable[[int, str, str], Any]
+TokenCallbackType = Callable[[int, str, str], Any]
 """Called per streamed delta with (choice index, text delta, reasoning delta)."""
 CallObserver = Callable[[CallResult], Awaitable[None] | None]
 
@@ -63,7 +63,7 @@ class LLMClient:
         messages: list[dict],
         *,
         n: int = 1,
-        on_token: TokenCallback | None = None,
+        on_token: TokenCallbackType | None = None,
         tags: dict | None = None,
         **sampling: Any,
     ) -> CallResult:
@@ -175,12 +175,21 @@ class LLMClient:
         if not self.config.client.stream:
             response = await client.chat.completions.create(**request, extra_headers=headers)
             return _from_response(response)
-        stream = await client.chat.completions.create(
-            **request, stream=True, stream_options={"include_usage": True}, extra_headers=headers
-        )
+        idle = self.config.client.idle_timeout
+        try:
+            # Waiting for the response head counts as idle time too: a server that never
+            # starts answering is as stuck as one that stops mid-stream.
+            stream = await asyncio.wait_for(
+                client.chat.completions.create(
+                    **request, stream=True, stream_options={"include_usage": True}, extra_headers=headers
+                ),
+                timeout=idle,
+            )
+        except asyncio.TimeoutError:
+            raise _IdleTimeout(f"no response for {idle:g}s") from None
         return await self._consume(stream, n, on_token)
 
-    async def _consume(self, stream, n: int, on_token: TokenCallback | None) -> _Attempt:
+    async def _consume(self, stream, n: int, on_token: TokenCallbackType | None) -> _Attempt:
         texts: dict[int, list[str]] = {}
         thoughts: dict[int, list[str]] = {}
         finish: dict[int, str | None] = {}

@@ -1,0 +1,33 @@
+"""`lemmata config show`: the effective configuration, secrets masked."""
+
+from __future__ import annotations
+
+import json
+
+import click
+from rich.console import Console
+from rich.syntax import Syntax
+
+from agent.cli.options import model_options
+from agent.config import Config
+from agent.roles import Role
+
+
+@click.group("config")
+def command() -> None:
+    """Inspect the configuration."""
+
+
+@command.command("show")
+@model_options
+def show(config: Config) -> None:
+    """Print the effective configuration (file < environment < flags), keys masked."""
+    data = config.masked()
+    data["effective_roles"] = {
+        role.value: {k: v for k, v in config.for_role(role).model_dump(mode="json").items() if v is not None}
+        for role in Role
+    }
+    for settings in data["effective_roles"].values():
+        if settings.get("api_key"):
+            settings["api_key"] = "********"
+    Console().print(Syntax(json.dumps(data, indent=2, default=str), "json", background_color="default"))

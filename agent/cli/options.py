@@ -1,0 +1,50 @@
+"""Option bundles shared by verbs, and the edge where library errors become CLI errors."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from agent.config import Config, load_config
+from agent.errors import LemmataError
+from engines.llm import ModelCallError
+from prompts import PromptError
+
+USER_ERRORS = (LemmataError, ModelCallError, PromptError)
+
+
+def model_options(command: Callable) -> Callable:
+    """--config, --base-url, --model and --db, turned into one `config` argument."""
+
+    @click.option("--config", "config_path", type=click.Path(path_type=Path), help="A lemmata.toml (default: ./lemmata.toml if present).")
+    @click.option("--base-url", help="OpenAI-compatible API root for every role, e.g. http://127.0.0.1:8000/v1.")
+    @click.option("--model", help="Served model name for every role.")
+    @click.option("--db", type=click.Path(path_type=Path), help="The run store (default: runs/lemmata.db).")
+    @functools.wraps(command)
+    def wrapper(config_path: Path | None, base_url: str | None, model: str | None, db: Path | None, **kwargs: Any):
+        config = guarded(load_config)(config_path, {"base_url": base_url, "model": model})
+        if db is not None:
+            config.store.path = db
+        return command(config=config, **kwargs)
+
+    return wrapper
+
+
+def guarded(function: Callable) -> Callable:
+    """Run `function`, turning Lemmata's own errors into a one-line CLI error."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except USER_ERRORS as error:
+            raise click.ClickException(str(error)) from None
+
+    return wrapper
+
+
+__all__ = ["Config", "guarded", "model_options"]

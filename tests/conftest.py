@@ -1,0 +1,39 @@
+"""Shared fixtures: a scripted model server reached over real HTTP, and the CLI as a subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.scripted_server import MODEL_NAME, ScriptedServer
+
+REPO = Path(__file__).resolve().parents[1]
+SENTINEL_KEY = "sk-lemmata-SENTINEL-0123456789"
+
+
+@pytest.fixture
+def scripted() -> Iterator[ScriptedServer]:
+    """A running scripted server; tests set `scripted.script[role] = ...` before calling."""
+    with ScriptedServer() as server:
+        yield server
+
+
+@pytest.fixture
+def model_env(scripted: ScriptedServer, tmp_path: Path) -> dict[str, str]:
+    """Environment that points every role at the scripted server, with a sentinel key."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LEMMATA_", "OPENAI_"))}
+    env.update(LEMMATA_BASE_URL=scripted.base_url, LEMMATA_MODEL=MODEL_NAME, LEMMATA_API_KEY=SENTINEL_KEY)
+    return env
+
+
+def run_cli(args: list[str], env: dict[str, str], cwd: Path, timeout: float = 60) -> subprocess.CompletedProcess:
+    """`lemmata ARGS` in a fresh interpreter, as a user runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "agent.cli.main", *args], env={**env, "PYTHONPATH": str(REPO)},
+        cwd=cwd, capture_output=True, text=True, timeout=timeout,
+    )
