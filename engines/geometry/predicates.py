@@ -100,7 +100,8 @@ def check(pred: Predicate, pts: list[complex], consts: list[Fraction] | None = N
             return _close(abs(pts[0] - pts[1]), abs(pts[2] - pts[3]))
         case Predicate.EQANGLE:
             d = [direction(pts[i], pts[i + 1]) for i in range(0, 8, 2)]
-            return angle_mod(d[0] - d[1] - d[2] + d[3]) < TOL * 10
+            offset = float(consts[0]) if consts else 0.0  # only ever 1/2: a right-angle offset
+            return angle_mod(d[0] - d[1] - d[2] + d[3] - offset) < TOL * 10
         case Predicate.EQRATIO:
             ls = [abs(pts[i] - pts[i + 1]) for i in range(0, 8, 2)]
             return _close(ls[0] * ls[3], ls[1] * ls[2])

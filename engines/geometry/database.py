@@ -1,0 +1,246 @@
+"""The deductive database: facts, symbolic lines and circles (merged like union-find), and the
+angle and ratio linear systems. Every fact is checked in the diagram before it is stored."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from fractions import Fraction
+from itertools import combinations
+
+from engines.geometry.algebra import LinearSystem, Reduced
+from engines.geometry.diagram import Diagram
+from engines.geometry.facts import Fact, fact_key
+from engines.geometry.predicates import Predicate, direction
+from engines.geometry.rules import RuleId
+
+# Constants of the ratio system are logs of these primes; their variables have the lowest
+# ids so that they are never pivots.
+PRIMES = (2, 3, 5, 7)
+ANGLE_TOL = 1e-6
+
+
+@dataclass
+class SymbolicCircle:
+    """Points proved to lie on one circle, with its centre when one is proved."""
+
+    points: set[str]
+    why: set[int] = field(default_factory=set)
+    center: str | None = None
+    center_why: set[int] = field(default_factory=set)
+
+
+def seg(a: str, b: str) -> frozenset[str]:
+    return frozenset((a, b))
+
+
+class Database:
+    """Facts plus the structures that make transitivity free."""
+
+    def __init__(self, diagram: Diagram) -> None:
+        self.diagram = diagram
+        self.facts: list[Fact] = []
+        self.keys: dict[tuple, int] = {}
+        self.refused = 0
+        # lines: every pair of points on a symbolic line maps to the line's id
+        self.pair_line: dict[frozenset[str], int] = {}
+        self.line_points: dict[int, set[str]] = {}
+        self.line_why: dict[int, set[int]] = {}
+        self.circles: list[SymbolicCircle] = []
+        self.angles = LinearSystem()
+        self.ratios = LinearSystem()
+        self.seg_var: dict[frozenset[str], int] = {}
+        self.next_var = len(PRIMES) + 1
+        self.eq_fact: list[int] = []
+        self.midpoints: dict[tuple[str, frozenset[str]], int] = {}
+
+    # ---- adding facts ---------------------------------------------------------------
+    def add(self, pred: Predicate, points: tuple[str, ...], rule: RuleId,
+            premises: tuple[int, ...] | list[int] = (), numbers: tuple[Fraction, ...] = (),
+            note: str = "") -> Fact | None:
+        """Store a new fact (None when known already or numerically false)."""
+        points = tuple(points)
+        if not self._well_formed(pred, points):
+            return None
+        key = fact_key(pred, points, numbers)
+        if key in self.keys:
+            return None
+        if not self.diagram.holds(pred, points, numbers):
+            self.refused += 1
+            return None
+        fact = Fact(len(self.facts), pred, points, rule, tuple(sorted(set(premises))), numbers, note)
+        self.facts.append(fact)
+        self.keys[key] = fact.id
+        self._absorb(fact)
+        return fact
+
+    def _well_formed(self, pred: Predicate, p: tuple[str, ...]) -> bool:
+        if pred in (Predicate.PARA, Predicate.PERP, Predicate.CONG, Predicate.EQANGLE,
+                    Predicate.EQRATIO, Predicate.ACONST, Predicate.RCONST):
+            return all(p[i] != p[i + 1] for i in range(0, len(p) - 1, 2))
+        if pred in (Predicate.COLL, Predicate.CYCLIC):
+            return len(set(p)) == len(p)
+        return True
+
+    def _absorb(self, f: Fact) -> None:
+        p = f.points
+        match f.predicate:
+            case Predicate.COLL:
+                self.merge_line(p, f.id)
+            case Predicate.PARA:
+                self.add_angle([(p[0], p[1], 1), (p[2], p[3], -1)], Fraction(0), f.id)
+            case Predicate.PERP:
+                self.add_angle([(p[0], p[1], 1), (p[2], p[3], -1)], Fraction(1, 2), f.id)
+            case Predicate.EQANGLE:
+                self.add_angle([(p[0], p[1], 1), (p[2], p[3], -1), (p[4], p[5], -1), (p[6], p[7], 1)],
+                               f.numbers[0] if f.numbers else Fraction(0), f.id)
+            case Predicate.ACONST:
+                self.add_angle([(p[2], p[3], 1), (p[0], p[1], -1)], f.numbers[0], f.id)
+            case Predicate.CONG:
+                self.add_ratio([(p[0], p[1], 1), (p[2], p[3], -1)], Fraction(1), f.id)
+            case Predicate.EQRATIO:
+                self.add_ratio([(p[0], p[1], 1), (p[2], p[3], -1), (p[4], p[5], -1), (p[6], p[7], 1)],
+                               Fraction(1), f.id)
+            case Predicate.RCONST:
+                self.add_ratio([(p[0], p[1], 1), (p[2], p[3], -1)], f.numbers[0], f.id)
+            case Predicate.MIDP:
+                m, a, b = p
+                self.merge_line((m, a, b), f.id)
+                self.add_ratio([(m, a, 1), (m, b, -1)], Fraction(1), f.id)
+                self.add_ratio([(m, a, 1), (a, b, -1)], Fraction(1, 2), f.id)
+                self.midpoints[(m, seg(a, b))] = f.id
+            case Predicate.CYCLIC:
+                self.merge_circle(set(p), {f.id})
+            case Predicate.CIRCLE:
+                o, *rest = p
+                for x, y in zip(rest, rest[1:]):
+                    self.add_ratio([(o, x, 1), (o, y, -1)], Fraction(1), f.id)
+                self.merge_circle(set(rest), {f.id}, center=o)
+            case _:
+                pass
+
+    # ---- lines -----------------------------------------------------------------------
+    def line(self, a: str, b: str) -> int:
+        """Id of the symbolic line through a and b (a new line when none is known)."""
+        key = seg(a, b)
+        if key not in self.pair_line:
+            lid = self._new_var()
+            self.pair_line[key] = lid
+            self.line_points[lid] = {a, b}
+            self.line_why[lid] = set()
+        return self.pair_line[key]
+
+    def merge_line(self, points: tuple[str, ...], why: int) -> None:
+        target = self.line(points[0], points[1])
+        pending = {self.line(points[0], q) for q in points[2:]} - {target}
+        self.line_why[target].add(why)
+        while pending:
+            other = pending.pop()
+            if other == target or other not in self.line_points:
+                continue
+            self.line_points[target] |= self.line_points.pop(other)
+            self.line_why[target] |= self.line_why.pop(other)
+            self.angles.add({target: Fraction(1), other: Fraction(-1)}, Fraction(0), self._eq(why))
+            for a, b in combinations(sorted(self.line_points[target]), 2):
+                old = self.pair_line.get(seg(a, b))
+                if old is not None and old != target and old in self.line_points:
+                    pending.add(old)
+                self.pair_line[seg(a, b)] = target
+
+    def lines_with(self, minimum: int = 3) -> list[int]:
+        return [lid for lid, pts in self.line_points.items() if len(pts) >= minimum]
+
+    # ---- circles ---------------------------------------------------------------------
+    def merge_circle(self, points: set[str], why: set[int], center: str | None = None) -> SymbolicCircle:
+        merged = SymbolicCircle(set(points), set(why))
+        if center:
+            merged.center, merged.center_why = center, set(why)
+        keep = []
+        for c in self.circles:
+            if len(c.points & merged.points) >= 3:
+                merged.points |= c.points
+                merged.why |= c.why
+                if c.center and not merged.center:
+                    merged.center, merged.center_why = c.center, c.center_why
+            else:
+                keep.append(c)
+        self.circles = keep + [merged]
+        return merged
+
+    def circle_of(self, points) -> SymbolicCircle | None:
+        pts = set(points)
+        for c in self.circles:
+            if pts <= c.points:
+                return c
+        return None
+
+    # ---- equations -----------------------------------------------------------------------
+    def _new_var(self) -> int:
+        self.next_var += 1
+        return self.next_var
+
+    def _eq(self, fact_id: int) -> int:
+        self.eq_fact.append(fact_id)
+        return len(self.eq_fact) - 1
+
+    def angle_form(self, terms) -> dict[int, Fraction]:
+        form: dict[int, Fraction] = {}
+        for a, b, c in terms:
+            v = self.line(a, b)
+            form[v] = form.get(v, Fraction(0)) + c
+        return {k: v for k, v in form.items() if v}
+
+    def _numeric_angle(self, terms) -> float:
+        pts = self.diagram.points
+        return sum(c * direction(pts[a], pts[b]) for a, b, c in terms)
+
+    def add_angle(self, terms, const: Fraction, fact_id: int) -> None:
+        value = self._numeric_angle(terms)
+        k = round(value - float(const))
+        self.angles.add(self.angle_form(terms), const + k, self._eq(fact_id))
+
+    def reduce_angle(self, terms) -> tuple[Reduced, float]:
+        """The reduced form of Σ c·θ(ab) and its numeric value (π units)."""
+        return self.angles.reduce(self.angle_form(terms)), self._numeric_angle(terms)
+
+    def ratio_var(self, a: str, b: str) -> int:
+        key = seg(a, b)
+        if key not in self.seg_var:
+            self.seg_var[key] = self._new_var()
+        return self.seg_var[key]
+
+    def ratio_form(self, terms, constant: Fraction = Fraction(1)) -> dict[int, Fraction]:
+        form: dict[int, Fraction] = {}
+        for a, b, c in terms:
+            v = self.ratio_var(a, b)
+            form[v] = form.get(v, Fraction(0)) + c
+        for i, (prime, exponent) in enumerate(_factor(constant)):
+            form[i + 1] = form.get(i + 1, Fraction(0)) - exponent
+        return {k: v for k, v in form.items() if v}
+
+    def add_ratio(self, terms, constant: Fraction, fact_id: int) -> None:
+        """Σ c·log|ab| = log(constant)."""
+        self.ratios.add(self.ratio_form(terms, constant), Fraction(0), self._eq(fact_id))
+
+    def reduce_ratio(self, terms, constant: Fraction = Fraction(1)) -> Reduced:
+        return self.ratios.reduce(self.ratio_form(terms, constant))
+
+    def premises_of(self, red: Reduced) -> list[int]:
+        return sorted({self.eq_fact[i] for i in red.why})
+
+
+def _factor(q: Fraction) -> list[tuple[int, int]]:
+    """Exponents of PRIMES in q (a position per prime); q must factor over PRIMES."""
+    out = []
+    for prime in PRIMES:
+        e = 0
+        n, d = q.numerator, q.denominator
+        while n % prime == 0:
+            n //= prime
+            e += 1
+        while d % prime == 0:
+            d //= prime
+            e -= 1
+        q = Fraction(n, d)
+        out.append((prime, e))
+    return out

@@ -1,0 +1,121 @@
+"""Deduction rules as frozen data with permanent ids (the meaning of the shared rules.txt)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class RuleId(str, Enum):
+    """Permanent rule ids; r00–r42 follow the numbering of the public rule list."""
+
+    PERP_PERP_PARA = "r00"
+    CENTER_CYCLIC = "r01"
+    EQANGLE_PARA = "r02"
+    CYCLIC_EQANGLE = "r03"
+    EQANGLE_CYCLIC = "r04"
+    CYCLIC_EQUAL_CHORDS = "r05"
+    MIDLINE_PARA = "r06"
+    THALES_RATIO = "r07"
+    PERP_PERP_EQANGLE = "r08"
+    EQANGLE_TRANSITIVE = "r09"
+    EQRATIO_TRANSITIVE = "r10"
+    BISECTOR_FROM_RATIO = "r11"
+    RATIO_FROM_BISECTOR = "r12"
+    ISOSCELES_ANGLES = "r13"
+    ISOSCELES_SIDES = "r14"
+    TANGENT_ANGLE = "r15"
+    TANGENT_FROM_ANGLE = "r16"
+    CENTER_MIDPOINT_ANGLE = "r17"
+    MIDPOINT_FROM_CENTER_ANGLE = "r18"
+    RIGHT_TRIANGLE_MEDIAN = "r19"
+    DIAMETER_RIGHT_ANGLE = "r20"
+    CYCLIC_TRAPEZOID = "r21"
+    PERP_BISECTOR_CONG = "r22"
+    EQUIDISTANT_PERP = "r23"
+    CYCLIC_KITE_PERP = "r24"
+    DIAGONALS_BISECT_PARA = "r25"
+    PARALLELOGRAM_MIDPOINT = "r26"
+    THALES_CONVERSE = "r27"
+    PARA_COLL = "r28"
+    MIDPOINTS_RATIO = "r29"
+    EQANGLE_PERP = "r30"
+    EQRATIO_CONG = "r31"
+    CONTRI_SSS = "r32"
+    CONTRI_SAS = "r33"
+    SIMTRI_AA = "r34"
+    SIMTRIR_AA = "r35"
+    CONTRI_ASA = "r36"
+    CONTRIR_ASA = "r37"
+    SIMTRI_SSS = "r38"
+    SIMTRI_SAS = "r39"
+    CONTRI_SSS_RATIO = "r40"
+    TRAPEZOID_THALES_CONVERSE = "r41"
+    TRAPEZOID_THALES = "r42"
+    SIMTRI_SIDES = "s1"
+    SIMTRI_ANGLES = "s2"
+    CONTRI_SIDES = "s3"
+    PERP_FOOT_MIDPOINT = "s4"
+    INSCRIBED_RADIUS_ANGLE = "s5"
+    MIDPOINT_DEF = "m1"
+    CIRCLE_DEF = "m2"
+    ALGEBRA = "ar"
+    CONSTRUCTION = "construction"
+    COLL_MERGE = "coll"
+    CYCLIC_MERGE = "cyclic"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule: its id and what it says, premises ⇒ conclusion."""
+
+    id: RuleId
+    statement: str
+
+
+_STATEMENTS = {
+    "r00": "perp A B C D, perp C D E F, ncoll A B E => para A B E F",
+    "r01": "cong O A O B, cong O B O C, cong O C O D => cyclic A B C D",
+    "r02": "eqangle A B P Q C D P Q => para A B C D",
+    "r03": "cyclic A B P Q => eqangle P A P B Q A Q B",
+    "r04": "eqangle P A P B Q A Q B, ncoll P Q A B => cyclic A B P Q",
+    "r05": "cyclic A B C P Q R, eqangle C A C B R P R Q => cong A B P Q",
+    "r06": "midp E A B, midp F A C => para E F B C",
+    "r07": "para A B C D, coll O A C, coll O B D => eqratio O A O C O B O D",
+    "r08": "perp A B C D, perp E F G H => eqangle A B E F C D G H",
+    "r09": "eqangle is transitive",
+    "r10": "eqratio is transitive",
+    "r11": "eqratio D B D C A B A C, coll D B C => eqangle A B A D A D A C",
+    "r12": "eqangle A B A D A D A C, coll D B C => eqratio D B D C A B A C",
+    "r13": "cong O A O B, ncoll O A B => eqangle O A A B A B O B",
+    "r14": "eqangle A O A B B A B O, ncoll O A B => cong O A O B",
+    "r15": "circle O A B C, perp O A A X => eqangle A X A B C A C B",
+    "r16": "circle O A B C, eqangle A X A B C A C B => perp O A A X",
+    "r17": "circle O A B C, midp M B C => eqangle A B A C O B O M",
+    "r18": "circle O A B C, coll M B C, eqangle A B A C O B O M => midp M B C",
+    "r19": "perp A B B C, midp M A C => cong A M B M",
+    "r20": "circle O A B C, coll O A C => perp A B B C",
+    "r21": "cyclic A B C D, para A B C D => eqangle A D C D C D C B",
+    "r22": "midp M A B, perp O M A B => cong O A O B",
+    "r23": "cong A P B P, cong A Q B Q => perp A B P Q",
+    "r24": "cong A P B P, cong A Q B Q, cyclic A B P Q => perp P A A Q",
+    "r25": "midp M A B, midp M C D => para A C B D",
+    "r26": "midp M A B, para A C B D, para A D B C => midp M C D",
+    "r27": "eqratio O A A C O B B D, coll O A C, coll O B D, sameside => para A B C D",
+    "r28": "para A B A C => coll A B C",
+    "r29": "midp M A B, midp N C D => eqratio M A A B N C C D",
+    "r30": "eqangle A B P Q C D U V, perp P Q U V => perp A B C D",
+    "r31": "eqratio A B P Q C D U V, cong P Q U V => cong A B C D",
+    "r32": "SSS => contri", "r33": "SAS => contri", "r34": "AA => simtri",
+    "r35": "AA (reflected) => simtrir", "r36": "ASA => contri", "r37": "ASA (reflected) => contrir",
+    "r38": "SSS ratios => simtri", "r39": "SAS ratio => simtri", "r40": "SSS ratio + side => contri",
+    "r41": "trapezoid, equal ratios on legs => para", "r42": "trapezoid, para => equal ratios on legs",
+    "s1": "simtri => eqratio of sides", "s2": "simtri => eqangle", "s3": "contri => cong of sides",
+    "s4": "cong O A O B, coll M A B, perp O M A B => midp M A B",
+    "s5": "circle O A B C => ∠(AB,AC) = ∠(BO,BC) + π/2",
+    "m1": "coll M A B, cong M A M B => midp M A B", "m2": "cong O A O B, cong O A O C => circle O A B C",
+    "ar": "linear combination of the premises (angle or ratio chasing)",
+    "construction": "given by the construction", "coll": "points on one line",
+    "cyclic": "points on one circle",
+}
+RULES: dict[RuleId, Rule] = {r: Rule(r, _STATEMENTS[r.value]) for r in RuleId}

@@ -1,0 +1,88 @@
+"""Solve a problem end to end: draw it, state the constructions' premises, saturate with
+deduction and algebra, and extract a re-checked proof of the goal."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from engines.geometry.constructions import CONSTRUCTIONS
+from engines.geometry.database import Database
+from engines.geometry.deduction import Deduction
+from engines.geometry.diagram import Diagram, draw
+from engines.geometry.facts import Fact
+from engines.geometry.goals import goal_premises
+from engines.geometry.language import Clause, Problem, parse_problem
+from engines.geometry.predicates import parse_number, parse_predicate
+from engines.geometry.rules import RuleId
+
+
+@dataclass
+class Solution:
+    """Outcome of one solve: whether the goal was proved, the proof and counts."""
+
+    problem: Problem
+    proved: bool
+    seconds: float
+    proof: list[Fact] = field(default_factory=list)
+    """The goal's dependency DAG in a valid order, the goal last (empty when not proved)."""
+    facts: int = 0
+    rounds: int = 0
+    diagram: Diagram | None = None
+
+
+def premise_facts(clause: Clause) -> list[tuple]:
+    """(predicate, points, numbers) stated by the clause's constructions."""
+    out = []
+    for step in clause.steps:
+        spec = CONSTRUCTIONS[step.name]
+        binding = dict(zip(spec.params, step.args))
+        for pred_name, args in spec.premises:
+            pred = parse_predicate(pred_name)
+            pts = tuple(binding[a] for a in args if a in binding and not _is_number_param(spec, a))
+            nums = tuple(parse_number(binding[a]) / (180 if pred_name == "aconst" else 1)
+                         if a in binding else parse_number(a)
+                         for a in args if a not in binding or _is_number_param(spec, a))
+            out.append((pred, pts, nums))
+    return out
+
+
+def _is_number_param(spec, name: str) -> bool:
+    return spec.numbers > 0 and name in spec.params[spec.arity - spec.numbers:]
+
+
+def state_clause(db: Database, clause: Clause) -> int:
+    """Add the clause's premises as construction facts; returns how many were refused."""
+    refused = 0
+    for pred, pts, nums in premise_facts(clause):
+        before = db.refused
+        db.add(pred, pts, RuleId.CONSTRUCTION, (), nums, note=clause.text)
+        refused += db.refused - before
+    return refused
+
+
+def build(problem: Problem, seed: int = 0) -> Deduction:
+    """Draw the problem and state every construction's premises."""
+    diagram = draw(problem, seed)
+    db = Database(diagram)
+    for clause in problem.clauses:
+        state_clause(db, clause)
+    return Deduction(db)
+
+
+def solve(problem: Problem | str, timeout: float = 60.0, seed: int = 0) -> Solution:
+    """Try to prove the problem's goal with deduction and algebra within `timeout` seconds."""
+    from engines.geometry.proof import extract_proof
+
+    if isinstance(problem, str):
+        problem = parse_problem(problem)
+    start = time.monotonic()
+    ded = build(problem, seed)
+    goal = problem.goal
+    proved = False
+    if goal is not None:
+        remaining = timeout - (time.monotonic() - start)
+        proved = ded.run(lambda: goal_premises(ded, goal) is not None, timeout=max(remaining, 0.1))
+    proof = extract_proof(ded, goal) if proved else []
+    return Solution(problem, proved and bool(proof), time.monotonic() - start, proof,
+                    len(ded.db.facts), ded.rounds, ded.db.diagram)
