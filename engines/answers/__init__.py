@@ -1,0 +1,24 @@
+"""Answer checking: is this final answer the gold one? Rules first, a judge model second.
+
+Public API: `grade` / `agrade` (full grading), `equivalent` (pure comparison),
+`extract_final_answer`, the verifier computation tool `run_tool`, and the Lean adapter.
+"""
+
+from engines.answers.equivalence import Equivalence, EquivalenceStatus, equivalent
+from engines.answers.extract import Extraction, ExtractionMethod, extract_final_answer
+from engines.answers.grade import Grade, agrade, grade
+from engines.answers.verdicts import DecidedBy, Verdict
+
+__all__ = [
+    "DecidedBy",
+    "Equivalence",
+    "EquivalenceStatus",
+    "Extraction",
+    "ExtractionMethod",
+    "Grade",
+    "Verdict",
+    "agrade",
+    "equivalent",
+    "extract_final_answer",
+    "grade",
+]

@@ -1,0 +1,167 @@
+"""Finds the final answer in a model response: boxed, "final answer is", "answer:", last math, last number.
+
+Pure string work in linear time, so it runs in the caller's process on any input size. Only
+the tail of a very long response is searched (answers come last), and the extracted answer
+is capped in length; everything symbolic happens later, in a worker.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+MAX_SEARCHED_CHARS = 20_000
+"""Only this many trailing characters of a response are searched for the final answer."""
+MAX_ANSWER_CHARS = 1_000
+"""Longer extracted answers are kept but flagged as too long for rule-based checking."""
+BOX_COMMANDS = ("\\boxed", "\\fbox")
+THINK_END = re.compile(r"</think>", re.IGNORECASE)
+
+
+class ExtractionMethod(StrEnum):
+    """Where in the response the final answer was found."""
+
+    BOXED = "boxed"
+    FINAL_ANSWER_PHRASE = "final_answer_phrase"
+    ANSWER_PHRASE = "answer_phrase"
+    LAST_MATH = "last_math"
+    LAST_NUMBER = "last_number"
+    WHOLE_RESPONSE = "whole_response"
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """A final answer found in a response."""
+
+    text: str
+    """The answer as written (LaTeX or plain text), without `\\boxed{}` or `$`."""
+    method: ExtractionMethod
+    """Which rule found it."""
+    too_long: bool = False
+    """True when the answer exceeds MAX_ANSWER_CHARS (rules will not try it)."""
+
+
+_FINAL_PHRASE = re.compile(
+    r"(?:final\s+answer\s*(?:is|:|=)|the\s+answer\s+is|answer\s*:|答案\s*[:：是]?)\s*",
+    re.IGNORECASE,
+)
+_MATH_SPANS = re.compile(r"\$\$(.+?)\$\$|\\\[(.+?)\\\]|\\\((.+?)\\\)|\$([^$\n]+?)\$", re.DOTALL)
+_NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?(?:/\d+)?")
+
+
+def extract_final_answer(response: str) -> Extraction:
+    """Return the final answer of `response`, or an Extraction with method NONE and empty text."""
+    text = _visible_part(response)
+    for finder in (_boxed, _after_final_phrase, _last_math_span, _last_number):
+        found = finder(text)
+        if found is not None:
+            answer, method = found
+            answer = _clean(answer)
+            if answer:
+                return Extraction(answer, method, too_long=len(answer) > MAX_ANSWER_CHARS)
+    short = _clean(text)
+    if short and len(short) <= 80 and "\n" not in short:
+        return Extraction(short, ExtractionMethod.WHOLE_RESPONSE)
+    return Extraction("", ExtractionMethod.NONE)
+
+
+def boxed_contents(text: str) -> list[str]:
+    """Contents of every `\\boxed{...}` / `\\fbox{...}` in order, with balanced braces."""
+    found: list[str] = []
+    position = 0
+    while True:
+        starts = [(text.find(command, position), command) for command in BOX_COMMANDS]
+        starts = [(index, command) for index, command in starts if index >= 0]
+        if not starts:
+            return found
+        index, command = min(starts)
+        cursor = index + len(command)
+        while cursor < len(text) and text[cursor] == " ":
+            cursor += 1
+        if cursor < len(text) and text[cursor] == "{":
+            body, end = _balanced(text, cursor)
+            if body is not None:
+                found.append(body)
+                position = end
+                continue
+        elif command == "\\boxed" and cursor < len(text):
+            # `\boxed 5`: a single token argument
+            match = re.match(r"\s*([^\s$]+)", text[cursor:])
+            if match:
+                found.append(match.group(1))
+        position = cursor
+
+
+def _visible_part(response: str) -> str:
+    """Drop reasoning inside <think>…</think> (answers follow it) and keep the searched tail."""
+    parts = THINK_END.split(response)
+    text = parts[-1] if len(parts) > 1 and parts[-1].strip() else response
+    return text[-MAX_SEARCHED_CHARS:]
+
+
+def _balanced(text: str, open_index: int) -> tuple[str | None, int]:
+    depth = 0
+    for index in range(open_index, len(text)):
+        char = text[index]
+        if char == "\\":
+            continue
+        if char == "{" and text[index - 1] != "\\":
+            depth += 1
+        elif char == "}" and text[index - 1] != "\\":
+            depth -= 1
+            if depth == 0:
+                return text[open_index + 1 : index], index + 1
+    return None, len(text)
+
+
+def _boxed(text: str) -> tuple[str, ExtractionMethod] | None:
+    boxes = boxed_contents(text)
+    if not boxes:
+        return None
+    # Several distinct boxes in the closing paragraph form one list answer ("\boxed{3} or
+    # \boxed{4}"): keeping them together stops a list from passing because one element matches.
+    last_paragraph = re.split(r"\n\s*\n", text.rstrip())[-1]
+    closing = [box for box in boxed_contents(last_paragraph) if box.strip()]
+    distinct = list(dict.fromkeys(box.strip() for box in closing))
+    if len(distinct) > 1:
+        return ", ".join(distinct), ExtractionMethod.BOXED
+    return boxes[-1], ExtractionMethod.BOXED
+
+
+def _after_final_phrase(text: str) -> tuple[str, ExtractionMethod] | None:
+    matches = list(_FINAL_PHRASE.finditer(text))
+    if not matches:
+        return None
+    match = matches[-1]
+    rest = text[match.end():].strip()
+    method = ExtractionMethod.FINAL_ANSWER_PHRASE if "final" in match.group(0).lower() else ExtractionMethod.ANSWER_PHRASE
+    math = _MATH_SPANS.match(rest)
+    if math:
+        return next(group for group in math.groups() if group is not None), method
+    line = rest.split("\n", 1)[0]
+    line = re.split(r"(?<!\d)\.(?:\s|$)|\s+(?:I hope|because|since|which)\b", line, maxsplit=1)[0]
+    return (line, method) if line.strip() else None
+
+
+def _last_math_span(text: str) -> tuple[str, ExtractionMethod] | None:
+    spans = list(_MATH_SPANS.finditer(text))
+    if not spans:
+        return None
+    last = spans[-1]
+    return next(group for group in last.groups() if group is not None), ExtractionMethod.LAST_MATH
+
+
+def _last_number(text: str) -> tuple[str, ExtractionMethod] | None:
+    numbers = _NUMBER.findall(text)
+    return (numbers[-1], ExtractionMethod.LAST_NUMBER) if numbers else None
+
+
+def _clean(answer: str) -> str:
+    answer = answer.strip()
+    answer = re.sub(r"^\$+|\$+$", "", answer).strip()
+    answer = re.sub(r"^\*\*|\*\*$", "", answer).strip()
+    answer = re.sub(r"^\\\(|\\\)$", "", answer).strip()
+    answer = re.sub(r"^\\\[|\\\]$", "", answer).strip()
+    return answer.rstrip(".").strip() if not re.search(r"\d\.$", answer) else answer[:-1].strip()

@@ -1,0 +1,164 @@
+"""Grades a response against a gold answer: extraction, rules in a worker, then the judge if needed.
+
+`grade` is the synchronous entry point (safe in any thread), `agrade` the async one. Both
+return a `Grade` that records the verdict, which path decided it and why.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+
+from pydantic import BaseModel, Field
+
+from engines.answers.answer_shape import compact
+from engines.answers.equivalence import Equivalence, EquivalenceStatus, equivalent
+from engines.answers.errors import JudgeRequiresAsync, WorkerCrashed, WorkerTimeout
+from engines.answers.extract import ExtractionMethod, boxed_contents, extract_final_answer
+from engines.answers.judge import Judge, ask_judge
+from engines.answers.verdicts import DecidedBy, Verdict
+from engines.answers.worker import WorkerPool, default_pool
+
+RULES_TIMEOUT_SECONDS = 10.0
+"""Wall-clock limit of the rule-based comparison of one answer (the worker is killed after it)."""
+LOOP_MIN_REPEATS = 8
+"""A response whose tail repeats one chunk this many times is looping."""
+LOOP_TAIL_CHARS = 4_000
+
+
+class Grade(BaseModel):
+    """The verdict on one response, with how it was reached."""
+
+    verdict: Verdict
+    decided_by: DecidedBy
+    """Rules, the judge model, or nobody (undecided)."""
+    reason: str
+    """One line: why this verdict."""
+    extracted: str = ""
+    """The final answer found in the response ("" if none)."""
+    extraction_method: ExtractionMethod = ExtractionMethod.NONE
+    gold: str = ""
+    equivalence: EquivalenceStatus | None = None
+    """Outcome of the rule-based comparison, when it ran."""
+    corrections: list[str] = Field(default_factory=list)
+    """Our corrections over plain math-verify that took part."""
+    judge_label: str | None = None
+    """A, B or C when the judge decided (or was asked)."""
+    judge_completion: str | None = None
+    seconds: float = 0.0
+    """Wall-clock time spent grading."""
+
+    def __rich__(self) -> object:
+        from engines.answers.grade_view import grade_panel
+
+        return grade_panel(self)
+
+
+def grade(
+    gold: str,
+    response: str,
+    question: str | None = None,
+    *,
+    judge: Judge | None = None,
+    timeout: float = RULES_TIMEOUT_SECONDS,
+    pool: WorkerPool | None = None,
+) -> Grade:
+    """Grade `response` against `gold`. With a judge, call this outside an event loop (else use `agrade`)."""
+    started = time.perf_counter()
+    ruled = grade_by_rules(gold, response, question, timeout=timeout, pool=pool)
+    if ruled.decided_by != DecidedBy.NONE or judge is None:
+        return _timed(ruled, started)
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return _timed(asyncio.run(_ask(judge, ruled, gold, response, question)), started)
+    raise JudgeRequiresAsync("grade() with a judge was called inside a running event loop; await agrade() instead")
+
+
+async def agrade(
+    gold: str,
+    response: str,
+    question: str | None = None,
+    *,
+    judge: Judge | None = None,
+    timeout: float = RULES_TIMEOUT_SECONDS,
+    pool: WorkerPool | None = None,
+) -> Grade:
+    """Async `grade`: rules run in a worker without blocking the loop, then the judge if needed."""
+    started = time.perf_counter()
+    ruled = await asyncio.to_thread(grade_by_rules, gold, response, question, timeout=timeout, pool=pool)
+    if ruled.decided_by != DecidedBy.NONE or judge is None:
+        return _timed(ruled, started)
+    return _timed(await _ask(judge, ruled, gold, response, question), started)
+
+
+def grade_by_rules(
+    gold: str,
+    response: str,
+    question: str | None = None,
+    *,
+    timeout: float = RULES_TIMEOUT_SECONDS,
+    pool: WorkerPool | None = None,
+) -> Grade:
+    """Rules only: a decided Grade, or an undecided one (decided_by none) saying why."""
+    gold = _gold_text(gold)
+    if not response.strip():
+        return Grade(verdict=Verdict.INVALID, decided_by=DecidedBy.RULES, reason="empty response", gold=gold)
+    extraction = extract_final_answer(response)
+    if extraction.method == ExtractionMethod.NONE:
+        if is_looping(response):
+            return Grade(verdict=Verdict.INVALID, decided_by=DecidedBy.RULES, reason="response loops without a final answer", gold=gold)
+        return _undecided("no final answer found in the response", gold=gold)
+    fields = {"extracted": extraction.text, "extraction_method": extraction.method, "gold": gold}
+    if extraction.too_long:
+        return _undecided("the extracted answer is too long for rules", **fields)
+    result = _compare(extraction.text, gold, question, timeout, pool)
+    fields |= {"equivalence": result.status, "corrections": [c.value for c in result.corrections]}
+    if result.status == EquivalenceStatus.EQUIVALENT:
+        return Grade(verdict=Verdict.CORRECT, decided_by=DecidedBy.RULES, reason=result.reason, **fields)
+    if result.status == EquivalenceStatus.NOT_EQUIVALENT:
+        return Grade(verdict=Verdict.INCORRECT, decided_by=DecidedBy.RULES, reason=result.reason, **fields)
+    return _undecided(result.reason, **fields)
+
+
+def is_looping(response: str) -> bool:
+    """True when the end of `response` is one chunk repeated LOOP_MIN_REPEATS times or more."""
+    tail = response[-LOOP_TAIL_CHARS:]
+    pattern = r"(.{%d,%d}?)\1{%d,}\s*$" % (4, 400, LOOP_MIN_REPEATS - 1)
+    return re.search(pattern, tail, re.DOTALL) is not None
+
+
+def _compare(answer: str, gold: str, question: str | None, timeout: float, pool: WorkerPool | None) -> Equivalence:
+    if compact(answer) == compact(gold):
+        return Equivalence(EquivalenceStatus.EQUIVALENT, "identical after normalisation")
+    try:
+        return (pool or default_pool()).run(equivalent, answer, gold, question, timeout=timeout)
+    except WorkerTimeout:
+        return Equivalence(EquivalenceStatus.TIMEOUT, f"comparison exceeded {timeout:g} s and was stopped")
+    except WorkerCrashed as error:
+        return Equivalence(EquivalenceStatus.TOO_LARGE, f"comparison crashed its worker: {error}")
+
+
+async def _ask(judge: Judge, ruled: Grade, gold: str, response: str, question: str | None) -> Grade:
+    decision = await ask_judge(judge, ruled.gold or gold, response, question)
+    update = {"judge_label": decision.label.value if decision.label else None, "judge_completion": decision.completion}
+    if decision.label is None:
+        reason = f"judge reply had no A/B/C label; rules: {ruled.reason}"
+        return ruled.model_copy(update=update | {"reason": reason})
+    reason = f"judge label {decision.label.value} ({decision.label.name.lower()}); rules: {ruled.reason}"
+    return ruled.model_copy(update=update | {"verdict": decision.verdict, "decided_by": DecidedBy.JUDGE, "reason": reason})
+
+
+def _gold_text(gold: str) -> str:
+    """Gold answers are sometimes stored boxed or in `$…$`; keep the answer itself."""
+    boxes = boxed_contents(gold)
+    return (boxes[-1] if boxes else gold).strip().strip("$").strip()
+
+
+def _undecided(reason: str, **fields: object) -> Grade:
+    return Grade(verdict=Verdict.UNDECIDED, decided_by=DecidedBy.NONE, reason=reason, **fields)
+
+
+def _timed(result: Grade, started: float) -> Grade:
+    return result.model_copy(update={"seconds": round(time.perf_counter() - started, 4)})
