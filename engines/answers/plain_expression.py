@@ -10,6 +10,7 @@ transformation set and a namespace holding nothing but the whitelist.
 
 from __future__ import annotations
 
+import builtins
 import io
 import keyword
 import re
@@ -23,6 +24,7 @@ from sympy.parsing.sympy_parser import (
     factorial_notation,
     implicit_multiplication,
     parse_expr,
+    split_symbols_custom,
 )
 
 from engines.answers.errors import ExpressionTooLarge, UnsafeExpression
@@ -59,8 +61,24 @@ ANSWER_CONSTANTS: dict[str, object] = {"e": sympy.E, "i": sympy.I}
 ALLOWED_OPERATORS = frozenset(
     {"+", "-", "*", "/", "**", "^", "(", ")", ",", "=", "!", "<", ">", "<=", ">=", "%"}
 )
+PYTHON_BUILTINS = frozenset(name for name in dir(builtins) if len(name) > 2)
+"""`eval`, `open`, `getattr`…: refused by name, so their intent is reported plainly."""
 VARIABLE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,7}$")
-TRANSFORMATIONS = (auto_symbol, auto_number, factorial_notation, convert_xor, implicit_multiplication)
+GREEK_LETTERS = frozenset(
+    "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron rho sigma tau "
+    "upsilon phi chi psi omega".split()
+)
+
+
+def _should_split(name: str) -> bool:
+    """`2ab` means 2·a·b: split unknown multi-letter names, keep functions, constants and Greek letters."""
+    return name.isalpha() and name not in FUNCTIONS and name not in CONSTANTS and name.lower() not in GREEK_LETTERS
+
+
+TRANSFORMATIONS = (
+    auto_symbol, auto_number, factorial_notation, convert_xor,
+    split_symbols_custom(_should_split), implicit_multiplication,
+)
 # Sympy's parse_expr needs these in the global namespace to build the code it generates.
 PARSER_GLOBALS: dict[str, object] = {
     "__builtins__": {},
@@ -78,12 +96,10 @@ def parse_plain_expression(text: str, *, answer_mode: bool = False) -> sympy.Bas
     `answer_mode` reads `e` as Euler's number and `i` as the imaginary unit.
     """
     text = _normalise(text)
-    names = _check_tokens(text)
+    _check_tokens(text)
     namespace: dict[str, object] = {**FUNCTIONS, **CONSTANTS}
     if answer_mode:
         namespace.update(ANSWER_CONSTANTS)
-    for name in names - namespace.keys():
-        namespace[name] = sympy.Symbol(name)
     if "=" in text and not re.search(r"[<>]=", text):
         left, _, right = text.partition("=")
         if "=" in right:
@@ -140,9 +156,11 @@ def _check_tokens(text: str) -> set[str]:
             depth -= token.string == ")"
             if depth > MAX_NESTING_DEPTH:
                 raise ExpressionTooLarge(f"nesting deeper than {MAX_NESTING_DEPTH}; simplify the input")
-            if token.string in ("**", "^") and previous is not None and index >= 2:
+            if token.string in ("**", "^"):
                 _check_tower(tokens, index)
         elif token.type == tokenize.ERRORTOKEN and token.string.isspace():
+            continue
+        elif token.type == tokenize.ERRORTOKEN and token.string == "!":
             continue
         elif token.type == tokenize.ERRORTOKEN and token.string == "π":
             names.add("π")
@@ -157,6 +175,8 @@ def _check_tokens(text: str) -> set[str]:
 def _check_name(name: str, previous: tokenize.TokenInfo | None) -> None:
     if keyword.iskeyword(name) or name.startswith("_"):
         raise UnsafeExpression(f"{name!r} is a reserved word, not a mathematical name")
+    if name in PYTHON_BUILTINS and name not in FUNCTIONS:
+        raise UnsafeExpression(f"{name!r} is a Python built-in, not a mathematical name")
     if previous is not None and previous.string == ".":
         raise UnsafeExpression(f"attribute access '.{name}' is not allowed")
     if name not in FUNCTIONS and name not in CONSTANTS and not VARIABLE_NAME.match(name):
