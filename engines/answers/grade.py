@@ -67,8 +67,10 @@ def grade(
     """Grade `response` against `gold`. With a judge, call this outside an event loop (else use `agrade`)."""
     started = time.perf_counter()
     ruled = grade_by_rules(gold, response, question, timeout=timeout, pool=pool)
-    if ruled.decided_by != DecidedBy.NONE or judge is None:
+    if ruled.decided_by != DecidedBy.NONE:
         return _timed(ruled, started)
+    if judge is None:
+        return _timed(_no_judge(ruled), started)
     try:
         asyncio.get_running_loop()
     except RuntimeError:
@@ -88,8 +90,10 @@ async def agrade(
     """Async `grade`: rules run in a worker without blocking the loop, then the judge if needed."""
     started = time.perf_counter()
     ruled = await asyncio.to_thread(grade_by_rules, gold, response, question, timeout=timeout, pool=pool)
-    if ruled.decided_by != DecidedBy.NONE or judge is None:
+    if ruled.decided_by != DecidedBy.NONE:
         return _timed(ruled, started)
+    if judge is None:
+        return _timed(_no_judge(ruled), started)
     return _timed(await _ask(judge, ruled, gold, response, question), started)
 
 
@@ -158,6 +162,10 @@ def _gold_text(gold: str) -> str:
 
 def _undecided(reason: str, **fields: object) -> Grade:
     return Grade(verdict=Verdict.UNDECIDED, decided_by=DecidedBy.NONE, reason=reason, **fields)
+
+
+def _no_judge(ruled: Grade) -> Grade:
+    return ruled.model_copy(update={"reason": f"{ruled.reason}; no judge given"})
 
 
 def _timed(result: Grade, started: float) -> Grade:
