@@ -52,6 +52,8 @@ logging.getLogger("math_verify").setLevel(logging.ERROR)
 
 MAX_COMPARED_CHARS = 1_000
 """Answers longer than this are not compared by rules."""
+MAX_NESTING_DEPTH = 40
+"""Answers nested deeper than this (brackets and braces) are not parsed."""
 MAX_LIST_ITEMS = 30
 """Lists longer than this are not compared item by item."""
 MIN_PARSE_COVERAGE = 0.5
@@ -131,11 +133,25 @@ def equivalent(answer: str, gold: str, question: str | None = None) -> Equivalen
         return Equivalence(EquivalenceStatus.TOO_LARGE, f"answer longer than {MAX_COMPARED_CHARS} characters")
     if compact(answer) == compact(gold):
         return Equivalence(EquivalenceStatus.EQUIVALENT, "identical after normalisation")
+    if max(nesting_depth(answer), nesting_depth(gold)) > MAX_NESTING_DEPTH:
+        return Equivalence(EquivalenceStatus.TOO_LARGE, f"nested deeper than {MAX_NESTING_DEPTH} levels")
     words = _compare_words(answer, gold)
     if words is not None:
         return words
     question = question or ""
     return _compare_shapes(answer_shape(answer), answer_shape(gold), question)
+
+
+def nesting_depth(text: str) -> int:
+    """Deepest bracket nesting in `text` (parentheses, brackets and braces together)."""
+    depth = deepest = 0
+    for char in text:
+        if char in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in ")]}":
+            depth -= 1
+    return deepest
 
 
 def _compare_words(answer: str, gold: str) -> Equivalence | None:

@@ -15,6 +15,8 @@ MAX_SEARCHED_CHARS = 20_000
 """Only this many trailing characters of a response are searched for the final answer."""
 MAX_ANSWER_CHARS = 1_000
 """Longer extracted answers are kept but flagged as too long for rule-based checking."""
+WHOLE_RESPONSE_MAX_WORDS = 5
+"""A response this short with no other anchor is taken as the answer itself."""
 BOX_COMMANDS = ("\\boxed", "\\fbox")
 THINK_END = re.compile(r"</think>", re.IGNORECASE)
 
@@ -62,7 +64,7 @@ def extract_final_answer(response: str) -> Extraction:
             if answer:
                 return Extraction(answer, method, too_long=len(answer) > MAX_ANSWER_CHARS)
     short = _clean(text)
-    if short and len(short) <= 80 and "\n" not in short:
+    if short and len(short) <= 80 and len(short.split()) <= WHOLE_RESPONSE_MAX_WORDS:
         return Extraction(short, ExtractionMethod.WHOLE_RESPONSE)
     return Extraction("", ExtractionMethod.NONE)
 

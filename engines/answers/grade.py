@@ -25,6 +25,10 @@ RULES_TIMEOUT_SECONDS = 10.0
 LOOP_MIN_REPEATS = 8
 """A response whose tail repeats one chunk this many times is looping."""
 LOOP_TAIL_CHARS = 4_000
+WEAK_EXTRACTIONS = frozenset(
+    {ExtractionMethod.NONE, ExtractionMethod.LAST_NUMBER, ExtractionMethod.LAST_MATH, ExtractionMethod.WHOLE_RESPONSE}
+)
+"""Answers found without an anchor (box or "answer is"): a looping response gives none."""
 
 
 class Grade(BaseModel):
@@ -110,9 +114,9 @@ def grade_by_rules(
     if not response.strip():
         return Grade(verdict=Verdict.INVALID, decided_by=DecidedBy.RULES, reason="empty response", gold=gold)
     extraction = extract_final_answer(response)
+    if extraction.method in WEAK_EXTRACTIONS and is_looping(response):
+        return Grade(verdict=Verdict.INVALID, decided_by=DecidedBy.RULES, reason="response loops without a final answer", gold=gold)
     if extraction.method == ExtractionMethod.NONE:
-        if is_looping(response):
-            return Grade(verdict=Verdict.INVALID, decided_by=DecidedBy.RULES, reason="response loops without a final answer", gold=gold)
         return _undecided("no final answer found in the response", gold=gold)
     fields = {"extracted": extraction.text, "extraction_method": extraction.method, "gold": gold}
     if extraction.too_long:

@@ -1,0 +1,58 @@
+"""The pure comparison: each correction over plain math-verify, and ordinary equivalences."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from engines.answers import EquivalenceStatus, equivalent
+
+CASES = json.loads((Path(__file__).parent / "correction_cases.json").read_text())
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case["name"] for case in CASES])
+def test_each_correction_gives_the_expected_status(case: dict) -> None:
+    result = equivalent(case["answer"], case["gold"], case.get("question"))
+    assert result.status == EquivalenceStatus(case["expected"]), result.reason
+    assert case["correction"] in result.corrections, result.corrections
+
+
+@pytest.mark.parametrize(
+    ("answer", "gold"),
+    [
+        ("\\dfrac{3}{4}", "\\frac34"),
+        ("x = 5", "5"),
+        ("1,000", "1000"),
+        ("\\frac{x}{7}+\\frac{2}{7}", "\\frac{x+2}{7}"),
+        ("\\sqrt{2}\\cdot\\sqrt{3}", "\\sqrt{6}"),
+        ("(3, \\pi/2)", "\\left( 3, \\frac{\\pi}{2} \\right)"),
+        ("C", "\\text{(C)}"),
+        ("Evelyn", "\\text{Evelyn}"),
+        ("30^\\circ", "30"),
+    ],
+)
+def test_equivalent_forms_are_accepted(answer: str, gold: str) -> None:
+    assert equivalent(answer, gold).status == EquivalenceStatus.EQUIVALENT
+
+
+@pytest.mark.parametrize(
+    ("answer", "gold"),
+    [("[2,5)", "[2,5]"), ("\\pm 2021", "2021"), ("B", "\\text{(C)}"), ("x^2-1", "x^2+1")],
+)
+def test_different_answers_are_rejected(answer: str, gold: str) -> None:
+    assert equivalent(answer, gold).status == EquivalenceStatus.NOT_EQUIVALENT
+
+
+def test_differently_spelled_words_are_left_undecided() -> None:
+    result = equivalent("Eve", "\\text{Evelyn}")
+    assert result.status == EquivalenceStatus.WORDS and not result.decided
+
+
+def test_astronomical_powers_are_refused_not_evaluated() -> None:
+    assert equivalent("10^{10^{10}}", "5").status == EquivalenceStatus.TOO_LARGE
+
+
+def test_deep_nesting_is_refused() -> None:
+    assert equivalent("(" * 200 + "1" + ")" * 200, "1").status == EquivalenceStatus.TOO_LARGE
