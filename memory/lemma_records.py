@@ -23,6 +23,17 @@ class LemmaStatus(StrEnum):
     """An older version of an edited lemma."""
 
 
+class LemmaEditAction(StrEnum):
+    """What a human (or a seeding step) did to a lemma; each is a row in `lemma_edits`."""
+
+    PIN = "pin"
+    UNPIN = "unpin"
+    REJECT = "reject"
+    EDIT = "edit"
+    ADD_USER = "add_user"
+    IMPORT = "import"
+
+
 @dataclass(frozen=True)
 class LemmaDraft:
     """A lemma as parsed from model (or user) text, before it is stored."""

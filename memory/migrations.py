@@ -62,3 +62,51 @@ def m002_rounds_revisions_verdicts(db: Database) -> None:
          "score": float, "created_at": str},
         pk="id",
     )
+
+
+@migrations()
+def m003_lemmas(db: Database) -> None:
+    """The lemma memory: lemmas per problem, the libraries holding them, edges, votes, edits."""
+    db["lemmas"].create(
+        {"id": int, "problem_id": str, "run_id": str, "shot": int, "round": int, "number": str,
+         "fixed_of": int, "statement": str, "steps": str, "step_citations": str, "cites": str,
+         "proven": int, "confidence": float, "passes": int, "votes": int, "statement_hash": str,
+         "origin": str, "status": str, "version": int, "supersedes": int, "superseded_by": int,
+         "imported_from": int, "created_at": str},
+        pk="id",
+        not_null={"problem_id", "statement", "statement_hash", "origin", "status"},
+        defaults={"passes": 0, "votes": 0, "proven": 1, "version": 1, "steps": "[]",
+                  "step_citations": "[]", "cites": "[]"},
+    )
+    db["lemmas"].create_index(["problem_id", "statement_hash"])
+    db["lemmas"].enable_fts(["statement"], create_triggers=True, tokenize="porter")
+    # One row per (run, shot) library holding a lemma, with the number that library gave it.
+    db["lemma_uses"].create(
+        {"id": int, "lemma_id": int, "run_id": str, "problem_id": str, "shot": int, "number": str,
+         "round": int, "cites": str, "created_at": str},
+        pk="id", not_null={"lemma_id", "run_id", "problem_id", "shot", "number"},
+        foreign_keys=[("lemma_id", "lemmas", "id")],
+    )
+    db["lemma_uses"].create_index(["run_id", "problem_id", "shot", "lemma_id"], unique=True)
+    db["lemma_uses"].create_index(["run_id", "problem_id", "shot", "number"], unique=True)
+    db["lemma_uses"].create_index(["lemma_id"])
+    # lemma_id cites cited_id: in the graph, cited_id -> lemma_id (derived from it).
+    db["lemma_edges"].create(
+        {"lemma_id": int, "cited_id": int, "run_id": str, "shot": int, "created_at": str},
+        pk=("lemma_id", "cited_id"),
+        foreign_keys=[("lemma_id", "lemmas", "id"), ("cited_id", "lemmas", "id")],
+    )
+    db["lemma_edges"].create_index(["cited_id"])
+    db["lemma_votes"].create(
+        {"id": int, "lemma_id": int, "run_id": str, "shot": int, "call_id": int,
+         "first_wrong_step": int, "format_error": int, "passed": int, "explanation": str,
+         "created_at": str},
+        pk="id", not_null={"lemma_id"}, foreign_keys=[("lemma_id", "lemmas", "id")],
+    )
+    db["lemma_votes"].create_index(["lemma_id"])
+    db["lemma_edits"].create(
+        {"id": int, "lemma_id": int, "new_lemma_id": int, "action": str, "run_id": str,
+         "problem_id": str, "shot": int, "detail": str, "created_at": str},
+        pk="id", not_null={"lemma_id", "action"}, foreign_keys=[("lemma_id", "lemmas", "id")],
+    )
+    db["lemma_edits"].create_index(["lemma_id"])

@@ -1,0 +1,23 @@
+"""Statement identity and the prompt text of a library."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from memory import normalize_statement, statement_hash
+
+CASES = json.loads((Path(__file__).parent / "normalization_cases.json").read_text())
+
+
+@pytest.mark.parametrize(("first", "second"), CASES["same"])
+def test_spacing_tex_variants_and_labels_do_not_make_a_new_lemma(first, second):
+    assert normalize_statement(first) == normalize_statement(second)
+    assert statement_hash(first) == statement_hash(second)
+
+
+@pytest.mark.parametrize(("first", "second"), CASES["different"])
+def test_different_mathematics_stays_different(first, second):
+    assert statement_hash(first) != statement_hash(second)
