@@ -1,0 +1,57 @@
+"""`lemmata check`: exit codes and printed verdicts, rules only and with a judge over HTTP."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from agent.cli.check import command
+from tests.conftest import run_cli
+from tests.scripted_server import Reply
+
+
+@pytest.fixture
+def no_endpoint(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in ("LEMMATA_BASE_URL", "LEMMATA_MODEL", "LEMMATA_API_KEY", "OPENAI_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
+def test_check_prints_verdict_path_reason_and_answer(no_endpoint: None) -> None:
+    done = CliRunner().invoke(command, ["\\frac{1}{2}", "so the answer is \\boxed{0.5}"])
+    assert done.exit_code == 0, done.output
+    for text in ("correct", "rules", "exact rational comparison", "0.5"):
+        assert text in done.output
+
+
+def test_check_exit_codes_follow_the_verdict(no_endpoint: None) -> None:
+    assert CliRunner().invoke(command, ["(1,2)", "\\boxed{(2,1)}"]).exit_code == 1
+    assert CliRunner().invoke(command, ["\\text{Evelyn}", "\\boxed{\\text{Eve}}"]).exit_code == 2
+
+
+def test_check_json_output_and_question_option(no_endpoint: None) -> None:
+    done = CliRunner().invoke(command, ["(x+1)^2", "\\boxed{x^2+2x+1}", "--question", "Factor completely.", "--json"])
+    grade = json.loads(done.output)
+    assert grade["verdict"] == "undecided" and grade["equivalence"] == "form_differs"
+
+
+def test_check_refuses_judge_without_an_endpoint(no_endpoint: None) -> None:
+    done = CliRunner().invoke(command, ["1", "\\boxed{1}", "--judge"])
+    assert done.exit_code == 2 and "judge endpoint" in done.output
+
+
+def test_check_asks_the_configured_judge_when_rules_cannot_decide(scripted, model_env, tmp_path) -> None:
+    scripted.script["judge"] = Reply("A")
+    done = run_cli(["check", "\\text{Evelyn}", "The winner is \\boxed{\\text{Evelyn Smith}}", "-q", "Who won?"], model_env, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "judge" in done.stdout and "correct" in done.stdout
+    assert scripted.completed["judge"] == 1
+    assert "Evelyn Smith" in scripted.requests_for("judge")[0]["messages"][-1]["content"]
+
+
+def test_check_with_no_judge_flag_stays_on_rules(scripted, model_env, tmp_path) -> None:
+    done = run_cli(["check", "\\text{Evelyn}", "\\boxed{\\text{Eve}}", "--no-judge"], model_env, tmp_path)
+    assert done.returncode == 2 and scripted.counts["judge"] == 0
