@@ -49,6 +49,9 @@ class Database:
         self.circles: list[SymbolicCircle] = []
         self.angles = LinearSystem()
         self.ratios = LinearSystem()
+        self.lengths = LinearSystem()
+        """Distance chasing: lengths (not logs) of segments, additive along lines."""
+        self.length_done: set[tuple[str, str, str]] = set()
         self.seg_var: dict[frozenset[str], int] = {}
         self.next_var = len(PRIMES) + 1
         self.eq_fact: list[int] = []
@@ -98,16 +101,19 @@ class Database:
                 self.add_angle([(p[2], p[3], 1), (p[0], p[1], -1)], f.numbers[0], f.id)
             case Predicate.CONG:
                 self.add_ratio([(p[0], p[1], 1), (p[2], p[3], -1)], Fraction(1), f.id)
+                self.add_length([(p[0], p[1], 1), (p[2], p[3], -1)], f.id)
             case Predicate.EQRATIO:
                 self.add_ratio([(p[0], p[1], 1), (p[2], p[3], -1), (p[4], p[5], -1), (p[6], p[7], 1)],
                                Fraction(1), f.id)
             case Predicate.RCONST:
                 self.add_ratio([(p[0], p[1], 1), (p[2], p[3], -1)], f.numbers[0], f.id)
+                self.add_length([(p[0], p[1], 1), (p[2], p[3], -f.numbers[0])], f.id)
             case Predicate.MIDP:
                 m, a, b = p
                 self.merge_line((m, a, b), f.id)
                 self.add_ratio([(m, a, 1), (m, b, -1)], Fraction(1), f.id)
                 self.add_ratio([(m, a, 1), (a, b, -1)], Fraction(1, 2), f.id)
+                self.add_length([(m, a, 1), (m, b, -1)], f.id)
                 self.midpoints[(m, seg(a, b))] = f.id
             case Predicate.CYCLIC:
                 self.merge_circle(set(p), {f.id})
@@ -221,6 +227,21 @@ class Database:
     def add_ratio(self, terms, constant: Fraction, fact_id: int) -> None:
         """Σ c·log|ab| = log(constant)."""
         self.ratios.add(self.ratio_form(terms, constant), Fraction(0), self._eq(fact_id))
+
+    def add_length(self, terms, fact_id: int) -> None:
+        """Σ c·|ab| = 0."""
+        form: dict[int, Fraction] = {}
+        for a, b, c in terms:
+            v = self.ratio_var(a, b)
+            form[v] = form.get(v, Fraction(0)) + Fraction(c)
+        self.lengths.add({k: v for k, v in form.items() if v}, Fraction(0), self._eq(fact_id))
+
+    def reduce_length(self, terms) -> Reduced:
+        form: dict[int, Fraction] = {}
+        for a, b, c in terms:
+            v = self.ratio_var(a, b)
+            form[v] = form.get(v, Fraction(0)) + Fraction(c)
+        return self.lengths.reduce({k: v for k, v in form.items() if v})
 
     def reduce_ratio(self, terms, constant: Fraction = Fraction(1)) -> Reduced:
         return self.ratios.reduce(self.ratio_form(terms, constant))

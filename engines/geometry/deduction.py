@@ -133,7 +133,16 @@ class Deduction:
     def why_cong(self, a, b, c, d):
         if seg(a, b) == seg(c, d):
             return []
-        return self.why_ratio([(a, b, 1), (c, d, -1)])
+        w = self.why_ratio([(a, b, 1), (c, d, -1)])
+        if w is not None:
+            return w
+        pts = self.db.diagram.points
+        if abs(abs(pts[a] - pts[b]) - abs(pts[c] - pts[d])) > 1e-6:
+            return None
+        red = self.db.reduce_length([(a, b, 1), (c, d, -1)])
+        if red.coeffs or red.const:
+            return None
+        return self.db.premises_of(red)
 
     def why_eqratio(self, a, b, c, d, e, f, g, h):
         return self.why_ratio([(a, b, 1), (c, d, -1), (e, f, -1), (g, h, 1)])
@@ -184,10 +193,10 @@ class Deduction:
         return goal_check()
 
     def rule_passes(self):
-        return [self.match_coll, self.match_centers, self.match_cyclic, self.match_inscribed,
+        return [self.match_coll, self.match_lengths, self.match_centers, self.match_cyclic, self.match_inscribed,
                 self.match_midpoints, self.match_isosceles, self.match_perp_bisector,
                 self.match_thales, self.match_bisector, self.match_equal_chords,
-                self.match_triangles]
+                self.match_trapezoids, self.match_triangles]
 
     def _fresh(self, key: tuple) -> bool:
         """False when this candidate failed before and the algebra has not changed since."""
@@ -213,6 +222,76 @@ class Deduction:
                         self.derive(P.COLL, (a, b, c), why + [], R.PARA_COLL)
                         break
             self._tick()
+
+    def match_lengths(self) -> None:
+        """Distance chasing: lengths add along lines; equal lengths found there become facts."""
+        pts = self.db.diagram.points
+        for lid in self.db.lines_with(3):
+            on = sorted(self.db.line_points[lid])
+            a0, b0 = pts[on[0]], pts[on[1]]
+            u = (b0 - a0) / abs(b0 - a0)
+            order = sorted(on, key=lambda x: ((pts[x] - a0) * u.conjugate()).real)
+            for i in range(len(order)):
+                for k in range(i + 2, len(order)):
+                    x, y, z = order[i], order[k - 1], order[k]
+                    if (x, y, z) in self.db.length_done:
+                        continue
+                    self.db.length_done.add((x, y, z))
+                    fid = self.fact_for(P.COLL, (x, y, z), sorted(self.db.line_why[lid]), R.COLL_MERGE)
+                    if fid is not None:
+                        self.db.add_length([(x, z, 1), (x, y, -1), (y, z, -1)], fid)
+        buckets: dict[int, list[tuple[str, str]]] = {}
+        for a, b in combinations(self.index.names, 2):
+            buckets.setdefault(round(abs(pts[a] - pts[b]) * 1e5), []).append((a, b))
+        for group in buckets.values():
+            for (a, b), (c, d) in combinations(group, 2):
+                if self.why_ratio([(a, b, 1), (c, d, -1)]) is not None:
+                    continue
+                red = self.db.reduce_length([(a, b, 1), (c, d, -1)])
+                if not red.coeffs and not red.const and red.why:
+                    self.derive(P.CONG, (a, b, c, d), self.db.premises_of(red))
+        self._tick()
+
+    def match_trapezoids(self) -> None:
+        """r42 / r41: a line parallel to the bases cuts the legs proportionally, and back;
+        r26: a parallelogram's diagonals bisect each other."""
+        pts = self.db.diagram.points
+        lines = self.db.lines_with(3)
+        for l1, l2 in permutations(lines, 2):
+            if self.db.line_points[l1] & self.db.line_points[l2]:
+                continue
+            leg1 = sorted(self.db.line_points[l1])
+            leg2 = sorted(self.db.line_points[l2])
+            for a, m, d in permutations(leg1, 3):
+                if a > d:
+                    continue
+                for b, n, c in permutations(leg2, 3):
+                    if not (_numeric_para(pts, a, b, d, c) and _numeric_para(pts, m, n, a, b)):
+                        continue
+                    if not self._fresh(("trap", a, m, d, b, n, c)):
+                        continue
+                    w1 = self.why_para(a, b, d, c)
+                    if w1 is None:
+                        continue
+                    lw = self.why_coll((a, m, d)) + self.why_coll((b, n, c))
+                    w2 = self.why_para(m, n, a, b)
+                    if w2 is not None:
+                        self.derive(P.EQRATIO, (m, a, m, d, n, b, n, c), w1 + w2 + lw, R.TRAPEZOID_THALES)
+                        continue
+                    w2 = self.why_eqratio(m, a, m, d, n, b, n, c)
+                    if w2 is not None:
+                        self.derive(P.PARA, (m, n, a, b), w1 + w2 + lw, R.TRAPEZOID_THALES_CONVERSE)
+            self._tick()
+        for (m, s), f in list(self.db.midpoints.items()):
+            a, b = sorted(s)
+            for c, d in permutations(self.index.names, 2):
+                if len({a, b, c, d, m}) < 5 or abs(pts[m] - (pts[c] + pts[d]) / 2) > 1e-6:
+                    continue
+                if (m, seg(c, d)) in self.db.midpoints:
+                    continue
+                w1, w2 = self.why_para(a, c, b, d), self.why_para(a, d, b, c)
+                if w1 is not None and w2 is not None:
+                    self.derive(P.MIDP, (m, c, d), w1 + w2 + [f], R.PARALLELOGRAM_MIDPOINT)
 
     def match_centers(self) -> None:
         """m2/r01: points proved equidistant from a centre lie on a circle about it."""
@@ -374,6 +453,8 @@ class Deduction:
                         self.derive(P.EQRATIO, (o, a, o, c, a, b, c, d), w + lw, R.THALES_RATIO)
                         continue
                     w = self.why_eqratio(o, a, o, c, o, b, o, d)
+                    if w is None:
+                        w = self.why_eqratio(o, a, a, c, o, b, b, d)
                     if w is not None:
                         lw = self.why_coll((o, a, c)) + self.why_coll((o, b, d))
                         self.derive(P.PARA, (a, b, c, d), w + lw, R.THALES_CONVERSE)
