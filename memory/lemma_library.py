@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import json
 import re
 from dataclasses import dataclass
@@ -108,9 +110,11 @@ class LemmaLibrary:
         integers = [int(match.group(1)) for (number,) in numbers if (match := _LEADING_INTEGER.match(number))]
         return max(integers, default=0) + 1
 
-    def render(self, budget_tokens: int | None = DEFAULT_LIBRARY_BUDGET_TOKENS) -> str:
-        """Prompt text of the library (see `memory.lemma_text.render_library`); None: no budget."""
-        entries = self.entries()
+    def render(self, budget_tokens: int | None = DEFAULT_LIBRARY_BUDGET_TOKENS, *,
+               exclude: Collection[int] = ()) -> str:
+        """Prompt text of the library (see `memory.lemma_text.render_library`); None: no budget.
+        `exclude` leaves out lemma ids, e.g. the lemmas under verification."""
+        entries = [entry for entry in self.entries() if entry.id not in exclude]
         cited_by = {entry.number: 0 for entry in entries}
         for entry in entries:
             for number in set(entry.cites) - {entry.number}:

@@ -1,0 +1,147 @@
+"""`lemmata lemmas`: search, list, show and draw the lemma memory of the run store."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+
+from agent.cli.options import guarded, model_options
+from agent.config import Config
+from memory import (
+    LemmaMemoryError,
+    RunStore,
+    graph_to_dot,
+    graph_to_svg,
+    lemma_detail,
+    lemma_graph,
+    list_lemmas,
+    search_lemmas,
+)
+
+
+class GraphFormat(StrEnum):
+    TERMINAL = "terminal"
+    DOT = "dot"
+    SVG = "svg"
+
+
+def lemma_errors(function: Callable) -> Callable:
+    """The memory's own errors become one-line CLI errors."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except LemmaMemoryError as error:
+            raise click.ClickException(str(error)) from None
+
+    return wrapper
+
+
+@contextmanager
+def existing_store(config: Config) -> Iterator[RunStore]:
+    path = Path(config.store.path)
+    if not path.exists():
+        raise click.ClickException(f"no run store at {path}; pass --db PATH or solve a problem first")
+    store = RunStore(path)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+@click.group("lemmas")
+def command() -> None:
+    """Search, list, inspect and draw the lemmas in the run store."""
+
+
+@command.command("search")
+@click.argument("query")
+@click.option("--problem", "problem_id", help="Only lemmas of this problem.")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@model_options
+@guarded
+@lemma_errors
+def search(config: Config, query: str, problem_id: str | None, limit: int) -> None:
+    """Lemmas whose statements contain every word of QUERY, best match first."""
+    from memory.lemma_views import summary_table
+
+    with existing_store(config) as store:
+        found = search_lemmas(store, query, limit, problem_id=problem_id)
+    if not found:
+        click.echo(f"no lemma statement matches {query!r}")
+        return
+    Console().print(summary_table(found, title=f"lemmas matching {query!r}"))
+
+
+@command.command("list")
+@click.option("--problem", "problem_id", required=True, help="The problem id.")
+@click.option("--min-confidence", type=click.FloatRange(0, 1), help="Only lemmas verified at least this well.")
+@click.option("--all", "include_superseded", is_flag=True, help="Include superseded (edited) versions.")
+@model_options
+@guarded
+@lemma_errors
+def list_command(config: Config, problem_id: str, min_confidence: float | None, include_superseded: bool) -> None:
+    """A problem's lemmas in the order they were found."""
+    from memory.lemma_views import summary_table
+
+    with existing_store(config) as store:
+        lemmas = list_lemmas(store, problem_id, min_confidence=min_confidence, include_superseded=include_superseded)
+    if not lemmas:
+        click.echo(f"problem {problem_id} has no lemmas" + (" at that confidence" if min_confidence else ""))
+        return
+    Console().print(summary_table(lemmas, title=f"lemmas of problem {problem_id}"))
+
+
+@command.command("show")
+@click.argument("lemma_id", type=int)
+@model_options
+@guarded
+@lemma_errors
+def show(config: Config, lemma_id: int) -> None:
+    """One lemma: statement, proof, votes with the verifiers' explanations, what it cites and what cites it."""
+    with existing_store(config) as store:
+        detail = lemma_detail(store, lemma_id)
+    Console().print(detail)
+
+
+@command.command("graph")
+@click.option("--problem", "problem_id", required=True, help="The problem id.")
+@click.option("--format", "output_format", type=click.Choice([f.value for f in GraphFormat]),
+              help="terminal (default), dot or svg; with -o, taken from the file's suffix when not given.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write DOT or SVG to this file.")
+@model_options
+@guarded
+@lemma_errors
+def graph(config: Config, problem_id: str, output_format: str | None, output: Path | None) -> None:
+    """The dependency graph of a problem's lemmas: a tree here, or DOT / SVG."""
+    chosen = _graph_format(output_format, output)
+    with existing_store(config) as store:
+        lemmas = lemma_graph(store, problem_id)
+    if chosen is GraphFormat.TERMINAL:
+        Console().print(lemmas)
+        return
+    text = graph_to_dot(lemmas) if chosen is GraphFormat.DOT else graph_to_svg(lemmas)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    output.write_text(text, encoding="utf-8")
+    click.echo(f"wrote {output} ({len(lemmas.nodes)} lemmas, {len(lemmas.edges)} citations)")
+
+
+def _graph_format(output_format: str | None, output: Path | None) -> GraphFormat:
+    if output_format is not None:
+        return GraphFormat(output_format)
+    if output is None:
+        return GraphFormat.TERMINAL
+    by_suffix = {".dot": GraphFormat.DOT, ".gv": GraphFormat.DOT, ".svg": GraphFormat.SVG}
+    if output.suffix.lower() not in by_suffix:
+        raise click.UsageError(f"cannot tell the format of {output}; name it .dot or .svg, or pass --format")
+    return by_suffix[output.suffix.lower()]
