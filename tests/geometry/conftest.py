@@ -1,0 +1,18 @@
+from pathlib import Path
+
+import pytest
+
+from engines.geometry.language import read_problems
+
+DATA = Path(__file__).parent / "data"
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "geometry"
+
+
+@pytest.fixture(scope="session")
+def one_rule_each() -> dict[str, str]:
+    return read_problems(DATA / "one_rule_each.txt")
+
+
+@pytest.fixture(scope="session")
+def regression_examples() -> dict[str, str]:
+    return read_problems(DATA / "regression_examples.txt")

@@ -1,0 +1,39 @@
+"""`lemmata geometry solve|bench` on the shipped examples."""
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from agent.cli.geometry import command
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "engines" / "geometry" / "data" / "examples.txt"
+
+
+def test_solve_prints_numbered_proof() -> None:
+    result = CliRunner().invoke(command, ["solve", str(EXAMPLES), "--problem", "incenter_excenter"])
+    assert result.exit_code == 0, result.output
+    assert "proved" in result.output and "  1. " in result.output and "mod π" in result.output
+
+
+def test_solve_first_of_many_says_so_and_reports_saturation(tmp_path) -> None:
+    fig = tmp_path / "f.png"
+    result = CliRunner().invoke(command, ["solve", str(EXAMPLES), "--timeout", "5", "--figure", str(fig)])
+    assert result.exit_code == 0, result.output
+    assert "solving the first" in result.output and "saturated, not proved" in result.output
+    assert fig.exists()
+
+
+def test_unknown_problem_name_is_a_usage_error() -> None:
+    result = CliRunner().invoke(command, ["solve", str(EXAMPLES), "--problem", "nope"])
+    assert result.exit_code != 0 and "nope" in result.output
+
+
+def test_bench_writes_json(tmp_path) -> None:
+    out = tmp_path / "b.json"
+    result = CliRunner().invoke(command, ["bench", str(EXAMPLES), "--timeout", "10", "--jobs", "1",
+                                          "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "proved" in result.output
+    records = json.loads(out.read_text())
+    assert len(records) == 4 and any(r["proved"] for r in records)
