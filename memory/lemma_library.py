@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
-
 import json
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -113,7 +112,9 @@ class LemmaLibrary:
     def render(self, budget_tokens: int | None = DEFAULT_LIBRARY_BUDGET_TOKENS, *,
                exclude: Collection[int] = ()) -> str:
         """Prompt text of the library (see `memory.lemma_text.render_library`); None: no budget.
-        `exclude` leaves out lemma ids, e.g. the lemmas under verification."""
+
+        `exclude` leaves out lemma ids, e.g. the lemmas under verification.
+        """
         entries = [entry for entry in self.entries() if entry.id not in exclude]
         cited_by = {entry.number: 0 for entry in entries}
         for entry in entries:
