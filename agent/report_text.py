@@ -1,0 +1,146 @@
+"""The report's tables as plain cells, and their terminal (rich) and markdown renderings.
+
+The cells are shared with the HTML page, so every view shows the same numbers; each renderer
+escapes them for its own format (model text may hold markup).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, NamedTuple
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+if TYPE_CHECKING:
+    from agent.report import Report
+
+NOTES = (
+    "maj@k: majority vote averaged over every k-subset of the samples, ties shared; "
+    "verifier vote@k: answers weighted by verifier pass rate over the first k samples; "
+    "G-Pass@k_τ needs max(⌈τk⌉, 1) of k draws correct; mG-Pass@k = (2/k)·Σ G-Pass@k_{i/k}, i = ⌈k/2⌉+1..k. "
+    "Unanswered or ungraded samples count as wrong."
+)
+
+
+class Cells(NamedTuple):
+    """A table as text: a header row and body rows, unescaped."""
+
+    headers: list[str]
+    rows: list[list[str]]
+    text_columns: frozenset[int] = frozenset({0})
+    """Columns of words, aligned left; the rest are numbers, aligned right."""
+
+
+def percent(value: float | None) -> str:
+    return "-" if value is None else f"{100 * value:.1f}%"
+
+
+def tau_label(tau: float) -> str:
+    return f"{tau:g}"
+
+
+def headline_k(report: Report) -> int:
+    """The k shown per problem: the largest one reported."""
+    return max(report.ks)
+
+
+def overall_cells(report: Report) -> Cells:
+    """Rows of metrics, columns of k; values are means over problems."""
+    scores = report.overall.scores
+    rows = [["pass@k", *(percent(scores.pass_at_k[k]) for k in report.ks)],
+            ["maj@k", *(percent(scores.maj_at_k[k]) for k in report.ks)]]
+    if scores.verifier_vote_at_k is not None:
+        rows.append(["verifier vote@k", *(percent(scores.verifier_vote_at_k[k]) for k in report.ks)])
+    rows += [[f"G-Pass@k τ={tau_label(tau)}", *(percent(scores.g_pass_at_k[k][tau]) for k in report.ks)]
+             for tau in report.taus]
+    rows.append(["mG-Pass@k", *(percent(scores.mg_pass_at_k.get(k)) for k in report.ks)])
+    return Cells(["metric", *(f"k={k}" for k in report.ks)], rows)
+
+
+def problem_cells(report: Report) -> Cells:
+    """One row per problem, at the headline k."""
+    k = headline_k(report)
+    with_votes = report.overall.scores.verifier_vote_at_k is not None
+    headers = ["problem", "c/n", "pass@1", f"pass@{k}", f"maj@{k}",
+               *([f"vote@{k}"] if with_votes else []), f"mG-Pass@{k}", "top answer", "tokens", "wall s"]
+    rows = []
+    for problem in report.problems:
+        scores = problem.scores
+        answer = "-" if problem.top_answer is None else f"{clip(problem.top_answer)} ({problem.top_answer_votes})"
+        rows.append([problem.problem_id, f"{problem.c}/{problem.n}", percent(scores.pass_at_1),
+                     percent(scores.pass_at_k[k]), percent(scores.maj_at_k[k]),
+                     *([percent(scores.verifier_vote_at_k[k])] if with_votes else []),
+                     percent(scores.mg_pass_at_k.get(k)), answer, f"{problem.tokens:,}", f"{problem.wall_s:.1f}"])
+    return Cells(headers, rows, frozenset({0, headers.index("top answer")}))
+
+
+def clip(text: str, width: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def title_line(report: Report) -> str:
+    return (f"run {report.run_id} · dataset {report.dataset or '-'} · model {report.model or '-'}"
+            f" · created {report.created_at}")
+
+
+def summary_line(report: Report) -> str:
+    overall = report.overall
+    roles = ", ".join(f"{role} {count:,}" for role, count in overall.tokens_by_role.items())
+    statuses = ", ".join(f"{status} {count}" for status, count in overall.statuses.items())
+    return (f"{overall.problems} problems, {overall.samples} samples ({statuses}) · "
+            f"pass@1 {percent(overall.scores.pass_at_1)} · tokens {overall.tokens:,} "
+            f"({overall.tokens_per_problem:,.0f} per problem; {roles or 'none recorded'}) · "
+            f"wall {overall.wall_s:.1f} s summed over samples")
+
+
+# --- terminal ------------------------------------------------------------------------------------
+
+def rich_table(cells: Cells, title: str) -> Table:
+    """Cells as a rich table; cells are `Text`, so brackets in model text are not read as markup."""
+    table = Table(title=title, title_justify="left")
+    for index, header in enumerate(cells.headers):
+        table.add_column(header, justify="left" if index in cells.text_columns else "right", overflow="fold")
+    for row in cells.rows:
+        table.add_row(*(Text(cell) for cell in row))
+    return table
+
+
+def report_renderable(report: Report) -> RenderableType:
+    """Overall first, then one row per problem."""
+    return Group(
+        Text(title_line(report), style="bold"),
+        Text(summary_line(report)),
+        rich_table(overall_cells(report), f"overall (mean over {report.overall.problems} problems)"),
+        rich_table(problem_cells(report), f"problems (k = {headline_k(report)})"),
+        Text(NOTES, style="dim"),
+    )
+
+
+# --- markdown ------------------------------------------------------------------------------------
+
+def markdown_cell(text: str) -> str:
+    """Text safe inside a markdown table cell: no pipes, newlines or raw HTML."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return " ".join(text.replace("\\", "\\\\").replace("|", "\\|").split())
+
+
+def markdown_table(cells: Cells) -> str:
+    lines = ["| " + " | ".join(markdown_cell(h) for h in cells.headers) + " |",
+             "|" + "|".join("---" if i in cells.text_columns else "---:" for i in range(len(cells.headers))) + "|"]
+    lines += ["| " + " | ".join(markdown_cell(cell) for cell in row) + " |" for row in cells.rows]
+    return "\n".join(lines)
+
+
+def to_markdown(report: Report) -> str:
+    """The report as a markdown document: overall table, then a row per problem."""
+    return "\n\n".join([
+        f"# Evaluation report: run {markdown_cell(report.run_id)}",
+        markdown_cell(title_line(report)) + "\n\n" + markdown_cell(summary_line(report)),
+        f"## Overall (mean over {report.overall.problems} problems)",
+        markdown_table(overall_cells(report)),
+        f"## Problems (k = {headline_k(report)})",
+        markdown_table(problem_cells(report)),
+        f"_{NOTES}_",
+    ]) + "\n"
