@@ -155,7 +155,10 @@ class Deduction:
             a, b, p, q = pts
             if is_coll([self.db.diagram[x] for x in (a, b, p)]):
                 return None
-            return self.why_eqangle(p, a, p, b, q, a, q, b)
+            for (x, y), (u, v) in (((a, b), (p, q)), ((a, p), (b, q)), ((a, q), (b, p))):
+                w = self.why_eqangle(u, x, u, y, v, x, v, y)
+                if w is not None:
+                    return w
         return None
 
     def derive(self, pred: Predicate, pts, premises, rule: RuleId = R.ALGEBRA,
@@ -318,8 +321,7 @@ class Deduction:
             for quad in combinations(sorted(circle), 4):
                 if self.db.circle_of(quad) is not None or not self._fresh(("cyc", quad)):
                     continue
-                a, b, p, q = quad
-                why = self.why_eqangle(p, a, p, b, q, a, q, b)
+                why = self.why_cyclic(quad)
                 if why is not None:
                     self.derive(P.CYCLIC, quad, why, R.EQANGLE_CYCLIC)
             self._tick()
@@ -519,18 +521,28 @@ class Deduction:
     def _try_similar(self, t1, t2, reflected: bool) -> None:
         a, b, c = t1
         p, q, r = t2
-        def ang(x1, y1, z1, x2, y2, z2):  # ∠ at y1 of x1y1z1 equals ∠ at y2 (or mirrored)
+        rotations = [((a, b, c), (p, q, r)), ((b, c, a), (q, r, p)), ((c, a, b), (r, p, q))]
+
+        def angle_at(i):  # ∠ at the middle vertex of rotation i, matched (or mirrored)
+            (x1, y1, z1), (x2, y2, z2) = rotations[i]
             if reflected:
                 return self.why_eqangle(y1, x1, y1, z1, y2, z2, y2, x2)
             return self.why_eqangle(y1, x1, y1, z1, y2, x2, y2, z2)
+
+        def sides_at(i):  # the two sides around the middle vertex are proportional
+            (x1, y1, z1), (x2, y2, z2) = rotations[i]
+            return self.why_eqratio(y1, x1, y2, x2, y1, z1, y2, z2)
+
         why, rule = None, None
-        w1, w2 = ang(a, b, c, p, q, r), ang(b, c, a, q, r, p)
-        if w1 is not None and w2 is not None:
-            why, rule = w1 + w2, (R.SIMTRIR_AA if reflected else R.SIMTRI_AA)
-        if why is None and w1 is not None:
-            w3 = self.why_eqratio(b, a, b, c, q, p, q, r)
-            if w3 is not None:
-                why, rule = w1 + w3, R.SIMTRI_SAS
+        angles = [angle_at(i) for i in range(3)]
+        known = [w for w in angles if w is not None]
+        if len(known) >= 2:
+            why, rule = known[0] + known[1], (R.SIMTRIR_AA if reflected else R.SIMTRI_AA)
+        for i in range(3):
+            if why is None and angles[i] is not None:
+                w3 = sides_at(i)
+                if w3 is not None:
+                    why, rule = angles[i] + w3, R.SIMTRI_SAS
         if why is None:
             w3 = self.why_eqratio(a, b, p, q, b, c, q, r)
             w4 = self.why_eqratio(a, b, p, q, c, a, r, p) if w3 is not None else None
