@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import Field, ValidationError
 
 from agent.errors import ConfigError
+from agent.loop_settings import PROFILES, LoopSettings
 from agent.roles import Role
 from engines.llm.settings import ClientSettings, RoleSettings, Strict
 
@@ -29,6 +30,9 @@ class Config(Strict):
     roles: dict[Role, RoleSettings] = Field(default_factory=dict)
     client: ClientSettings = Field(default_factory=ClientSettings)
     store: StoreSettings = Field(default_factory=StoreSettings)
+    profile: str = "default"
+    """A named set of loop budgets (default | competition); [loop] keys override it."""
+    loop: LoopSettings = Field(default_factory=LoopSettings)
 
     def for_role(self, role: Role | str) -> RoleSettings:
         """The settings a role actually uses: its own where set, the defaults elsewhere."""
@@ -69,10 +73,15 @@ def load_config(
     for key, value in _from_environment(environ).items():
         defaults[key] = value
     for key, value in (overrides or {}).items():
-        if value is not None:
+        if value is not None and key != "profile":
             defaults[key] = value
     for key, value in DEFAULT_ROLE.model_dump(exclude_none=True).items():
         defaults.setdefault(key, value)
+    profile = (overrides or {}).get("profile") or data.get("profile", "default")
+    if profile not in PROFILES:
+        raise ConfigError(f"{source}: key 'profile': unknown profile '{profile}'; choose from {', '.join(PROFILES)}")
+    data["profile"] = profile
+    data["loop"] = {**PROFILES[profile], **data.get("loop", {})}
     try:
         return Config.model_validate(data)
     except ValidationError as error:

@@ -1,16 +1,26 @@
-"""Solve one problem: for now one reasoner call, its boxed answer taken, everything stored."""
+"""Solve one problem: K shots of the lemma loop run concurrently, then one result is selected."""
 
 from __future__ import annotations
 
+import asyncio
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
-import prompts
+from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+
 from agent.config import Config
-from agent.parsing import last_boxed
-from agent.problems import Problem
-from agent.roles import Role
-from engines.llm import LLMClient, TokenCallbackType
+from agent.events import EventSink, LoopEvent, TokenSink, ignore_event
+from agent.loop import ShotRun, ShotStatus, build_shot_graph
+from agent.problems import Problem, ProblemKind
+from agent.selection import Candidate, Selection, select_best_verified, select_by_verifier_vote
+from engines.answers import Verdict, agrade
+from engines.llm import LLMClient
 from memory import RunStore, StoredProblem
+from memory import loop_records as records
+
+RECURSION_LIMIT = 10_000
 
 
 @dataclass
@@ -18,11 +28,18 @@ class SolveResult:
     run_id: str
     problem_id: str
     answer: str | None
-    """The last \\boxed{} of the solution, None when there is none."""
-    solution: str
+    """The selected shot's final \\boxed{} answer; None when there is none."""
+    solution: str | None
     status: str
-    """finished | truncated | no_answer | failed"""
-    tokens: int
+    """The selected shot's status: verified | unverified | no_solution | stopped"""
+    shot: int | None
+    shots: dict[int, str]
+    """Every shot's status."""
+
+
+def checkpoints_path(store_path: Path) -> Path:
+    """LangGraph checkpoints live in their own file beside the run store."""
+    return store_path.with_name(store_path.stem + ".checkpoints.db")
 
 
 async def solve_problem(
@@ -31,33 +48,117 @@ async def solve_problem(
     store: RunStore,
     *,
     command: str = "solve",
-    on_token: TokenCallbackType | None = None,
+    run_id: str | None = None,
+    on_event: EventSink = ignore_event,
+    on_tokens: TokenSink | None = None,
+    on_run_started: Callable[[str], None] | None = None,
 ) -> SolveResult:
-    store.add_problem(StoredProblem(problem.id, problem.text, problem.answer, problem.kind, problem.source))
-    run_id = store.start_run(command, config.masked())
+    """Run (or with `run_id`, resume) every shot of `problem`, then select one result."""
+    if run_id is None:
+        store.add_problem(StoredProblem(problem.id, problem.text, problem.answer, problem.kind, problem.source))
+        run_id = store.start_run(command, config.masked())
+    if on_run_started is not None:
+        on_run_started(run_id)
     llm = LLMClient(config, on_call=store.record_call)
+    run = ShotRun(problem, config, store, llm, run_id, on_event, on_tokens)
     try:
-        result = await llm.chat(
-            Role.REASONER,
-            prompts.render("solve", problem=problem.text),
-            on_token=on_token,
-            tags={"run_id": run_id, "problem_id": problem.id, "sample": 0},
-        )
-    except Exception as error:
-        store.save_sample(run_id, problem.id, 0, status="failed", error=str(error))
+        async with AsyncSqliteSaver.from_conn_string(str(checkpoints_path(Path(config.store.path)))) as saver:
+            graph = build_shot_graph(run).compile(checkpointer=saver)
+            statuses = await _run_shots(graph, run)
+    except Exception:
         store.finish_run(run_id, "failed")
+        raise
+    except BaseException:  # Ctrl-C or cancellation: resumable with --resume
+        store.finish_run(run_id, "interrupted")
         raise
     finally:
         await llm.aclose()
-    solution = result.choices[0].text
-    if result.truncated:
-        status, answer = "truncated", None
-    else:
-        answer = last_boxed(solution)
-        status = "finished" if answer is not None else "no_answer"
-    store.save_sample(run_id, problem.id, 0, status=status, answer=answer, solution=solution)
+    selection = await _select(run, statuses)
     store.finish_run(run_id)
-    return SolveResult(run_id, problem.id, answer, solution, status, result.completion_tokens)
+    return _result(run, statuses, selection)
 
 
-__all__ = ["SolveResult", "solve_problem"]
+async def _run_shots(graph, run: ShotRun) -> dict[int, str]:
+    settings = run.config.loop
+    statuses: dict[int, str] = {}
+    tasks = {asyncio.create_task(_run_shot(graph, run, shot)): shot for shot in range(settings.shots)}
+    pending = set(tasks)
+    while pending:
+        done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+        for task in done:
+            statuses[tasks[task]] = task.result()
+        verified = sum(status == ShotStatus.VERIFIED for status in statuses.values())
+        if settings.stop_after and verified >= settings.stop_after and pending:
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+            for task in pending:
+                statuses[tasks[task]] = "stopped"
+                run.store.save_sample(run.run_id, run.problem.id, tasks[task], status="stopped")
+            pending = set()
+    return statuses
+
+
+async def _run_shot(graph, run: ShotRun, shot: int) -> str:
+    thread = {"configurable": {"thread_id": f"{run.run_id}/{run.problem.id}/{shot}"}, "recursion_limit": RECURSION_LIMIT}
+    snapshot = await graph.aget_state(thread)
+    if snapshot.values and not snapshot.next:
+        return snapshot.values.get("status", ShotStatus.UNVERIFIED)  # finished before a resume
+    if not snapshot.values:
+        run.store.save_sample(run.run_id, run.problem.id, shot, status="running")
+        run.on_event(LoopEvent("shot_started", run.problem.id, shot))
+        inputs = {"shot": shot, "round": 0, "loop": 0, "started_at": time.time()}
+    else:
+        inputs = None  # continue from the last checkpoint
+    final = await graph.ainvoke(inputs, thread)
+    return final["status"]
+
+
+async def _select(run: ShotRun, statuses: dict[int, str]) -> Selection | None:
+    candidates = []
+    for row in run.store.samples(run.run_id):
+        if row["problem_id"] != run.problem.id or row["sample"] not in statuses:
+            continue
+        final = _final_revision(run, row["sample"])
+        rate = final["passes"] / final["votes"] if final and final["votes"] else 0.0
+        candidates.append(Candidate(row["sample"], row["answer"], rate))
+    selection = None
+    if run.problem.kind == ProblemKind.ANSWER:
+        selection = await select_by_verifier_vote(candidates, _same_answer)
+    if selection is None:  # proof problems, and answer problems where no shot boxed an answer
+        selection = select_best_verified(candidates)
+    if selection is not None:
+        records.add_selection(run.store, run.run_id, run.problem.id, shot=selection.shot, method=selection.method,
+                              answer=selection.answer, score=selection.score)
+        run.on_event(LoopEvent("selected", run.problem.id, selection.shot, detail={"answer": selection.answer}))
+    return selection
+
+
+async def _same_answer(first: str, second: str) -> bool:
+    if first.strip() == second.strip():
+        return True
+    grade = await agrade(gold=second, response=f"\\boxed{{{first}}}")
+    return grade.verdict == Verdict.CORRECT
+
+
+def _final_revision(run: ShotRun, shot: int) -> dict | None:
+    rows = list(run.store.db["revisions"].rows_where(
+        "run_id = ? and problem_id = ? and shot = ?", [run.run_id, run.problem.id, shot], order_by="loop desc", limit=1))
+    return rows[0] if rows else None
+
+
+def _result(run: ShotRun, statuses: dict[int, str], selection: Selection | None) -> SolveResult:
+    if selection is None:
+        return SolveResult(run.run_id, run.problem.id, None, None, ShotStatus.NO_SOLUTION, None, statuses)
+    final = _final_revision(run, selection.shot)
+    return SolveResult(run.run_id, run.problem.id, selection.answer, final["solution"] if final else None,
+                       statuses[selection.shot], selection.shot, statuses)
+
+
+def problem_of_run(store: RunStore, run_id: str) -> Problem:
+    """The problem a `solve` run worked on, for `--resume`."""
+    rows = list(store.db["samples"].rows_where("run_id = ?", [run_id], limit=1))
+    if not rows:
+        raise LookupError(f"run {run_id} has no recorded shots to resume")
+    stored = store.problem(rows[0]["problem_id"])
+    return Problem(stored.id, stored.text, stored.answer, ProblemKind(stored.kind), stored.source)

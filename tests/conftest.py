@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.scripted_server import MODEL_NAME, ScriptedServer
+from tests.scripted_server import MODEL_NAME, Reply, ScriptedServer
 
 REPO = Path(__file__).resolve().parents[1]
 SENTINEL_KEY = "sk-lemmata-SENTINEL-0123456789"
@@ -37,3 +37,18 @@ def run_cli(args: list[str], env: dict[str, str], cwd: Path, timeout: float = 60
         [sys.executable, "-m", "agent.cli.main", *args], env={**env, "PYTHONPATH": str(REPO)},
         cwd=cwd, capture_output=True, text=True, timeout=timeout,
     )
+
+
+def complete_solution(solution: str) -> str:
+    """A reasoner answer in the loop's format that claims a complete solution."""
+    return (f"## Verdict\ncomplete solution\n\n## Method sketch\nDirect.\n\n## Detailed solution\n{solution}\n\n"
+            f"## Lemmas\n\\boxed{{Lemma -1}}\n\\boxed{{Lemma -1}}")
+
+
+def one_round_script(solution: str, reasoning: str = "") -> dict:
+    """Every role scripted for a solve that finishes in one round and passes verification."""
+    return {
+        "reasoner": Reply(complete_solution(solution), reasoning=reasoning),
+        "summarizer": Reply("NO NEW LEMMAS"),
+        "verifier": Reply("All steps check.\n\\box{STEP-1}"),
+    }

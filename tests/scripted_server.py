@@ -67,6 +67,8 @@ class ScriptedServer:
         """Successful (HTTP 200, non-malformed) completions per role: what was paid for."""
         self.requests: list[dict] = []
         self.busy_seconds = 0.0
+        self.intervals: list[tuple[float, float]] = []
+        """(start, end) monotonic times of every request served."""
         self._positions: Counter[str] = Counter()
         self._lock = threading.Lock()
         self._slots = threading.BoundedSemaphore(max_concurrent) if max_concurrent else None
@@ -93,6 +95,16 @@ class ScriptedServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+    def union_busy_seconds(self) -> float:
+        """Time during which at least one request was being served: the server's own time."""
+        total, end = 0.0, float("-inf")
+        for start, stop in sorted(self.intervals):
+            if stop <= end:
+                continue
+            total += stop - max(start, end)
+            end = stop
+        return total
 
     def requests_for(self, role: str) -> list[dict]:
         return [body for body in self.requests if body.get("_role") == role]
@@ -140,6 +152,7 @@ class ScriptedServer:
                 finally:
                     with server._lock:
                         server.busy_seconds += time.monotonic() - started
+                        server.intervals.append((started, time.monotonic()))
                     if server._slots:
                         server._slots.release()
 

@@ -14,10 +14,12 @@ from agent import __version__
 COMMAND_MODULES: dict[str, str] = {
     "solve": "agent.cli.solve",
     "doctor": "agent.cli.doctor",
+    "show": "agent.cli.show",
     "config": "agent.cli.config",
     "serve": "agent.cli.serve",
     "check": "agent.cli.check",
     "geometry": "agent.cli.geometry",
+    "lemmas": "agent.cli.lemmas",
 }
 
 

@@ -1,4 +1,4 @@
-"""`lemmata solve`: solve one problem given as text or a file."""
+"""`lemmata solve`: the lemma loop on one problem, live; `--resume RUN_ID` continues a run."""
 
 from __future__ import annotations
 
@@ -14,51 +14,108 @@ from rich.panel import Panel
 
 from agent.cli.options import guarded, model_options
 from agent.config import Config
-from agent.display import StreamView
+from agent.display import LoopView
 from agent.errors import ProblemInputError
-from agent.problems import load_problem_file, problem_from_text
-from agent.solve import solve_problem
+from agent.problems import Problem, load_problem_file, problem_from_text
+from agent.solve import SolveResult, problem_of_run, solve_problem
 from agent.tex import readable
 from engines.llm.vllm_server import VLLMServer
 from memory import RunStore
 
 
+def loop_options(command):
+    """Budget flags; each overrides the profile and the [loop] section of lemmata.toml."""
+    command = click.option("--stop-after", type=int, help="End the other shots once this many pass final verification.")(command)
+    command = click.option("--revisions", type=int, help="Verify-and-revise loops for the final solution.")(command)
+    command = click.option("--votes", "lemma_votes", type=int, help="Verifier calls per lemma.")(command)
+    command = click.option("--rounds", type=int, help="Round cap.")(command)
+    command = click.option("--shots", type=int, help="Independent parallel attempts.")(command)
+    command = click.option("--profile", type=click.Choice(["default", "competition"]), help="Budget profile.")(command)
+    return command
+
+
+def apply_loop_options(config: Config, profile: str | None, **budgets: int | None) -> None:
+    if profile is not None and profile != config.profile:
+        from agent.loop_settings import PROFILES
+
+        for key, value in PROFILES[profile].items():
+            setattr(config.loop, key, value)
+        config.profile = profile
+    for key, value in budgets.items():
+        if value is not None:
+            setattr(config.loop, key, value)
+
+
 @click.command("solve")
 @click.argument("problem", required=False)
 @click.option("-f", "--file", "file", type=click.Path(path_type=Path), help="A .md/.tex/.txt file holding the problem.")
+@click.option("--answer", help="The gold answer, if known (shown to the process verifier as the reference).")
+@click.option("--resume", "resume_run", help="Continue the run with this id after a crash or kill.")
 @click.option("--serve", "serve_model", help="Start `vllm serve MODEL` for this run and stop it afterwards.")
 @click.option("--quiet", is_flag=True, help="Print only the answer.")
+@loop_options
 @model_options
 @guarded
-def command(config: Config, problem: str | None, file: Path | None, serve_model: str | None, quiet: bool) -> None:
-    """Solve PROBLEM (a string) or the problem in --file, and store the run."""
+def command(config: Config, problem: str | None, file: Path | None, answer: str | None, resume_run: str | None,
+            serve_model: str | None, quiet: bool, profile: str | None, **budgets: int | None) -> None:
+    """Solve PROBLEM (a string) or the problem in --file with the multi-round lemma loop."""
+    apply_loop_options(config, profile, **budgets)
+    console = Console(stderr=quiet)
+    store = RunStore(config.store.path)
+    try:
+        loaded = _problem(store, problem, file, answer, resume_run)
+        with contextlib.ExitStack() as stack:
+            if serve_model:
+                server = VLLMServer(serve_model)
+                console.print(f"starting vllm serve {serve_model} …")
+                stack.enter_context(server)
+                config.defaults.base_url, config.defaults.model = server.base_url, server.served_name
+            result = asyncio.run(_solve_live(loaded, config, store, console, quiet, resume_run))
+    finally:
+        store.close()
+    _print(result, console, quiet)
+
+
+def _problem(store: RunStore, problem: str | None, file: Path | None, answer: str | None, resume_run: str | None) -> Problem:
+    if resume_run:
+        try:
+            return problem_of_run(store, resume_run)
+        except (LookupError, KeyError):
+            raise ProblemInputError(f"no run '{resume_run}' to resume in {store.path}") from None
     if (problem is None) == (file is None):
         raise ProblemInputError("give the problem as an argument or with -f FILE (exactly one)")
     loaded = load_problem_file(file) if file else problem_from_text(problem)
-    console = Console(stderr=quiet)
-    with contextlib.ExitStack() as stack:
-        if serve_model:
-            server = VLLMServer(serve_model)
-            console.print(f"starting vllm serve {serve_model} …")
-            stack.enter_context(server)
-            config.defaults.base_url, config.defaults.model = server.base_url, server.served_name
-        result = asyncio.run(_solve_live(loaded, config, console, quiet))
+    if answer is not None:
+        loaded = Problem(loaded.id, loaded.text, answer, loaded.kind, loaded.source)
+    return loaded
+
+
+async def _solve_live(problem: Problem, config: Config, store: RunStore, console: Console, quiet: bool,
+                      resume_run: str | None) -> SolveResult:
+    def announce(run_id: str) -> None:
+        click.echo(f"run {run_id} (after a crash: lemmata solve --resume {run_id})", err=True)
+
+    if quiet or not console.is_terminal:
+        return await solve_problem(problem, config, store, run_id=resume_run, on_run_started=announce)
+    view = LoopView(problem.text, config.loop.rounds)
+    with Live(view, console=console, refresh_per_second=4, transient=True):
+        return await solve_problem(problem, config, store, run_id=resume_run, on_run_started=announce,
+                                   on_event=view.on_event, on_tokens=view.on_tokens)
+
+
+def _print(result: SolveResult, console: Console, quiet: bool) -> None:
     if quiet:
         click.echo(result.answer or "")
-        return
-    answer = readable(result.answer) if result.answer else f"[yellow]no boxed answer ({result.status})[/]"
-    console.print(Panel(answer, title=f"answer · run {result.run_id}", border_style="green"))
-    if result.status != "finished":
+    else:
+        if result.answer:
+            shown = readable(result.answer)
+        elif result.solution:
+            shown = readable(result.solution)
+        else:
+            shown = f"[yellow]no solution ({result.status})[/]"
+        shots = ", ".join(f"{shot}: {status}" for shot, status in sorted(result.shots.items()))
+        console.print(Panel(shown, title=f"answer · run {result.run_id} · {result.status}",
+                            subtitle=f"shots {shots}", border_style="green"))
+        console.print(f"[dim]details: lemmata show {result.run_id}[/]")
+    if result.solution is None:
         sys.exit(2)
-
-
-async def _solve_live(problem, config: Config, console: Console, quiet: bool):
-    store = RunStore(config.store.path)
-    view = StreamView("reasoner")
-    try:
-        if quiet or not console.is_terminal:
-            return await solve_problem(problem, config, store)
-        with Live(view, console=console, refresh_per_second=8, transient=True):
-            return await solve_problem(problem, config, store, on_token=view.on_token)
-    finally:
-        store.close()

@@ -11,27 +11,27 @@ from pathlib import Path
 
 import sqlite_utils
 
-from tests.conftest import REPO, SENTINEL_KEY, run_cli
+from tests.conftest import REPO, SENTINEL_KEY, complete_solution, one_round_script, run_cli
 from tests.scripted_server import Reply
 
 
 def test_solve_prints_the_answer_and_stores_the_call(scripted, model_env, tmp_path):
-    scripted.script["reasoner"] = Reply("Since 6*7 = 42, the answer is \\boxed{\\frac{84}{2}}.", reasoning="multiply")
+    scripted.script.update(one_round_script("Since 6*7 = 42, the answer is \\boxed{\\frac{84}{2}}.", reasoning="multiply"))
     done = run_cli(["solve", "What is 6 times 7?", "--db", "runs.db"], model_env, tmp_path)
     assert done.returncode == 0, done.stderr
     assert "84/2" in done.stdout  # TeX made readable
     db = sqlite_utils.Database(tmp_path / "runs.db")
-    [call] = list(db["calls"].rows)
-    assert call["role"] == "reasoner" and call["completion_tokens"] > 0 and call["prompt_tokens"] > 0
+    call = next(db["calls"].rows_where("role = 'reasoner'"))
+    assert call["completion_tokens"] > 0 and call["prompt_tokens"] > 0
     assert call["latency_s"] > 0 and call["error"] is None
     assert json.loads(call["choices"])[0]["reasoning"] == "multiply"
     [sample] = list(db["samples"].rows)
-    assert sample["answer"] == "\\frac{84}{2}" and sample["status"] == "finished"
+    assert sample["answer"] == "\\frac{84}{2}" and sample["status"] == "verified"
     assert list(db["runs"].rows)[0]["status"] == "finished"
 
 
 def test_the_api_key_never_reaches_the_database(scripted, model_env, tmp_path):
-    scripted.script["reasoner"] = Reply("\\boxed{1}")
+    scripted.script.update(one_round_script("\\boxed{1}"))
     assert run_cli(["solve", "1?", "--db", "runs.db"], model_env, tmp_path).returncode == 0
     for file in tmp_path.iterdir():
         assert SENTINEL_KEY.encode() not in file.read_bytes(), file
@@ -39,18 +39,21 @@ def test_the_api_key_never_reaches_the_database(scripted, model_env, tmp_path):
 
 def test_solve_reads_a_problem_file_and_quiet_prints_only_the_answer(scripted, model_env, tmp_path):
     (tmp_path / "p.md").write_text("# Problem\nCompute $2^{10}$.\n")
-    scripted.script["reasoner"] = Reply("\\boxed{1024}")
+    scripted.script.update(one_round_script("\\boxed{1024}"))
     done = run_cli(["solve", "-f", "p.md", "--quiet", "--db", "r.db"], model_env, tmp_path)
     assert done.returncode == 0 and done.stdout.strip() == "1024"
     assert "Compute $2^{10}$" in scripted.requests_for("reasoner")[0]["messages"][-1]["content"]
 
 
 def test_a_truncated_solution_is_stored_as_truncated_without_an_answer(scripted, model_env, tmp_path):
-    scripted.script["reasoner"] = Reply("so the answer is \\boxed{10", finish_reason="length")
-    done = run_cli(["solve", "x?", "--db", "r.db"], model_env, tmp_path)
-    assert done.returncode == 2 and "truncated" in done.stdout
-    [sample] = list(sqlite_utils.Database(tmp_path / "r.db")["samples"].rows)
-    assert sample["status"] == "truncated" and sample["answer"] is None
+    scripted.script.update(one_round_script("x"))
+    scripted.script["reasoner"] = Reply(complete_solution("so the answer is \\boxed{10"), finish_reason="length")
+    done = run_cli(["solve", "x?", "--rounds", "2", "--db", "r.db"], model_env, tmp_path)
+    assert done.returncode == 2 and "no_solution" in done.stdout
+    db = sqlite_utils.Database(tmp_path / "r.db")
+    [sample] = list(db["samples"].rows)
+    assert sample["status"] == "no_solution" and sample["answer"] is None
+    assert all("truncated" in r["parse_error"] for r in db["rounds"].rows)
 
 
 def test_a_server_that_keeps_failing_gives_one_clear_line_and_a_failed_run(scripted, model_env, tmp_path):
@@ -113,7 +116,7 @@ def test_doctor_names_the_models_a_server_lists_when_ours_is_missing(scripted, m
 def test_solve_with_serve_starts_and_stops_a_vllm_server(tmp_path):
     """A stand-in `vllm` on PATH starts the scripted server, as real vLLM would start a model."""
     script = tmp_path / "script.json"
-    script.write_text(json.dumps({"reasoner": {"content": "\\boxed{7}"}}))
+    script.write_text(json.dumps({role: {"content": reply.content} for role, reply in one_round_script("\\boxed{7}").items()}))
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     standin = bin_dir / "vllm"

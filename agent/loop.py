@@ -1,0 +1,308 @@
+"""One shot of the lemma loop as a LangGraph StateGraph: reason -> summarize -> verify, rounds,
+then verify-and-revise the final solution. Text lives in the run store; the state holds ids."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypedDict
+
+from langgraph.graph import END, START, StateGraph
+
+import prompts
+from agent.config import Config
+from agent.events import EventSink, LoopEvent, TokenSink
+from agent.parsing import last_boxed
+from agent.problems import Problem
+from agent.role_outputs import (
+    OutputParseError,
+    Verdict,
+    parse_lemma_vote,
+    parse_process_verdict,
+    parse_reasoner,
+    parse_summary,
+    split_steps,
+)
+from agent.roles import Role
+from engines.llm import CallResult, Choice, LLMClient
+from memory import LemmaLibrary, RunStore
+from memory import loop_records as records
+from memory.lemma_records import VerifierVote
+
+log = logging.getLogger(__name__)
+
+
+class ShotState(TypedDict, total=False):
+    shot: int
+    round: int
+    verdict: str
+    reasoner_call: int | None
+    """Call id of the latest round's parsed reasoner answer."""
+    candidate_call: int | None
+    """Call id of the latest reasoner answer that had a detailed solution."""
+    pending: list[int]
+    """Lemma ids waiting for their verifier votes."""
+    loop: int
+    passed: bool
+    status: str
+    started_at: float
+
+
+class ShotStatus:
+    VERIFIED = "verified"
+    UNVERIFIED = "unverified"
+    NO_SOLUTION = "no_solution"
+
+
+@dataclass
+class ShotRun:
+    """What the nodes of one problem's shots share: the problem, budgets, the store and the model."""
+
+    problem: Problem
+    config: Config
+    store: RunStore
+    llm: LLMClient
+    run_id: str
+    on_event: EventSink
+    on_tokens: TokenSink | None = None
+
+    @property
+    def settings(self):
+        return self.config.loop
+
+    # -- model calls: idempotent by key, parsed, retried on garbled output -------------------
+
+    async def call(self, role: Role, messages: list[dict], key: str, shot: int) -> tuple[CallResult, int]:
+        """A model call made at most once per key and run: a finished one is read back."""
+        stored = records.finished_call(self.store, self.run_id, key)
+        if stored is None:
+            on_token = None
+            if self.on_tokens is not None:
+                sink = self.on_tokens
+                on_token = lambda index, text, thought: index == 0 and sink(shot, role.value, text, thought)  # noqa: E731
+            tags = {"run_id": self.run_id, "problem_id": self.problem.id, "shot": shot, "call_key": key}
+            await self.llm.chat(role, messages, tags=tags, on_token=on_token)
+            stored = records.finished_call(self.store, self.run_id, key)
+        return _call_result(stored), stored["id"]
+
+    async def call_parsed(self, role: Role, messages: list[dict], key: str, shot: int, round: int,
+                          parse: Callable[[str], Any]) -> tuple[Any, int | None, str | None]:
+        """(parsed value, call id, None) or (None, last call id, why) once parse retries run out."""
+        why, call_id = None, None
+        for attempt in range(self.settings.parse_failures.retries + 1):
+            attempt_key = key if attempt == 0 else f"{key}#retry{attempt}"
+            result, call_id = await self.call(role, messages, attempt_key, shot)
+            try:
+                if result.truncated:
+                    raise OutputParseError(f"truncated at {result.completion_tokens} tokens (max_tokens)")
+                return parse(result.choices[0].text), call_id, None
+            except OutputParseError as error:
+                why = f"{role.value}: {error}"
+                log.info("parse failure (%s), attempt %d", why, attempt + 1)
+                self.on_event(LoopEvent("parse_failure", self.problem.id, shot, round, role.value, {"why": why}))
+        return None, call_id, why
+
+    def library(self, shot: int) -> LemmaLibrary:
+        return LemmaLibrary(self.store, run_id=self.run_id, problem_id=self.problem.id, shot=shot)
+
+    # -- nodes ---------------------------------------------------------------------------
+
+    async def reason(self, state: ShotState) -> ShotState:
+        shot, round = state["shot"], state.get("round", 0) + 1
+        self.on_event(LoopEvent("round_started", self.problem.id, shot, round))
+        self.on_event(LoopEvent("role_started", self.problem.id, shot, round, Role.REASONER.value))
+        messages = prompts.render(
+            "reasoner", problem=self.problem.text,
+            library=self.library(shot).render(self.settings.library_budget_tokens),
+            round_note=_round_note(round, self.settings.rounds),
+        )
+        parsed, call_id, why = await self.call_parsed(
+            Role.REASONER, messages, f"s{shot}/r{round}/reason", shot, round, parse_reasoner)
+        verdict = parsed.verdict.value if parsed else Verdict.PARTIAL.value
+        records.save_round(self.store, self.run_id, self.problem.id, shot, round, verdict=verdict,
+                           reasoner_call_id=call_id, parse_error=why, status="reasoned")
+        update: ShotState = {"round": round, "verdict": verdict, "reasoner_call": call_id if parsed else None}
+        if parsed and parsed.solution:
+            update["candidate_call"] = call_id
+        return update
+
+    async def summarize(self, state: ShotState) -> ShotState:
+        shot, round = state["shot"], state["round"]
+        if state.get("reasoner_call") is None:
+            records.save_round(self.store, self.run_id, self.problem.id, shot, round, new_lemmas=0, status="no_reasoning")
+            return {"pending": []}
+        self.on_event(LoopEvent("role_started", self.problem.id, shot, round, Role.SUMMARIZER.value))
+        library = self.library(shot)
+        answer, thinking = records.call_text(self.store, state["reasoner_call"])
+        next_number = library.next_number()
+        numbers = {entry.number for entry in library.entries(include_rejected=True)}
+        messages = prompts.render(
+            "summarizer", problem=self.problem.text, next_number=str(next_number),
+            library=library.render(self.settings.library_budget_tokens),
+            reasoning=f"{thinking}\n\n{answer}".strip(),
+        )
+        drafts, call_id, why = await self.call_parsed(
+            Role.SUMMARIZER, messages, f"s{shot}/r{round}/summarize", shot, round,
+            lambda text: parse_summary(text, next_number, numbers))
+        pending = []
+        for draft in drafts or []:
+            entry, is_new = library.add(draft, round=round)
+            if is_new:
+                pending.append(entry.id)
+                self.on_event(LoopEvent("lemma_added", self.problem.id, shot, round, detail={
+                    "id": entry.id, "number": entry.number, "statement": entry.statement}))
+        records.save_round(self.store, self.run_id, self.problem.id, shot, round, summarizer_call_id=call_id,
+                           new_lemmas=len(pending), parse_error=why, status="summarized")
+        return {"pending": pending}
+
+    async def verify(self, state: ShotState) -> ShotState:
+        shot, round, pending = state["shot"], state["round"], state.get("pending", [])
+        if pending:
+            self.on_event(LoopEvent("role_started", self.problem.id, shot, round, Role.VERIFIER.value))
+        library = self.library(shot)
+        entries = {entry.id: entry for entry in library.entries()}
+        provided = library.render(self.settings.library_budget_tokens, exclude=set(pending))
+        for lemma_id in pending:
+            entry = entries[lemma_id]
+            messages = prompts.render("lemma_verifier", problem=self.problem.text, library=provided,
+                                      lemma=_lemma_for_verifier(entry))
+            votes = await asyncio.gather(*[
+                self.call_parsed(Role.VERIFIER, messages, f"s{shot}/r{round}/verify/{lemma_id}/v{i}", shot, round,
+                                 parse_lemma_vote)
+                for i in range(self.settings.lemma_votes)
+            ])
+            for vote, call_id, _ in votes:
+                if vote is not None:
+                    entry = library.record_vote(lemma_id, VerifierVote(
+                        vote.first_wrong_step, vote.explanation, call_id, vote.format_error))
+            self.on_event(LoopEvent("lemma_verified", self.problem.id, shot, round, detail={
+                "id": lemma_id, "number": entry.number, "confidence": entry.confidence}))
+        records.save_round(self.store, self.run_id, self.problem.id, shot, round, status="verified")
+        self.on_event(LoopEvent("round_finished", self.problem.id, shot, round, detail={"new_lemmas": len(pending)}))
+        return {"pending": []}
+
+    def after_round(self, state: ShotState) -> str:
+        if state.get("verdict") == Verdict.COMPLETE.value or state["round"] >= self.settings.rounds:
+            return "final_verify"
+        if self._over_budget(state):
+            return "final_verify"
+        return "reason"
+
+    async def final_verify(self, state: ShotState) -> ShotState:
+        shot, loop = state["shot"], state.get("loop", 0)
+        current = records.revision(self.store, self.run_id, self.problem.id, shot, loop)
+        if current is None:
+            if state.get("candidate_call") is None:
+                return {"status": ShotStatus.NO_SOLUTION, "passed": False}
+            solution = parse_reasoner(records.call_text(self.store, state["candidate_call"])[0]).solution
+            records.save_revision(self.store, self.run_id, self.problem.id, shot, loop, solution=solution,
+                                  answer=last_boxed(solution), call_id=state["candidate_call"])
+            current = records.revision(self.store, self.run_id, self.problem.id, shot, loop)
+        self.on_event(LoopEvent("role_started", self.problem.id, shot, state["round"], "process verifier"))
+        messages = prompts.render("process_verifier", problem=self.problem.text,
+                                  reference=self.problem.answer or "(none given)",
+                                  solution=split_steps(current["solution"]))
+        recorded = {row["call_id"] for row in records.verdicts(self.store, self.run_id, self.problem.id, shot, loop)}
+        results = await asyncio.gather(*[
+            self.call_parsed(Role.VERIFIER, messages, f"s{shot}/final/{loop}/v{i}", shot, state["round"],
+                             parse_process_verdict)
+            for i in range(self.settings.process_votes)
+        ])
+        for verdict, call_id, why in results:
+            if call_id in recorded:
+                continue  # read back after a resume: its verdict row exists
+            records.add_verdict(self.store, self.run_id, self.problem.id, shot, loop, call_id=call_id,
+                                first_wrong=verdict.first_wrong if verdict else None,
+                                passed=int(bool(verdict and verdict.passed)),
+                                explanation=verdict.explanation if verdict else why)
+        counted = [v for v, _, _ in results if v is not None]
+        passes = sum(v.passed for v in counted)
+        passed = bool(counted) and passes / len(results) >= self.settings.process_pass_ratio
+        records.save_revision(self.store, self.run_id, self.problem.id, shot, loop,
+                              passes=passes, votes=len(results), passed=int(passed))
+        self.on_event(LoopEvent("final_verdict", self.problem.id, shot, state["round"], detail={
+            "loop": loop, "passes": passes, "votes": len(results), "passed": passed}))
+        return {"passed": passed}
+
+    def after_final_verify(self, state: ShotState) -> str:
+        if state.get("status") == ShotStatus.NO_SOLUTION or state.get("passed"):
+            return "conclude"
+        if state.get("loop", 0) >= self.settings.revisions or self._over_budget(state):
+            return "conclude"
+        return "revise"
+
+    async def revise(self, state: ShotState) -> ShotState:
+        shot, loop = state["shot"], state.get("loop", 0)
+        self.on_event(LoopEvent("role_started", self.problem.id, shot, state["round"], "reviser"))
+        current = records.revision(self.store, self.run_id, self.problem.id, shot, loop)
+        comments = [row["explanation"] or "" for row in
+                    records.verdicts(self.store, self.run_id, self.problem.id, shot, loop) if not row["passed"]]
+        messages = prompts.render("reviser", problem=self.problem.text, solution=current["solution"],
+                                  comments="\n\n---\n\n".join(comments) or "(none)")
+        parsed, call_id, _ = await self.call_parsed(
+            Role.REASONER, messages, f"s{shot}/final/{loop}/revise", shot, state["round"], parse_reasoner)
+        solution = parsed.solution if parsed else current["solution"]
+        records.save_revision(self.store, self.run_id, self.problem.id, shot, loop + 1, solution=solution,
+                              answer=last_boxed(solution), call_id=call_id)
+        self.on_event(LoopEvent("revised", self.problem.id, shot, state["round"], detail={"loop": loop + 1}))
+        return {"loop": loop + 1}
+
+    async def conclude(self, state: ShotState) -> ShotState:
+        shot = state["shot"]
+        status = state.get("status") or (ShotStatus.VERIFIED if state.get("passed") else ShotStatus.UNVERIFIED)
+        final = records.revision(self.store, self.run_id, self.problem.id, shot, state.get("loop", 0))
+        self.store.save_sample(self.run_id, self.problem.id, shot, status=status,
+                               answer=final["answer"] if final else None,
+                               solution=final["solution"] if final else None,
+                               finished_at=records.now())
+        self.on_event(LoopEvent("shot_finished", self.problem.id, shot, state.get("round", 0),
+                                detail={"status": status}))
+        return {"status": status}
+
+    def _over_budget(self, state: ShotState) -> bool:
+        settings = self.settings
+        if settings.time_budget_s and time.time() - state.get("started_at", time.time()) > settings.time_budget_s:
+            return True
+        if settings.token_budget:
+            used = records.shot_tokens(self.store, self.run_id, self.problem.id, state["shot"])
+            return used >= settings.token_budget
+        return False
+
+
+def build_shot_graph(run: ShotRun) -> StateGraph:
+    graph = StateGraph(ShotState)
+    for name in ("reason", "summarize", "verify", "final_verify", "revise", "conclude"):
+        graph.add_node(name, getattr(run, name))
+    graph.add_edge(START, "reason")
+    graph.add_edge("reason", "summarize")
+    graph.add_edge("summarize", "verify")
+    graph.add_conditional_edges("verify", run.after_round, ["reason", "final_verify"])
+    graph.add_conditional_edges("final_verify", run.after_final_verify, ["revise", "conclude"])
+    graph.add_edge("revise", "final_verify")
+    graph.add_edge("conclude", END)
+    return graph
+
+
+def _round_note(round: int, rounds: int) -> str:
+    if round == 1:
+        return f"Round 1 of at most {rounds}. Work on the problem."
+    return (f"Round {round} of at most {rounds}. Build on the library: use its lemmas (mind their "
+            f"confidence), repair the doubtful ones, and push further.")
+
+
+def _lemma_for_verifier(entry) -> str:
+    steps = "\n".join(f"Step {i}: {step}" for i, step in enumerate(entry.steps))
+    return f"Lemma {entry.number}: {entry.statement}\nProof {entry.number}:\n{steps}"
+
+
+def _call_result(row: dict) -> CallResult:
+    return CallResult(
+        role=row["role"], model=row["model"], endpoint=row["endpoint"], messages_hash=row["messages_hash"],
+        choices=[Choice(**choice) for choice in json.loads(row["choices"])],
+        prompt_tokens=row["prompt_tokens"], completion_tokens=row["completion_tokens"],
+        latency_s=row["latency_s"], retries=row["retries"],
+    )

@@ -1,0 +1,44 @@
+"""Budgets of the lemma loop, and the named profiles that set them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from engines.llm.settings import Strict
+
+
+class ParseFailurePolicy(Strict):
+    retries: int = Field(default=1, ge=0)
+    """How often a call whose output does not parse is made again before the step is skipped."""
+
+
+class LoopSettings(Strict):
+    rounds: int = Field(default=8, ge=1)
+    """Round cap for reasoner + summarizer."""
+    lemma_votes: int = Field(default=4, ge=1)
+    """Independent verifier calls per new lemma; confidence = passes / votes."""
+    process_votes: int = Field(default=4, ge=1)
+    """Process-verifier calls per candidate solution."""
+    revisions: int = Field(default=8, ge=0)
+    """Verify-and-revise loops for the final solution."""
+    process_pass_ratio: float = Field(default=1.0, gt=0, le=1)
+    """Share of process votes that must pass for the solution to count as verified."""
+    shots: int = Field(default=1, ge=1)
+    """Independent parallel attempts per problem."""
+    stop_after: int | None = Field(default=None, ge=1)
+    """End the remaining shots once this many have passed final verification."""
+    library_budget_tokens: int = Field(default=16000, ge=100)
+    token_budget: int | None = Field(default=None, ge=1)
+    """Per problem and shot, all roles: prompt + completion tokens."""
+    time_budget_s: float | None = Field(default=None, gt=0)
+    """Per problem and shot, wall clock."""
+    parse_failures: ParseFailurePolicy = Field(default_factory=ParseFailurePolicy)
+
+
+PROFILES: dict[str, dict[str, Any]] = {
+    "default": {},
+    # Intern-S1-MO's CMO setting: 12 rounds, 8-vote lemma checks, 24 revision loops.
+    "competition": {"rounds": 12, "lemma_votes": 8, "process_votes": 8, "revisions": 24},
+}

@@ -1,0 +1,195 @@
+"""Parse each role's untrusted output into typed records; failures are `OutputParseError`s."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from agent.parsing import boxed_contents
+from memory.lemma_records import LemmaDraft, VerifierVote
+
+MAX_LEMMAS_PER_SUMMARY = 50
+MAX_STEPS_PER_PROOF = 200
+NO_NEW_LEMMAS = "NO NEW LEMMAS"
+
+LEMMA_BLOCK = re.compile(r"<lemma>(.*?)(?:</lemma>|(?=<lemma>)|\Z)", re.S | re.I)
+LEMMA_HEAD = re.compile(r"^\W*Lemma\s+(-?\d+(?:-fixed)?)\s*(?:\([^)\n]*\))?\s*[:.]\W*", re.I)
+PROOF_HEAD = re.compile(r"^\W*Proof(?:\s+-?\d+(?:-fixed)?)?\s*[:.]\W*", re.I | re.M)
+STEP_HEAD = re.compile(r"^\W*Step\s+(\d+)\s*[:.]\W*\s*", re.I)
+CITATION = re.compile(r"Lemma\s+(\d+(?:-fixed)?)", re.I)
+STEP_VERDICT = re.compile(r"^\s*(STEP|LEMMA)\s*(-?\d+)\s*$", re.I)
+SECTION = re.compile(r"^#{1,6}\s*(verdict|method sketch|detailed solution|lemmas)\s*$", re.I | re.M)
+
+
+class OutputParseError(ValueError):
+    """A role's output does not have the form its prompt asks for."""
+
+
+class Verdict(StrEnum):
+    COMPLETE = "complete"
+    PARTIAL = "partial"
+
+
+@dataclass
+class ReasonerOutput:
+    verdict: Verdict
+    sketch: str
+    solution: str
+    """The detailed solution (the whole answer when it has no sections)."""
+    proven: list[LemmaDraft] = field(default_factory=list)
+    unproven: list[LemmaDraft] = field(default_factory=list)
+
+
+@dataclass
+class ProcessVerdict:
+    first_wrong: str
+    """"-1" when the solution is correct, else "STEPk" or "LEMMAk"."""
+    explanation: str
+
+    @property
+    def passed(self) -> bool:
+        return self.first_wrong == "-1"
+
+
+def parse_reasoner(text: str) -> ReasonerOutput:
+    sections = _sections(text)
+    if not text.strip():
+        raise OutputParseError("the reasoner's answer is empty")
+    verdict_text = sections.get("verdict", "").lower()
+    if "complete" in verdict_text and "incomplete" not in verdict_text and "partial" not in verdict_text:
+        verdict = Verdict.COMPLETE
+    else:
+        verdict = Verdict.PARTIAL
+    boxes = boxed_contents(sections.get("lemmas", ""))
+    proven = _lemma_list(boxes[0]) if boxes else []
+    unproven = _lemma_list(boxes[1], require_proof=False) if len(boxes) > 1 else []
+    return ReasonerOutput(
+        verdict=verdict,
+        sketch=sections.get("method sketch", ""),
+        solution=sections.get("detailed solution", text).strip(),
+        proven=proven,
+        unproven=unproven,
+    )
+
+
+def parse_summary(text: str, next_number: int, library_numbers: set[str]) -> list[LemmaDraft]:
+    """New lemmas from a summarizer answer, renumbered from `next_number` on where needed."""
+    if not text.strip():
+        raise OutputParseError("the summarizer's answer is empty")
+    blocks = [block for block in LEMMA_BLOCK.findall(text) if block.strip()]
+    if not blocks:
+        if NO_NEW_LEMMAS.lower() in text.lower():
+            return []
+        raise OutputParseError("no <lemma> block and no 'NO NEW LEMMAS'")
+    if len(blocks) > MAX_LEMMAS_PER_SUMMARY:
+        raise OutputParseError(f"{len(blocks)} lemma blocks; at most {MAX_LEMMAS_PER_SUMMARY} are accepted")
+    drafts = [_lemma_block(block) for block in blocks]
+    return _renumber(drafts, next_number, library_numbers)
+
+
+def parse_lemma_vote(text: str) -> VerifierVote:
+    """A lemma verifier's verdict: the first wrong step, all correct, or FORMAT_ERROR."""
+    explanation = text.strip()[-4000:]
+    for content in reversed(boxed_contents(text)):
+        match = STEP_VERDICT.match(content)
+        if match and match.group(1).upper() == "STEP":
+            return VerifierVote(int(match.group(2)), explanation)
+    if "FORMAT_ERROR" in text:
+        return VerifierVote(None, explanation, format_error=True)
+    raise OutputParseError("no \\box{STEPk} verdict and no FORMAT_ERROR")
+
+
+def parse_process_verdict(text: str) -> ProcessVerdict:
+    explanation = text.strip()[-4000:]
+    for content in reversed(boxed_contents(text)):
+        match = STEP_VERDICT.match(content)
+        if match:
+            kind, index = match.group(1).upper(), int(match.group(2))
+            return ProcessVerdict("-1" if index < 0 else f"{kind}{index}", explanation)
+    raise OutputParseError("no \\box{STEPk} or \\box{LEMMAk} verdict")
+
+
+def split_steps(solution: str) -> str:
+    """The solution as numbered steps (paragraphs), as the process verifier reads it."""
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", solution) if p.strip()]
+    return "\n\n".join(f"Step {i}: {p}" for i, p in enumerate(paragraphs))
+
+
+def _sections(text: str) -> dict[str, str]:
+    parts = SECTION.split(text)
+    return {parts[i].lower(): parts[i + 1].strip() for i in range(1, len(parts) - 1, 2)}
+
+
+def _lemma_list(box: str, require_proof: bool = True) -> list[LemmaDraft]:
+    chunks = [c for c in re.split(r"^\s*-{3,}\s*$", box, flags=re.M) if c.strip()]
+    drafts = []
+    for chunk in chunks:
+        try:
+            drafts.append(_lemma_block(chunk, require_proof=require_proof))
+        except OutputParseError:
+            continue  # "Lemma -1" and other non-lemmas in the reasoner's boxes
+    return [d for d in drafts if not d.number.startswith("-")]
+
+
+def _lemma_block(block: str, require_proof: bool = True) -> LemmaDraft:
+    block = block.strip()
+    head = LEMMA_HEAD.match(block)
+    if head is None:
+        raise OutputParseError(f"a lemma block does not start with 'Lemma N:' ({block[:60]!r})")
+    number = head.group(1)
+    body = block[head.end():]
+    proof = PROOF_HEAD.search(body)
+    if proof is None:
+        if require_proof:
+            raise OutputParseError(f"lemma {number} has no proof")
+        return LemmaDraft(number, body.strip(), proven=False)
+    statement = body[: proof.start()].strip()
+    if not statement:
+        raise OutputParseError(f"lemma {number} has no statement")
+    steps = _steps(body[proof.end():])
+    if not steps:
+        raise OutputParseError(f"lemma {number} has a proof with no steps")
+    citations = [[c for c in _citations(step) if c != number] for step in steps]
+    return LemmaDraft(number, statement, steps, citations)
+
+
+def _steps(proof: str) -> list[str]:
+    steps: list[str] = []
+    for line in proof.splitlines():
+        head = STEP_HEAD.match(line)
+        if head:
+            steps.append(line[head.end():].strip())
+        elif line.strip() and steps:
+            steps[-1] = f"{steps[-1]}\n{line.strip()}"
+        elif line.strip():
+            steps.append(line.strip())  # a proof written as prose is one step
+        if len(steps) > MAX_STEPS_PER_PROOF:
+            raise OutputParseError(f"a proof with more than {MAX_STEPS_PER_PROOF} steps")
+    return [s.strip("* ").strip() for s in steps if s.strip("* ").strip()]
+
+
+def _citations(step: str) -> list[str]:
+    seen: dict[str, None] = {}
+    for number in CITATION.findall(step):
+        seen.setdefault(number, None)
+    return list(seen)
+
+
+def _renumber(drafts: list[LemmaDraft], next_number: int, library_numbers: set[str]) -> list[LemmaDraft]:
+    """Keep the model's numbers when they continue the library; otherwise renumber and
+    rewrite this batch's citations to match."""
+    mapping: dict[str, str] = {}
+    number = next_number
+    for draft in drafts:
+        if draft.fixed_of is not None and draft.fixed_of in library_numbers:
+            continue
+        mapping[draft.number] = str(number)
+        number += 1
+    renumbered = []
+    for draft in drafts:
+        new_number = mapping.get(draft.number, draft.number)
+        # A number this batch defines means this batch's lemma, even if the library has one too.
+        citations = [[mapping.get(c, c) for c in step] for step in draft.step_citations]
+        renumbered.append(LemmaDraft(new_number, draft.statement, draft.steps, citations, draft.proven))
+    return renumbered

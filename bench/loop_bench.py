@@ -1,0 +1,116 @@
+"""Lemma-loop orchestration benchmark: N problems x R rounds against the scripted server.
+
+Prints the orchestration overhead (wall time beyond the server's own busy time), the reasoner
+prompt size per round against the text produced so far, and the shared-prefix ratio between
+consecutive reasoner prompts of a shot.  Run: python -m bench.loop_bench [--problems 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from agent.config import load_config
+from agent.problems import Problem
+from agent.solve import solve_problem
+from memory import RunStore
+from tests.scripted_server import MODEL_NAME, Reply, ScriptedServer
+
+FILLER = " ".join(f"w{i}" for i in range(150))  # ~150 tokens of reasoning per answer
+
+
+def reasoner_reply(body: dict, rounds: int) -> Reply:
+    note = body["messages"][-1]["content"].rsplit("### This round ###", 1)[-1]
+    round_number = int(note.split("Round ")[1].split()[0])
+    verdict = "complete solution" if round_number >= rounds else "partial solution"
+    text = (f"## Verdict\n{verdict}\n## Method sketch\nStep by step.\n## Detailed solution\n{FILLER}\n"
+            f"The answer is \\boxed{{{round_number}}}.\n## Lemmas\n\\boxed{{Lemma -1}}")
+    return Reply(text, reasoning=FILLER)
+
+
+def summarizer_reply(body: dict) -> Reply:
+    system = body["messages"][0]["content"]
+    first = int(system.split("Number new lemmas from ")[1].split()[0])
+    problem = body["messages"][-1]["content"].split("### Problem ###\n")[1].split("\n")[0]
+    blocks = [
+        f"<lemma>\n**Lemma {n}:** For {problem} the quantity $q_{{{n}}}$ is bounded by {n} times the previous one.\n"
+        f"**Proof {n}:**\n* **Step 1:** {FILLER[:200]}\n* **Step 2:** By Lemma {max(1, n - 1)} it follows.\n</lemma>"
+        for n in (first, first + 1)
+    ]
+    return Reply("\n".join(blocks))
+
+
+def shared_prefix(a: str, b: str) -> int:
+    return len(os.path.commonprefix([a, b]))
+
+
+def prompt_text(body: dict) -> str:
+    return "\n".join(m["content"] for m in body["messages"])
+
+
+async def run(problems: int, rounds: int, token_latency: float, budget: int) -> dict:
+    server = ScriptedServer({
+        "reasoner": lambda body: reasoner_reply(body, rounds),
+        "summarizer": summarizer_reply,
+        "verifier": Reply("Checked.\n\\box{STEP-1}"),
+    }, token_latency=token_latency).start()
+    directory = Path(tempfile.mkdtemp(prefix="lemmata-bench-"))
+    config = load_config(overrides={"base_url": server.base_url, "model": MODEL_NAME}, environ={})
+    config.store.path = directory / "runs.db"
+    config.loop.rounds = rounds
+    config.loop.library_budget_tokens = budget
+    store = RunStore(config.store.path)
+    started = time.monotonic()
+    for index in range(problems):
+        problem = Problem(f"bench-{index}", f"problem number {index}: bound the sequence q.")
+        await solve_problem(problem, config, store)
+    wall = time.monotonic() - started
+    server.stop()
+    busy = server.union_busy_seconds()
+
+    per_round: dict[int, list[int]] = {}
+    ratios = []
+    by_problem: dict[str, list[dict]] = {}
+    for body in server.requests_for("reasoner"):
+        problem_line = body["messages"][-1]["content"].split("### Problem ###\n")[1].split("\n")[0]
+        by_problem.setdefault(problem_line, []).append(body)
+    for bodies in by_problem.values():
+        texts = [prompt_text(b) for b in bodies[:rounds]]
+        for round_index, text in enumerate(texts, start=1):
+            per_round.setdefault(round_index, []).append(len(text))
+        for a, b in zip(texts, texts[1:]):
+            ratios.append(shared_prefix(a, b) / min(len(a), len(b)))
+    produced = store.db.execute("select sum(length(choices)) from calls").fetchone()[0]
+    return {
+        "problems": problems, "rounds": rounds, "token_latency_s": token_latency, "library_budget_tokens": budget,
+        "wall_s": round(wall, 2), "server_busy_s": round(busy, 2),
+        "overhead_pct": round(100 * (wall - busy) / busy, 2),
+        "reasoner_prompt_chars_by_round": {r: int(statistics.mean(v)) for r, v in sorted(per_round.items())},
+        "text_produced_chars": produced,
+        "shared_prefix_ratio_min": round(min(ratios), 4), "shared_prefix_ratio_mean": round(statistics.mean(ratios), 4),
+        "calls": sum(server.completed.values()),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--problems", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=8)
+    parser.add_argument("--token-latency", type=float, default=0.002)
+    parser.add_argument("--budget", type=int, default=16000, help="library budget in tokens")
+    args = parser.parse_args()
+    summary = asyncio.run(run(args.problems, args.rounds, args.token_latency, args.budget))
+    out = Path("bench/out")
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "loop_bench.json").write_text(json.dumps(summary, indent=2))
+    print(json.dumps(summary, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,79 @@
+"""Rounds, final-verification verdicts, revisions and selections, written as they happen."""
+
+from __future__ import annotations
+
+import json
+
+from memory.store import RunStore, now
+
+__all__ = ["now"]
+
+
+def finished_call(store: RunStore, run_id: str, call_key: str) -> dict | None:
+    """The stored, error-free call made under `call_key` in this run, if any: resuming reuses it."""
+    rows = store.db.execute(
+        "select * from calls where run_id = ? and json_extract(tags, '$.call_key') = ? "
+        "and error is null order by id desc limit 1",
+        [run_id, call_key],
+    )
+    columns = [c[0] for c in rows.description]
+    row = rows.fetchone()
+    return dict(zip(columns, row)) if row else None
+
+
+def call_text(store: RunStore, call_id: int) -> tuple[str, str]:
+    """(answer text, reasoning text) of a stored call's first choice."""
+    choices = json.loads(store.db["calls"].get(call_id)["choices"])
+    return choices[0]["text"], choices[0]["reasoning"]
+
+
+def shot_tokens(store: RunStore, run_id: str, problem_id: str, shot: int) -> int:
+    row = store.db.execute(
+        "select coalesce(sum(prompt_tokens + completion_tokens), 0) from calls "
+        "where run_id = ? and problem_id = ? and json_extract(tags, '$.shot') = ?",
+        [run_id, problem_id, shot],
+    ).fetchone()
+    return int(row[0])
+
+
+def save_round(store: RunStore, run_id: str, problem_id: str, shot: int, round: int, **fields) -> None:
+    key = {"run_id": run_id, "problem_id": problem_id, "shot": shot, "round": round}
+    _upsert(store, "rounds", key, fields)
+
+
+def save_revision(store: RunStore, run_id: str, problem_id: str, shot: int, loop: int, **fields) -> None:
+    key = {"run_id": run_id, "problem_id": problem_id, "shot": shot, "loop": loop}
+    _upsert(store, "revisions", key, fields)
+
+
+def revision(store: RunStore, run_id: str, problem_id: str, shot: int, loop: int) -> dict | None:
+    rows = list(store.db["revisions"].rows_where(
+        "run_id = ? and problem_id = ? and shot = ? and loop = ?", [run_id, problem_id, shot, loop]))
+    return rows[0] if rows else None
+
+
+def add_verdict(store: RunStore, run_id: str, problem_id: str, shot: int, loop: int, **fields) -> None:
+    with store.transaction() as db:
+        db["verdicts"].insert({"run_id": run_id, "problem_id": problem_id, "shot": shot, "loop": loop,
+                               **fields, "created_at": now()})
+
+
+def verdicts(store: RunStore, run_id: str, problem_id: str, shot: int, loop: int) -> list[dict]:
+    return list(store.db["verdicts"].rows_where(
+        "run_id = ? and problem_id = ? and shot = ? and loop = ?", [run_id, problem_id, shot, loop], order_by="id"))
+
+
+def add_selection(store: RunStore, run_id: str, problem_id: str, **fields) -> None:
+    with store.transaction() as db:
+        db["selections"].insert({"run_id": run_id, "problem_id": problem_id, **fields, "created_at": now()})
+
+
+def _upsert(store: RunStore, table: str, key: dict, fields: dict) -> None:
+    where = " and ".join(f"{column} = ?" for column in key)
+    with store.transaction() as db:
+        existing = list(db[table].rows_where(where, list(key.values())))
+        if existing:
+            if fields:
+                db[table].update(existing[0]["id"], fields)
+        else:
+            db[table].insert({**key, **fields, "created_at": now()})
