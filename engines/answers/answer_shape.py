@@ -36,7 +36,9 @@ class AnswerShape:
     """The listed items (one item for SINGLE and INTERVAL)."""
 
 
-_SPACING = re.compile(r"\\[,;:!>]|\\q?quad|\\ |~")
+_SPACING = re.compile(r"(?<!\\)\\(?:[,;:> ]|q?quad\b)|~")
+_UNITS = re.compile(r"(\d)\s*\\(?:text|mbox|mathrm)\s*\{\s*[A-Za-z][A-Za-z ]*\}\s*$")
+_REPEATING = re.compile(r"(-?)(\d*)\.(\d*)\\overline\{(\d+)\}")
 _WRAPPERS = re.compile(r"\\(?:left|right|big|Big|bigg|Bigg)(?![a-zA-Z])")
 _TEXT_COMMAND = re.compile(r"\\(?:text|textbf|textit|mathrm|mathbf|mbox|operatorname)\s*\{([^{}]*)\}")
 _DEGREES = re.compile(r"\^\s*\{?\\circ\}?|°")
@@ -54,17 +56,30 @@ OPENERS = {"(": ")", "[": "]", "\\{": "\\}", "\\langle": "\\rangle"}
 def normalise_latex(text: str) -> str:
     """Strip markup that never changes the value: `$`, spacing, `\\left`, `\\dfrac`, degrees, `\\mathrm{e}`."""
     text = text.strip().strip("$").strip()
+    text = text.replace("\\!", "").replace("{,}", ",").replace("\\$", "")
     text = _SPACING.sub(" ", text)
     text = _WRAPPERS.sub("", text)
     text = re.sub(r"\\[dt]frac", r"\\frac", text)
     text = re.sub(r"\\(?:mathrm|text|operatorname)\s*\{\s*([ei])\s*\}", r"\1", text)
     text = _degrees(text)
+    text = _UNITS.sub(r"\1", text)
+    text = _REPEATING.sub(_repeating_as_fraction, text)
     text = re.sub(r"\\displaystyle", "", text)
     text = re.sub(r"\s+", " ", text).strip()
     text = re.sub(r"[.\s]+$", "", text) if not text.endswith("\\ldots") else text
     if _THOUSANDS.match(text):
         text = text.replace(",", "")
     return text
+
+
+def _repeating_as_fraction(match: re.Match[str]) -> str:
+    """`0.1\\overline{6}` → `\\frac{1}{6}` (exact value of a repeating decimal)."""
+    from fractions import Fraction
+
+    sign, whole, fixed, period = match.groups()
+    value = Fraction(int(whole or 0)) + Fraction(int(fixed or 0), 10 ** len(fixed))
+    value += Fraction(int(period), (10 ** len(period) - 1) * 10 ** len(fixed))
+    return f"{sign}\\frac{{{value.numerator}}}{{{value.denominator}}}"
 
 
 def _degrees(text: str) -> str:

@@ -58,6 +58,8 @@ MAX_LIST_ITEMS = 30
 """Lists longer than this are not compared item by item."""
 MIN_PARSE_COVERAGE = 0.5
 """math-verify's parse must cover at least this share of the answer's characters."""
+INEQUALITY = re.compile(r"<|>|\\[lg]eq?\b|\\[lg]t\b")
+PERCENT = re.compile(r"\\?%")
 DECIMAL = re.compile(r"\d\.\d")
 LATEX_CONFIG = (LatexExtractionConfig(),)
 PLAIN_MATH = re.compile(r"\b(?:pi|sqrt|exp|ln|log|sin|cos|tan|arcsin|arccos|arctan|abs)\b|\*")
@@ -168,7 +170,7 @@ def _compare_words(answer: str, gold: str) -> Equivalence | None:
 
 
 def _compare_shapes(answer: AnswerShape, gold: AnswerShape, question: str) -> Equivalence:
-    if ListKind.INTERVAL in (answer.kind, gold.kind):
+    if ListKind.INTERVAL in (answer.kind, gold.kind) or _interval_as_relation(answer, gold):
         return _compare_values(answer.text, gold.text, question)
     if len(answer.items) == 1 and len(gold.items) == 1:
         return _compare_values(answer.items[0], gold.items[0], question)
@@ -181,6 +183,11 @@ def _compare_shapes(answer: AnswerShape, gold: AnswerShape, question: str) -> Eq
     if ordered:
         return _compare_ordered(answer, gold, question)
     return _compare_unordered(answer, gold, question)
+
+
+def _interval_as_relation(answer: AnswerShape, gold: AnswerShape) -> bool:
+    """`x < 0` for `(-\\infty, 0)`: a single inequality against a pair is an interval question."""
+    return gold.kind == ListKind.TUPLE and len(gold.items) == 2 and answer.kind == ListKind.SINGLE and bool(INEQUALITY.search(answer.text))
 
 
 def _compare_ordered(answer: AnswerShape, gold: AnswerShape, question: str) -> Equivalence:
@@ -223,9 +230,22 @@ def _compare_values(answer: str, gold: str, question: str) -> Equivalence:
         which = "answer" if mine is None else "gold"
         return Equivalence(EquivalenceStatus.UNPARSEABLE, f"could not parse the {which} {(answer if mine is None else gold)[:60]!r}")
     result = _compare_parsed(mine.value, theirs.value)
+    if result.status == EquivalenceStatus.NOT_EQUIVALENT and PERCENT.search(answer + gold):
+        result = _compare_without_percent(answer, gold, result)
     if mine.plain or theirs.plain:
         result = result.with_correction(Correction.PLAIN_TEXT)
     return _apply_form_rule(result, (answer, mine.value), (gold, theirs.value), question)
+
+
+def _compare_without_percent(answer: str, gold: str, result: Equivalence) -> Equivalence:
+    """`25\\%` and `25` name the same answer (as in math-verify); `0.25` stays equal to `25\\%` too."""
+    mine, theirs = parse_value(PERCENT.sub("", answer)), parse_value(PERCENT.sub("", gold))
+    if mine is None or theirs is None:
+        return result
+    again = _compare_parsed(mine.value, theirs.value)
+    if again.status == EquivalenceStatus.EQUIVALENT:
+        return Equivalence(EquivalenceStatus.EQUIVALENT, f"equal with the percent sign dropped ({again.reason})", again.corrections)
+    return result
 
 
 def _compare_parsed(answer: sympy.Basic, gold: sympy.Basic) -> Equivalence:
@@ -236,7 +256,7 @@ def _compare_parsed(answer: sympy.Basic, gold: sympy.Basic) -> Equivalence:
         if outcome != NumericResult.UNKNOWN:
             status = EquivalenceStatus.EQUIVALENT if outcome == NumericResult.EQUAL else EquivalenceStatus.NOT_EQUIVALENT
             return Equivalence(status, how, (Correction.EXACT_VALUE,))
-    verdict = math_verify_verify([gold], [answer], timeout_seconds=None)
+    verdict = math_verify_verify([gold], [answer], timeout_seconds=None, allow_set_relation_comp=True)
     if not _is_plain_expression(answer, gold):
         status = EquivalenceStatus.EQUIVALENT if verdict else EquivalenceStatus.NOT_EQUIVALENT
         return Equivalence(status, f"math-verify: {'equal' if verdict else 'not equal'}")

@@ -31,6 +31,13 @@ def test_each_correction_gives_the_expected_status(case: dict) -> None:
         ("C", "\\text{(C)}"),
         ("Evelyn", "\\text{Evelyn}"),
         ("30^\\circ", "30"),
+        ("10\\text{ inches}", "10"),
+        ("25", "25\\%"),
+        ("0.25", "25\\%"),
+        ("-0.\\overline{3}", "-\\frac{1}{3}"),
+        ("-2 \\le x \\le 3", "[-2, 3]"),
+        ("x < 0", "(-\\infty, 0)"),
+        ("\\$32,\\!348", "32348"),
     ],
 )
 def test_equivalent_forms_are_accepted(answer: str, gold: str) -> None:
@@ -39,7 +46,15 @@ def test_equivalent_forms_are_accepted(answer: str, gold: str) -> None:
 
 @pytest.mark.parametrize(
     ("answer", "gold"),
-    [("[2,5)", "[2,5]"), ("\\pm 2021", "2021"), ("B", "\\text{(C)}"), ("x^2-1", "x^2+1")],
+    [
+        ("[2,5)", "[2,5]"),
+        ("\\pm 2021", "2021"),
+        ("B", "\\text{(C)}"),
+        ("x^2-1", "x^2+1"),
+        ("26", "25\\%"),
+        ("x > 0", "(-\\infty, 0)"),
+        ("\\begin{pmatrix} 2 \\\\ 1 \\end{pmatrix}", "\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}"),
+    ],
 )
 def test_different_answers_are_rejected(answer: str, gold: str) -> None:
     assert equivalent(answer, gold).status == EquivalenceStatus.NOT_EQUIVALENT

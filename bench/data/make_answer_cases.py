@@ -1,0 +1,249 @@
+"""Builds `answer_cases.jsonl`: labelled (gold, response, expected) cases for the answer-checking bench.
+
+Two parts, one seed:
+- documented edge cases of answer checkers (Math-Verify issues and our known failure modes),
+  each with `failure_mode` naming the mode and `source` naming where it is documented;
+- competition answer formats: every AIME/HMMT 2025 answer and a seeded sample of MATH-500
+  answers, each written into a realistic response, as positives (same answer, other
+  notation) and negatives (a changed value, reversed tuple, dropped list item, another
+  problem's answer).
+
+Run `python -m bench.data.make_answer_cases` to rewrite the file (deterministic).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from fractions import Fraction
+from pathlib import Path
+
+SEED = 20250807
+DATASETS = Path("/work/shared/datasets")
+OUT = Path(__file__).parent / "answer_cases.jsonl"
+MATH500_SAMPLE = 220
+MV14 = "https://github.com/huggingface/Math-Verify/issues/14"
+MV2 = "https://github.com/huggingface/Math-Verify/issues/2"
+
+TEMPLATES = [
+    "We simplify step by step and check the result.\n\nTherefore, the answer is $\\boxed{{{}}}$.",
+    "Putting everything together gives the result.\n\nThe final answer is ${}$. I hope it is correct.",
+    "Verifying the cases above, nothing else works.\n\n**Final Answer**\n\\[\n\\boxed{{{}}}\n\\]",
+    "So the required value is found.\n\nAnswer: ${}$",
+]
+
+
+def response(answer: str, rng: random.Random) -> str:
+    return rng.choice(TEMPLATES).format(answer)
+
+
+def case(gold: str, resp: str, expected: str, why: str, source: str, *, question: str | None = None, mode: str | None = None) -> dict:
+    row = {"gold": gold, "response": resp, "expected": expected, "why": why, "source": source, "failure_mode": mode}
+    if question:
+        row["question"] = question
+    return row
+
+
+def documented_cases(rng: random.Random) -> list[dict]:
+    """Known failure modes and reported edge cases, several instances per mode."""
+    rows: list[dict] = []
+    boxed = lambda answer: f"Hence the answer is $\\boxed{{{answer}}}$."  # noqa: E731
+    # tiny or huge magnitudes passing by rounding
+    for n in (2004, 100, 30, 12):
+        rows.append(case(f"\\frac{{1}}{{{n}!}}", boxed(f"\\frac{{1}}{{{n + 2}!}}"), "incorrect", "tiny values round to equal", MV14, mode="magnitude"))
+    for k in (99, 60, 40):
+        rows.append(case(f"\\frac{{1}}{{2^{{{k}}}}}", boxed(f"\\frac{{1}}{{2^{{{k - 1}}}}}"), "incorrect", "tiny powers round to equal", MV14, mode="magnitude"))
+    rows.append(case("\\frac{2^{2005}+1}{3 \\cdot 2^{2006}}", boxed("\\frac{1}{3 \\cdot 2^{2006}}"), "incorrect", "huge numerator and denominator", MV14, mode="magnitude"))
+    for value, wrong in (("\\frac{1}{3000000}", "0.0000003"), ("\\frac{1}{7000000}", "0.0000001"), ("10^{-8}", "0")):
+        rows.append(case(value, boxed(wrong), "incorrect", "six-decimal rounding hides a large relative error", "our failure mode list", mode="magnitude"))
+    rows.append(case("\\frac{1}{2004!}", boxed("\\frac{1}{2004!}"), "correct", "tiny value, same", MV14, mode="magnitude"))
+    rows.append(case("10^{30}", boxed("10^{30}"), "correct", "huge value, same", "our failure mode list", mode="magnitude"))
+    # 1 - 1/e vs 1 + 1/e (\mathrm{e} truncates math-verify's parse)
+    for gold, answer, label in (
+        ("1 - \\frac{1}{\\mathrm{e}}", "1 + \\frac{1}{\\mathrm{e}}", "incorrect"),
+        ("1 - \\frac{1}{\\mathrm{e}}", "1 - \\frac{2}{\\mathrm{e}}", "incorrect"),
+        ("2 - \\frac{1}{\\mathrm{e}}", "2 + \\frac{1}{\\mathrm{e}}", "incorrect"),
+        ("\\frac{1}{\\mathrm{e}}", "\\frac{2}{\\mathrm{e}}", "incorrect"),
+        ("1 - \\frac{1}{\\mathrm{e}}", "1 - e^{-1}", "correct"),
+        ("1 - \\frac{1}{\\mathrm{e}}", "\\frac{\\mathrm{e}-1}{\\mathrm{e}}", "correct"),
+    ):
+        rows.append(case(gold, boxed(answer), label, "\\mathrm{e} cuts the parse to '1 - \\frac{1}{'", MV14, mode="inverse_e"))
+    # ordered tuples compared as sets; multiplicity
+    order_q = "Find all solutions and list them in increasing order, separated by commas."
+    for gold, answer in (("1, 3, 5", "5, 3, 1"), ("-2, 1", "1, -2"), ("2, 7, 9", "9, 2, 7")):
+        rows.append(case(gold, boxed(answer), "incorrect", "the question asks for an order", "our failure mode list", question=order_q, mode="ordered_tuple"))
+        rows.append(case(gold, boxed(gold.replace(", ", ",")), "correct", "same order", "our failure mode list", question=order_q, mode="ordered_tuple"))
+    for gold, answer in (("1, 1, 2", "1, 2"), ("3, 3", "3"), ("-1, -1, 4", "-1, 4")):
+        rows.append(case(gold, boxed(answer), "incorrect", "a repeated root dropped; sets ignore multiplicity", "our failure mode list", mode="ordered_tuple"))
+    # a list accepted because one element matches
+    for gold, answer in (("3", "3, 4"), ("5", "\\{5, 7\\}"), ("12", "12 \\text{ or } 13"), ("2", "x = 2 \\text{ or } x = -2")):
+        rows.append(case(gold, boxed(answer), "incorrect", "a list is not one value", "our failure mode list", mode="list_one_element"))
+    rows.append(case("3", "It is either $\\boxed{3}$ or $\\boxed{4}$.", "incorrect", "two boxed candidates", "our failure mode list", mode="list_one_element"))
+    rows.append(case("\\pm 2021", boxed("2021"), "incorrect", "one of two signs", MV14, mode="list_one_element"))
+    rows.append(case("n = 2, 3, 4", boxed("n = 1, 2, 3"), "incorrect", "lists under an equation", MV14, mode="list_one_element"))
+    rows.append(case("19, 46, \\text{ and } 82", boxed("21, 36, \\text{ and } 82"), "incorrect", "one shared element", MV14, mode="list_one_element"))
+    # plain-text answers rejected
+    for gold, answer in (
+        ("\\frac{\\pi}{2}", "pi/2"), ("e^{16}", "exp(16)"), ("3\\sqrt{2}", "3*sqrt(2)"), ("\\frac{\\sqrt{3}}{2}", "sqrt(3)/2"),
+        ("2\\pi", "2*pi"), ("\\ln 2", "ln(2)"), ("\\frac{\\pi}{4}", "pi/4"), ("\\sqrt{5}-1", "sqrt(5) - 1"),
+    ):
+        rows.append(case(gold, f"Working it through, the final answer is {answer}", "correct", "plain-text notation", "our failure mode list", mode="plain_text"))
+    for gold, answer in (("\\frac{\\pi}{2}", "pi/3"), ("e^{16}", "exp(15)"), ("3\\sqrt{2}", "2*sqrt(3)"), ("2\\pi", "pi^2")):
+        rows.append(case(gold, f"Working it through, the final answer is {answer}", "incorrect", "plain text, wrong value", "our failure mode list", mode="plain_text"))
+    # other reported edge cases (not our failure modes)
+    rows += [
+        case("\\frac{1}{12}", boxed("0.0833333333333333"), "correct", "long decimal", MV2),
+        case("(1,\\frac{9}{2})", boxed("(1,4.5)"), "correct", "decimal inside a tuple", MV2),
+        case("\\frac{x+2}{7}", boxed("\\frac{x}{7}+\\frac{2}{7}"), "correct", "expanded fraction", MV2),
+        case("\\tan^2(y)+1", boxed("\\sec^2(y)"), "correct", "trig identity", MV2),
+        case("13", boxed("\\text{13}"), "correct", "number in \\text", "https://github.com/huggingface/Math-Verify/issues/37"),
+        case("73", "Left: 905. Right: 905.\n\n✅ Final Answer: **73**", "correct", "bold answer", "https://github.com/huggingface/Math-Verify/issues/76"),
+        case("4", boxed("4\\sqrt{2}"), "incorrect", "extra factor", "https://github.com/huggingface/Math-Verify/issues/41"),
+        case("3x+4y+14=0", boxed("3x-y+13=0"), "incorrect", "different lines", "https://github.com/huggingface/Math-Verify/issues/60"),
+        case("2x+4y-3=0", boxed("y = -\\frac{1}{2}x + \\frac{3}{4}"), "correct", "same line rearranged", "https://github.com/huggingface/Math-Verify/issues/26"),
+        case("(0, 1)", boxed("(0, 1.5)"), "incorrect", "one coordinate differs", MV14),
+        case("\\text{(C)}", "Comparing the options, the answer is (C).", "correct", "multiple choice letter", "CompassVerifier answer types"),
+        case("\\text{(C)}", "Comparing the options, the answer is (B).", "incorrect", "multiple choice letter", "CompassVerifier answer types"),
+        case("\\text{even}", boxed("\\text{even}"), "correct", "word answer", "CompassVerifier answer types"),
+        case("\\text{even}", boxed("\\text{odd}"), "incorrect", "word answer", "CompassVerifier answer types"),
+        case("42", "Let me recompute the sum. " * 60, "incorrect", "looping response without an answer (label C)", "CompassVerifier invalid label"),
+        case("42", "First we set up the recursion and note that the case n = 1 gives", "incorrect", "truncated response (label C)", "CompassVerifier invalid label"),
+        case("[2, 5)", boxed("[2, 5]"), "incorrect", "interval endpoint", "interval notation"),
+        case("(-\\infty, 3] \\cup (4, 5)", boxed("(-\\infty,3]\\cup(4,5)"), "correct", "union of intervals", "interval notation"),
+    ]
+    return rows + notation_cases()
+
+
+NOTATION = "MATH answer notation (normalisations of Hendrycks et al.'s is_equiv, lm-eval minerva_math)"
+NOTATION_PAIRS = [
+    # (gold, answer, expected, why)
+    ("\\frac{1}{2}", "\\frac12", "correct", "fraction without braces"),
+    ("\\frac{\\sqrt{3}}{2}", "\\frac{1}{2}\\sqrt{3}", "correct", "coefficient moved"),
+    ("\\sqrt{3}", "\\sqrt3", "correct", "sqrt without braces"),
+    ("2\\sqrt{2}", "\\sqrt{8}", "correct", "unsimplified radical"),
+    ("\\frac{\\sqrt{2}}{2}", "\\frac{1}{\\sqrt{2}}", "correct", "unrationalised denominator"),
+    ("10", "10\\text{ inches}", "correct", "units in \\text"),
+    ("5", "5 \\text{ cm}", "correct", "units with space"),
+    ("45", "45^\\circ", "correct", "degree sign"),
+    ("45", "45^{\\circ}", "correct", "degree sign in braces"),
+    ("25\\%", "25", "correct", "percent dropped"),
+    ("0.25", "25\\%", "correct", "percent vs decimal"),
+    ("\\frac{5}{2}", "2.5", "correct", "decimal of fraction"),
+    ("2\\frac{1}{2}", "\\frac{5}{2}", "correct", "mixed number"),
+    ("1000000", "10^6", "correct", "power of ten"),
+    ("3 \\times 10^{5}", "300000", "correct", "scientific notation"),
+    ("x^2+7x+10", "(x+2)(x+5)", "correct", "factored form, no form asked"),
+    ("4 + 3i", "3i + 4", "correct", "complex number order"),
+    ("-\\frac{1}{3}", "\\frac{-1}{3}", "correct", "sign placement"),
+    ("-\\frac{1}{3}", "-0.\\overline{3}", "correct", "repeating decimal"),
+    ("\\{1, 2, 3\\}", "\\{3, 2, 1\\}", "correct", "set in another order"),
+    ("[-2, 3]", "-2 \\le x \\le 3", "correct", "interval as inequality"),
+    ("(-\\infty, 0)", "x < 0", "correct", "half-line as inequality"),
+    ("\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}", "\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}", "correct", "column vector"),
+    ("\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}", "\\begin{pmatrix} 2 \\\\ 1 \\end{pmatrix}", "incorrect", "column vector entries swapped"),
+    ("y = 2x + 3", "2x + 3", "correct", "equation vs right-hand side"),
+    ("y = 2x + 3", "y = 3x + 2", "incorrect", "different line"),
+    ("\\frac{1}{2}", "\\frac{2}{4}", "correct", "unreduced fraction, no form asked"),
+    ("\\pi", "3.14159265", "correct", "decimal of pi, eight digits"),
+    ("\\pi", "3.14", "incorrect", "decimal of pi, too rough"),
+    ("\\sqrt{2}", "1.41421356", "correct", "decimal of a root"),
+    ("\\frac{1}{7}", "0.142857", "correct", "six-digit decimal"),
+    ("\\frac{2}{3}", "0.67", "incorrect", "two-digit decimal"),
+    ("-5", "5", "incorrect", "sign dropped"),
+    ("\\frac{3}{4}", "\\frac{4}{3}", "incorrect", "reciprocal"),
+    ("\\sqrt{2}", "2", "incorrect", "root dropped"),
+    ("2\\pi", "2", "incorrect", "pi dropped"),
+    ("\\frac{\\pi}{3}", "60", "incorrect", "degrees where radians asked"),
+    ("x^2+7x+10", "(x+2)(x+6)", "incorrect", "wrong factor"),
+    ("(1, -2)", "(1, 2)", "incorrect", "sign of a coordinate"),
+    ("\\{1, 2, 3\\}", "\\{1, 2\\}", "incorrect", "set missing an element"),
+    ("[-2, 3]", "(-2, 3)", "incorrect", "closed vs open interval"),
+    ("e^{2}", "2e", "incorrect", "power vs product"),
+    ("8", "2^3", "correct", "power of two"),
+    ("12", "\\binom{4}{2} \\cdot 2", "correct", "unevaluated combinatorics"),
+    ("24", "4!", "correct", "factorial"),
+    ("\\text{(B)}", "\\textbf{(B)}", "correct", "bold choice"),
+    ("\\text{(B)}", "B", "correct", "bare choice letter"),
+    ("\\text{Monday}", "\\text{monday}", "correct", "case of a word"),
+    ("\\text{Monday}", "\\text{Tuesday}", "incorrect", "different word"),
+]
+
+
+def notation_cases() -> list[dict]:
+    rows = []
+    for gold, answer, expected, why in NOTATION_PAIRS:
+        rows.append(case(gold, f"After simplifying, we obtain $\\boxed{{{answer}}}$.", expected, why, NOTATION, mode="notation"))
+    return rows
+
+
+def variants(gold: str, rng: random.Random) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(positives, negatives) as (answer, why) pairs for one gold answer."""
+    positives = [(gold, "gold as written")]
+    negatives: list[tuple[str, str]] = []
+    if re.fullmatch(r"-?\d+", gold):
+        value = int(gold)
+        negatives += [(str(value + 1), "off by one"), (str(value * 10 if value else 7), "wrong magnitude")]
+        if abs(value) >= 1000:
+            positives.append((f"{value:,}", "thousands separator"))
+    elif match := re.fullmatch(r"\\[dt]?frac\{(\d+)\}\{(\d+)\}", gold):
+        top, bottom = int(match.group(1)), int(match.group(2))
+        positives.append((f"{top}/{bottom}", "plain fraction"))
+        decimal = Fraction(top, bottom)
+        if (decimal * 10**6).denominator == 1:
+            positives.append((str(float(decimal)), "terminating decimal"))
+        if top != bottom:
+            negatives.append((f"\\frac{{{bottom}}}{{{top}}}", "reciprocal"))
+        negatives.append((f"\\frac{{{top + 1}}}{{{bottom}}}", "numerator off by one"))
+    elif gold.startswith(("\\left(", "(")) and gold.endswith(")") and "\\cup" not in gold:
+        inner = re.sub(r"^\\left\(|\\right\)$|^\(|\)$", "", gold).strip()
+        items = [item.strip() for item in inner.split(",")]
+        if len(items) >= 2 and len(set(items)) == len(items) and inner.count("(") == inner.count(")"):
+            positives.append(("(" + ", ".join(items) + ")", "tuple without \\left"))
+            negatives.append(("(" + ", ".join(reversed(items)) + ")", "tuple in reverse order"))
+    elif "," in gold and not re.search(r"[\[\]()\\{}]", gold) and not re.fullmatch(r"\d{1,3}(,\d{3})+", gold):
+        items = [item.strip() for item in gold.split(",")]
+        if len(set(items)) == len(items) >= 2:
+            positives.append((", ".join(reversed(items)), "unordered list in another order"))
+            negatives.append((", ".join(items[:-1]), "list missing an element"))
+    elif gold.startswith("\\text{") and not re.search(r"\([A-E]\)", gold):
+        positives.append((gold[6:-1], "word without \\text"))
+    if gold.startswith("\\dfrac") or "\\dfrac" in gold:
+        positives.append((gold.replace("\\dfrac", "\\frac"), "dfrac as frac"))
+    return positives, negatives
+
+
+def competition_cases(rng: random.Random) -> list[dict]:
+    rows: list[dict] = []
+    problems = []
+    for name in ("aime_2025.jsonl", "hmmt_feb_2025.jsonl"):
+        problems += [json.loads(line) for line in (DATASETS / name).open()]
+    math500 = [json.loads(line) for line in (DATASETS / "math500.jsonl").open()]
+    problems += rng.sample(math500, MATH500_SAMPLE)
+    golds = [problem["answer"] for problem in problems]
+    for problem in problems:
+        gold, question = problem["answer"], problem["problem"]
+        positives, negatives = variants(gold, rng)
+        if re.search(r"fraction|simplest|form", question, re.IGNORECASE):
+            positives = [(answer, why) for answer, why in positives if why not in ("terminating decimal", "plain fraction")]
+        for answer, why in positives:
+            rows.append(case(gold, response(answer, rng), "correct", why, problem["id"], question=question))
+        if not negatives:
+            other = rng.choice([g for g in golds if re.sub(r"\s", "", g) != re.sub(r"\s", "", gold)])
+            negatives.append((other, "another problem's answer"))
+        for answer, why in negatives:
+            rows.append(case(gold, response(answer, rng), "incorrect", why, problem["id"], question=question))
+    return rows
+
+
+def main() -> None:
+    rng = random.Random(SEED)
+    rows = documented_cases(rng) + competition_cases(rng)
+    with OUT.open("w", encoding="utf-8") as out:
+        for number, row in enumerate(rows):
+            out.write(json.dumps({"id": f"case-{number:04d}", **row}, ensure_ascii=False) + "\n")
+    print(f"wrote {len(rows)} cases to {OUT}")
+
+
+if __name__ == "__main__":
+    main()
