@@ -11,10 +11,10 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from agent.report_text import (
-    NOTES,
     Cells,
     clip,
     headline_k,
+    notes,
     overall_cells,
     problem_cells,
     summary_line,
@@ -61,7 +61,7 @@ def to_html(report: Report) -> str:
         html_table(problem_cells(report)),
         "<h2>Tokens by role</h2>",
         html_table(_role_cells(report)),
-        f'<p class="notes">{escape(NOTES)}</p>',
+        f'<p class="notes">{escape(notes(report))}</p>',
     ]
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             f"<title>{escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"

@@ -15,12 +15,13 @@ from rich.text import Text
 if TYPE_CHECKING:
     from agent.report import Report
 
-NOTES = (
-    "maj@k: majority vote averaged over every k-subset of the samples, ties shared; "
-    "verifier vote@k: answers weighted by verifier pass rate over the first k samples; "
-    "G-Pass@k_τ needs max(⌈τk⌉, 1) of k draws correct; mG-Pass@k = (2/k)·Σ G-Pass@k_{i/k}, i = ⌈k/2⌉+1..k. "
-    "Unanswered or ungraded samples count as wrong."
-)
+def notes(report: Report) -> str:
+    """How to read the metrics, in one paragraph."""
+    vote = ("verifier vote@k: answers weighted by verifier pass rate over the first k samples; "
+            if report.overall.scores.verifier_vote_at_k is not None else "")
+    return ("maj@k: majority vote averaged over every k-subset of the samples, ties shared; " + vote +
+            "G-Pass@k_τ needs max(⌈τk⌉, 1) of k draws correct; mG-Pass@k = (2/k)·Σ G-Pass@k_{i/k}, "
+            "i = ⌈k/2⌉+1..k. Unanswered or ungraded samples count as wrong.")
 
 
 class Cells(NamedTuple):
@@ -114,7 +115,7 @@ def report_renderable(report: Report) -> RenderableType:
         Text(summary_line(report)),
         rich_table(overall_cells(report), f"overall (mean over {report.overall.problems} problems)"),
         rich_table(problem_cells(report), f"problems (k = {headline_k(report)})"),
-        Text(NOTES, style="dim"),
+        Text(notes(report), style="dim"),
     )
 
 
@@ -142,5 +143,5 @@ def to_markdown(report: Report) -> str:
         markdown_table(overall_cells(report)),
         f"## Problems (k = {headline_k(report)})",
         markdown_table(problem_cells(report)),
-        f"_{NOTES}_",
+        f"_{notes(report)}_",
     ]) + "\n"
