@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from rich.console import Group, RenderableType
@@ -87,10 +86,8 @@ def show_run(store: RunStore, run_id: str) -> RunView:
     problems = {s["problem_id"]: store.problem(s["problem_id"]).text for s in samples}
     lemmas = _lemmas_of_run(store, run_id)
     votes: dict[int, list[dict]] = {}
-    if "votes" in store.db.table_names():
-        for vote in store.db["votes"].rows_where(
-                "lemma_id in (select value from json_each(?))", [json.dumps([l["id"] for l in lemmas])], order_by="id"):
-            votes.setdefault(vote["lemma_id"], []).append(vote)
+    for vote in store.db["lemma_votes"].rows_where("run_id = ?", [run_id], order_by="id"):
+        votes.setdefault(vote["lemma_id"], []).append(vote)
     return RunView(run, problems, rows("rounds", "shot, round"), lemmas, votes, rows("verdicts"),
                    rows("revisions", "shot, loop"), samples, rows("selections"))
 

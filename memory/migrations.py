@@ -110,3 +110,21 @@ def m003_lemmas(db: Database) -> None:
         pk="id", not_null={"lemma_id", "action"}, foreign_keys=[("lemma_id", "lemmas", "id")],
     )
     db["lemma_edits"].create_index(["lemma_id"])
+
+
+@migrations()
+def m004_lemma_use_renumbering(db: Database) -> None:
+    """A linked lemma's proof says "Lemma N" in its first library's numbering; each use keeps the
+    rewrite into its own numbering, fixed when linked so the rendered prefix stays byte-stable."""
+    db["lemma_uses"].add_column("renumbering", str)
+
+
+@migrations()
+def m004_grades(db: Database) -> None:
+    """One grade per sample: the final answer against the gold one, and how it was decided."""
+    db["grades"].create(
+        {"id": int, "run_id": str, "problem_id": str, "sample": int, "verdict": str, "decided_by": str,
+         "reason": str, "extracted": str, "gold": str, "seconds": float, "created_at": str},
+        pk="id",
+    )
+    db["grades"].create_index(["run_id", "problem_id", "sample"], unique=True)
