@@ -243,17 +243,39 @@ class Deduction:
                     fid = self.fact_for(P.COLL, (x, y, z), sorted(self.db.line_why[lid]), R.COLL_MERGE)
                     if fid is not None:
                         self.db.add_length([(x, z, 1), (x, y, -1), (y, z, -1)], fid)
+        segments = list(combinations(self.index.names, 2))
+        length = {sg: abs(pts[sg[0]] - pts[sg[1]]) for sg in segments}
         buckets: dict[int, list[tuple[str, str]]] = {}
-        for a, b in combinations(self.index.names, 2):
-            buckets.setdefault(round(abs(pts[a] - pts[b]) * 1e5), []).append((a, b))
+        for sg in segments:
+            buckets.setdefault(round(length[sg] * 1e5), []).append(sg)
         for group in buckets.values():
             for (a, b), (c, d) in combinations(group, 2):
-                if self.why_ratio([(a, b, 1), (c, d, -1)]) is not None:
-                    continue
-                red = self.db.reduce_length([(a, b, 1), (c, d, -1)])
-                if not red.coeffs and not red.const and red.why:
-                    self.derive(P.CONG, (a, b, c, d), self.db.premises_of(red))
+                self._share_equal_lengths(a, b, c, d)
         self._tick()
+        # simple rational ratios (1/2, 2/3 …) move between the ratio and the length systems
+        for (a, b), (c, d) in combinations(segments, 2):
+            ratio = length[(a, b)] / length[(c, d)]
+            q = _simple_ratio(ratio)
+            if q is None or q == 1:
+                continue
+            if not self._fresh(("rconst", a, b, c, d)):
+                continue
+            w = self.why_ratio([(a, b, 1), (c, d, -1)], q)
+            if w is None:
+                red = self.db.reduce_length([(a, b, 1), (c, d, -q)])
+                w = None if (red.coeffs or red.const) else self.db.premises_of(red)
+            if w is not None:
+                self.derive(P.RCONST, (a, b, c, d), w, numbers=(q,))
+        self._tick()
+
+    def _share_equal_lengths(self, a, b, c, d) -> None:
+        w = self.why_ratio([(a, b, 1), (c, d, -1)])
+        if w is None:
+            red = self.db.reduce_length([(a, b, 1), (c, d, -1)])
+            if red.coeffs or red.const or not red.why:
+                return
+            w = self.db.premises_of(red)
+        self.derive(P.CONG, (a, b, c, d), w)
 
     def match_trapezoids(self) -> None:
         """r42 / r41: a line parallel to the bases cuts the legs proportionally, and back;
@@ -457,6 +479,8 @@ class Deduction:
                     w = self.why_eqratio(o, a, o, c, o, b, o, d)
                     if w is None:
                         w = self.why_eqratio(o, a, a, c, o, b, b, d)
+                    if w is None:
+                        w = self.why_eqratio(o, c, c, a, o, d, d, b)
                     if w is not None:
                         lw = self.why_coll((o, a, c)) + self.why_coll((o, b, d))
                         self.derive(P.PARA, (a, b, c, d), w + lw, R.THALES_CONVERSE)
@@ -566,6 +590,15 @@ class Deduction:
                 for x2, y2, u2, v2 in ((a, b, p, q), (b, c, q, r), (c, a, r, p)):
                     self.derive(P.CONG, (x2, y2, u2, v2), [fid] + w, R.CONTRI_SIDES)
                 break
+
+
+def _simple_ratio(x: float) -> Fraction | None:
+    """x as p/q with small p, q when it is one (numerically)."""
+    for q in (1, 2, 3, 4):
+        p = round(x * q)
+        if 0 < p <= 8 and abs(x * q - p) < 1e-7:
+            return Fraction(p, q)
+    return None
 
 
 def _numeric_para(pts, a, b, c, d) -> bool:
