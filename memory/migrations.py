@@ -120,7 +120,7 @@ def m004_lemma_use_renumbering(db: Database) -> None:
 
 
 @migrations()
-def m004_grades(db: Database) -> None:
+def m005_grades(db: Database) -> None:
     """One grade per sample: the final answer against the gold one, and how it was decided."""
     db["grades"].create(
         {"id": int, "run_id": str, "problem_id": str, "sample": int, "verdict": str, "decided_by": str,
