@@ -13,7 +13,14 @@ from sqlite_utils import Database
 from memory.lemma_errors import LemmaNotFound, LemmaNotInLibrary, LemmaSuperseded
 from memory.lemma_records import LemmaDraft, LemmaEditAction, LemmaOrigin, LemmaStatus, VerifierVote
 from memory.lemma_search import search_related
-from memory.lemma_text import DEFAULT_LIBRARY_BUDGET_TOKENS, RenderedLemma, render_library, statement_hash
+from memory.lemma_text import (
+    DEFAULT_LIBRARY_BUDGET_TOKENS,
+    RenderedLemma,
+    lemma_references,
+    render_library,
+    renumber,
+    statement_hash,
+)
 from memory.store import RunStore, now
 
 _LEADING_INTEGER = re.compile(r"^\s*(\d+)")
@@ -21,6 +28,7 @@ _LEADING_INTEGER = re.compile(r"^\s*(\d+)")
 # A library's entries: its uses joined to the lemmas, with the problem-wide occurrence count.
 _ENTRIES_SQL = """
 select l.*, u.number as use_number, u.round as use_round, u.cites as use_cites,
+       u.renumbering as use_renumbering,
        (select count(*) from lemma_uses o where o.lemma_id = l.id) as occurrences
 from lemma_uses u join lemmas l on l.id = u.lemma_id
 where u.run_id = :run_id and u.problem_id = :problem_id and u.shot = :shot
@@ -57,9 +65,12 @@ class LibraryEntry:
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> LibraryEntry:
+        """Statement and steps come with their "Lemma N" references in this library's numbering."""
+        renumbering = json.loads(row["use_renumbering"] or "{}")
         return cls(
-            id=row["id"], number=row["use_number"], statement=row["statement"],
-            steps=json.loads(row["steps"] or "[]"), cites=json.loads(row["use_cites"] or "[]"),
+            id=row["id"], number=row["use_number"], statement=renumber(row["statement"], renumbering),
+            steps=[renumber(step, renumbering) for step in json.loads(row["steps"] or "[]")],
+            cites=json.loads(row["use_cites"] or "[]"),
             proven=bool(row["proven"]), confidence=row["confidence"], passes=row["passes"] or 0,
             votes=row["votes"] or 0, origin=LemmaOrigin(row["origin"]), status=LemmaStatus(row["status"]),
             round=row["use_round"] or 0, occurrences=row["occurrences"], fixed_of=row["fixed_of"],
@@ -152,7 +163,8 @@ class LemmaLibrary:
         cites = [n for n in draft.cites if n != number]
         known = self._problem_lemma_with_hash(db, digest, exclude=fixed_of)
         if known is not None:
-            self._insert_use(db, known, number=number, round=round, cites=cites)
+            self._insert_use(db, known, number=number, round=round, cites=cites,
+                             renumbering=self._renumbering(db, known, number))
             self._insert_edges(db, known, cites)
             return known, False
         row = {
@@ -165,7 +177,8 @@ class LemmaLibrary:
             "status": str(LemmaStatus.ACTIVE), "version": 1, "created_at": now(), **(copied or {}),
         }
         lemma_id = db["lemmas"].insert(row).last_pk
-        self._insert_use(db, lemma_id, number=number, round=round, cites=cites)
+        renumbering = self._foreign_references(draft) if origin is LemmaOrigin.IMPORTED else {}
+        self._insert_use(db, lemma_id, number=number, round=round, cites=cites, renumbering=renumbering)
         self._insert_edges(db, lemma_id, cites)
         return lemma_id, True
 
@@ -203,11 +216,46 @@ class LemmaLibrary:
             return f"{wanted}-{suffix}"
         return str(self.next_number())
 
-    def _insert_use(self, db: Database, lemma_id: int, *, number: str, round: int, cites: list[str]) -> None:
+    def _insert_use(self, db: Database, lemma_id: int, *, number: str, round: int, cites: list[str],
+                    renumbering: dict[str, str]) -> None:
         db["lemma_uses"].insert({
             **self._where, "lemma_id": lemma_id, "number": number, "round": round,
-            "cites": json.dumps(cites, ensure_ascii=False), "created_at": now(),
+            "cites": json.dumps(cites, ensure_ascii=False),
+            "renumbering": json.dumps(renumbering, sort_keys=True) if renumbering else None, "created_at": now(),
         })
+
+    def _renumbering(self, db: Database, lemma_id: int, number: str) -> dict[str, str]:
+        """How a linked lemma's "Lemma N" references read in this library, fixed at link time.
+
+        N is a number of the library where the lemma was first stored: it becomes this library's
+        number for the same lemma, or is marked as another attempt's when this library lacks it.
+        """
+        lemma = db["lemmas"].get(lemma_id)
+        steps = json.loads(lemma["steps"] or "[]")
+        if lemma["imported_from"] is not None:
+            return self._foreign_references(LemmaDraft("", lemma["statement"], steps))
+        references = lemma_references(" ".join([lemma["statement"], *steps]))
+        if not references:
+            return {}
+        first_library = dict(db.execute(
+            "select number, lemma_id from lemma_uses where run_id = ? and problem_id = ? and shot = ?",
+            [lemma["run_id"], self.problem_id, lemma["shot"]]).fetchall())
+        here = {held: own for own, held in db.execute(
+            "select number, lemma_id from lemma_uses where run_id = ? and problem_id = ? and shot = ?",
+            [self.run_id, self.problem_id, self.shot]).fetchall()}
+        here[lemma_id] = number
+        renumbering = {}
+        for reference in sorted(references):
+            own = here.get(first_library.get(reference))
+            if own != reference:
+                renumbering[reference] = own or f"{reference} (from another attempt)"
+        return renumbering
+
+    @staticmethod
+    def _foreign_references(draft: LemmaDraft) -> dict[str, str]:
+        """An imported lemma's references are to its own problem's lemmas, which this library lacks."""
+        references = lemma_references(" ".join([draft.statement, *draft.steps]))
+        return {reference: f"{reference} (of another problem)" for reference in sorted(references)}
 
     def _insert_edges(self, db: Database, lemma_id: int, cites: list[str]) -> None:
         for number in cites:
@@ -282,6 +330,9 @@ class LemmaLibrary:
                 "insert or ignore into lemma_edges (lemma_id, cited_id, run_id, shot, created_at)"
                 " select ?, cited_id, run_id, shot, ? from lemma_edges where lemma_id = ?", [new_id, now(), lemma_id])
             db.execute("update or ignore lemma_edges set cited_id = ? where cited_id = ?", [new_id, lemma_id])
+            # The user wrote the new text in this library's numbering.
+            db.execute("update lemma_uses set renumbering = null where lemma_id = ? and run_id = ?"
+                       " and problem_id = ? and shot = ?", [new_id, self.run_id, self.problem_id, self.shot])
             changed = [name for name, value in (("statement", statement), ("steps", steps)) if value is not None]
             self._record_edit(db, lemma_id, LemmaEditAction.EDIT, {"changed": changed}, new_lemma_id=new_id)
         return self.entry(new_id)

@@ -75,6 +75,21 @@ def statement_hash(statement: str) -> str:
     return hashlib.sha256(normalize_statement(statement).encode("utf-8")).hexdigest()[:32]
 
 
+_LEMMA_REFERENCE = re.compile(r"(?<=\bLemma )(\d+(?:-fixed)?)\b", re.IGNORECASE)
+
+
+def lemma_references(text: str) -> set[str]:
+    """The lemma numbers `text` refers to as "Lemma N"."""
+    return set(_LEMMA_REFERENCE.findall(text))
+
+
+def renumber(text: str, renumbering: dict[str, str]) -> str:
+    """Rewrite "Lemma N" references by `renumbering` (number -> replacement); others stay."""
+    if not renumbering:
+        return text
+    return _LEMMA_REFERENCE.sub(lambda match: renumbering.get(match.group(1), match.group(1)), text)
+
+
 def estimate_tokens(text: str) -> int:
     return math.ceil(len(text) / CHARS_PER_TOKEN)
 

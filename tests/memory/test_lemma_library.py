@@ -43,6 +43,21 @@ def test_the_same_lemma_in_another_shot_is_linked_and_counted(store):
     assert store.db["lemmas"].count == 1
 
 
+def test_a_linked_lemma_cites_by_the_numbers_of_the_library_it_is_shown_in(store):
+    shot0 = LemmaLibrary(store, run_id="r", problem_id="p", shot=0)
+    shot1 = LemmaLibrary(store, run_id="r", problem_id="p", shot=1)
+    shot0.add(draft("1", "A"), round=1)
+    shot0.add(draft("2", "B"), round=1)
+    shot0.add(LemmaDraft("3", "C", ["By Lemma 1 and Lemma 2, and Lemma 3 itself."], [["1", "2"]]), round=1)
+    shot1.add(draft("1", "Z"), round=1)
+    shot1.add(draft("2", "A"), round=1)  # shot 0's Lemma 1 is Lemma 2 here; B is missing
+    linked, _ = shot1.add(LemmaDraft("3", "C", ["whatever"], [["2"]]), round=2)
+    assert linked.steps == ["By Lemma 2 and Lemma 2 (from another attempt), and Lemma 3 itself."]
+    assert "Step 1: By Lemma 1 and Lemma 2, and Lemma 3 itself." in shot0.render()
+    shot1.add(draft("4", "B"), round=3)  # adding B later does not rewrite what was rendered
+    assert shot1.entries()[2].steps == linked.steps
+
+
 def test_the_same_statement_in_another_problem_is_a_different_lemma(store):
     one, _ = LemmaLibrary(store, run_id="r", problem_id="p1").add(draft("1", "$x>0$"), round=1)
     two, is_new = LemmaLibrary(store, run_id="r", problem_id="p2").add(draft("1", "$x>0$"), round=1)
@@ -224,6 +239,7 @@ def test_seeding_imports_verified_lemmas_of_related_problems(store):
     assert imported.origin is LemmaOrigin.IMPORTED and imported.confidence == 1.0 and imported.id != good.id
     assert store.db["lemmas"].get(imported.id)["imported_from"] == good.id
     assert "imported from another problem" in target.render()
+    assert imported.steps == [f"Step text 1.{index}" for index in (1, 2)]
     assert target.seed_from_other_problems("prime odd") == []  # already held
 
 

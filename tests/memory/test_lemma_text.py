@@ -21,3 +21,12 @@ def test_spacing_tex_variants_and_labels_do_not_make_a_new_lemma(first, second):
 @pytest.mark.parametrize(("first", "second"), CASES["different"])
 def test_different_mathematics_stays_different(first, second):
     assert statement_hash(first) != statement_hash(second)
+
+
+def test_lemma_references_are_rewritten_and_nothing_else():
+    from memory.lemma_text import lemma_references, renumber
+
+    text = "By Lemma 2 and Lemma 3-fixed (not Lemma 23 or dilemma 2), see lemma 2."
+    assert lemma_references(text) == {"2", "3-fixed", "23"}
+    assert renumber(text, {"2": "5", "3-fixed": "3-fixed (from another attempt)"}) == (
+        "By Lemma 5 and Lemma 3-fixed (from another attempt) (not Lemma 23 or dilemma 2), see lemma 5.")
