@@ -143,11 +143,13 @@ def verifier_vote_at_k(ballots: Sequence[Ballot | tuple], k: int) -> float:
     so with no pass rates at all it is majority voting.
     """
     first = _first_k(ballots, k)
-    scores: dict[str, tuple[float, int]] = {}
+    scores: dict[str, tuple[Fraction, int]] = {}
     for ballot in first:
         if ballot.answer_key is not None:
-            weight, votes = scores.get(ballot.answer_key, (0.0, 0))
-            scores[ballot.answer_key] = (weight + (ballot.verifier_pass_rate or 0.0), votes + 1)
+            weight, votes = scores.get(ballot.answer_key, (Fraction(0), 0))
+            # Rates read as decimals add exactly, so 0.1 + 0.2 ties with 0.3 as a person would expect.
+            rate = Fraction(repr(float(ballot.verifier_pass_rate or 0)))
+            scores[ballot.answer_key] = (weight + rate, votes + 1)
     winner = _winner(scores)
     return 1.0 if winner is not None and _class_correctness(first)[winner] else 0.0
 
@@ -175,32 +177,35 @@ def expected_maj_at_k_exact(ballots: Sequence[Ballot | tuple], k: int) -> Fracti
 
 def _subsets_won(size: int, others: list[int], unanswered: int, k: int) -> Fraction:
     """Number of k-subsets a class of `size` samples wins, a tie among t+1 classes counting 1/(t+1)."""
-    won = Fraction(0)
+    won_with_ties = [0] * (len(others) + 1)  # integer counts; one division per tie size at the end
     for drawn in range(1, min(size, k) + 1):
         rest = k - drawn
+        if sum(min(other, drawn) for other in others) + unanswered < rest:
+            continue  # the other classes cannot fill the subset without outvoting this one
         # ways[j][t]: ways to draw j samples from the other classes, none above `drawn`, t of them tied.
         ways = [[0] * (len(others) + 1) for _ in range(rest + 1)]
         ways[0][0] = 1
         for other in others:
             ways = _add_class(ways, other, drawn)
+        chosen = comb(size, drawn)
         for j, by_ties in enumerate(ways):
-            free = comb(unanswered, rest - j)
-            for ties, count in enumerate(by_ties):
-                if count:
-                    won += Fraction(comb(size, drawn) * count * free, ties + 1)
-    return won
+            free = chosen * comb(unanswered, rest - j)
+            if free:
+                for ties, count in enumerate(by_ties):
+                    won_with_ties[ties] += count * free
+    return sum((Fraction(count, ties + 1) for ties, count in enumerate(won_with_ties) if count), Fraction(0))
 
 
 def _add_class(ways: list[list[int]], size: int, cap: int) -> list[list[int]]:
     """Extend the subset count with one more class, drawing at most `cap` of its `size` samples."""
     rest = len(ways) - 1
     grown = [[0] * len(ways[0]) for _ in ways]
+    choices = [comb(size, x) for x in range(min(size, cap) + 1)]
     for j, by_ties in enumerate(ways):
         for ties, count in enumerate(by_ties):
-            if not count:
-                continue
-            for x in range(min(size, cap, rest - j) + 1):
-                grown[j + x][ties + (x == cap)] += count * comb(size, x)
+            if count:
+                for x in range(min(len(choices) - 1, rest - j) + 1):
+                    grown[j + x][ties + (x == cap)] += count * choices[x]
     return grown
 
 

@@ -110,6 +110,14 @@ def test_verifier_vote_weighs_answers_by_pass_rate():
     assert verifier_vote_at_k(ballots, 3) == 1.0  # 0.9 > 0.1 + 0.1
 
 
+def test_verifier_vote_ties_are_exact_then_go_to_more_votes():
+    # 0.1 + 0.2 and 0.3 tie exactly (not in binary floating point); b has more votes, so b wins.
+    ballots = [("a", False, 0.3), ("b", True, 0.1), ("b", True, 0.2)]
+    assert verifier_vote_at_k(ballots, 3) == 1.0
+    # an equal weight and equal votes: the answer seen first wins
+    assert verifier_vote_at_k([("a", False, 0.5), ("b", True, 0.5)], 2) == 0.0
+
+
 def test_verifier_vote_without_pass_rates_is_majority_vote():
     ballots = [("a", False, None), ("b", True, None), ("b", True, None), ("a", False, None)]
     for k in range(1, 5):
