@@ -31,7 +31,7 @@ from engines.answers import Verdict, grade
 CASES = Path(__file__).parent / "data" / "answer_cases.jsonl"
 OUT = Path(__file__).parent / "out" / "answers_bench.json"
 KNOWN_FAILURE_MODES = ("ordered_tuple", "magnitude", "inverse_e", "list_one_element", "plain_text")
-SUBSETS = ("all", "known_failures", "notation", "competition", "other_documented")
+SUBSETS = ("all", "known_failures", "notation", "held_out", "competition", "other_documented")
 
 
 @dataclass
@@ -79,8 +79,8 @@ def plain_math_verify(gold: str, response: str) -> bool:
 def subset_of(row: dict) -> str:
     if row.get("failure_mode") in KNOWN_FAILURE_MODES:
         return "known_failures"
-    if row.get("failure_mode") == "notation":
-        return "notation"
+    if row.get("failure_mode") in ("notation", "held_out"):
+        return str(row["failure_mode"])
     return "other_documented" if str(row.get("source", "")).startswith(("http", "our", "Compass", "interval")) else "competition"
 
 

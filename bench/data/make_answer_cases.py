@@ -112,7 +112,7 @@ def documented_cases(rng: random.Random) -> list[dict]:
         case("[2, 5)", boxed("[2, 5]"), "incorrect", "interval endpoint", "interval notation"),
         case("(-\\infty, 3] \\cup (4, 5)", boxed("(-\\infty,3]\\cup(4,5)"), "correct", "union of intervals", "interval notation"),
     ]
-    return rows + notation_cases()
+    return rows + notation_cases() + held_out_cases()
 
 
 NOTATION = "MATH answer notation (normalisations of Hendrycks et al.'s is_equiv, lm-eval minerva_math)"
@@ -168,6 +168,66 @@ NOTATION_PAIRS = [
     ("\\text{Monday}", "\\text{monday}", "correct", "case of a word"),
     ("\\text{Monday}", "\\text{Tuesday}", "incorrect", "different word"),
 ]
+
+
+HELD_OUT = "held-out: written after the checker was tuned, first run reported as is"
+HELD_OUT_CASES = [
+    # (gold, full response, expected, why)
+    ("\\frac{7}{12}", "Adding, $\\frac{1}{3}+\\frac{1}{4}=\\boxed{\\dfrac{7}{12}}$.", "correct", "dfrac in a boxed equation"),
+    ("\\frac{7}{12}", "Adding gives $\\boxed{\\frac{7}{12}}$... wait, recheck: it is $\\boxed{\\frac{5}{12}}$.", "incorrect", "second thoughts in one paragraph"),
+    ("17", "We try $n=16$ and $n=17$; only $n=17$ works. **Answer: 17**", "correct", "bold answer line"),
+    ("17", "So $n = \\boxed{17}$ is the smallest.", "correct", "assignment inside the box"),
+    ("-3", "The root is $x=\\boxed{-3}$.", "correct", "negative in assignment"),
+    ("-3", "The root is $x=\\boxed{3}$.", "incorrect", "sign lost"),
+    ("\\frac{1}{4}", "The probability is $\\boxed{25\\%}$.", "correct", "percent for probability"),
+    ("\\frac{1}{4}", "The probability is $\\boxed{0.26}$.", "incorrect", "close decimal"),
+    ("6\\sqrt{3}", "The area is $\\boxed{6\\sqrt3}$ square units.", "correct", "sqrt without braces plus words"),
+    ("6\\sqrt{3}", "The area is $\\boxed{10.392}$.", "incorrect", "rounded decimal of a surd"),
+    ("\\frac{\\pi}{6}", "The angle is $\\boxed{30^\\circ}$.", "incorrect", "degrees vs radians (value differs)"),
+    ("30^\\circ", "The angle is $\\boxed{30}$.", "correct", "degree sign omitted"),
+    ("(2, -1)", "The intersection point is $\\boxed{(2,-1)}$.", "correct", "tuple spacing"),
+    ("(2, -1)", "The intersection point is $\\boxed{(-1, 2)}$.", "incorrect", "tuple reversed"),
+    ("(2, -1)", "So $x = 2$ and $y = -1$, i.e. the point $\\boxed{x=2, y=-1}$.", "correct", "tuple as assignments"),
+    ("1, 3", "The solutions are $x = 1$ and $x = 3$, so $\\boxed{3, 1}$.", "correct", "unordered solutions"),
+    ("1, 3", "The solutions are $\\boxed{1}$ and $\\boxed{3}$.", "correct", "two boxes for two solutions"),
+    ("1, 3", "The solutions are $\\boxed{1, 2, 3}$.", "incorrect", "extra solution"),
+    ("\\text{(D)}", "Therefore the correct option is $\\boxed{\\text{D}}$.", "correct", "choice in text"),
+    ("\\text{(D)}", "Therefore the correct option is $\\boxed{(A)}$.", "incorrect", "wrong choice"),
+    ("\\text{yes}", "Yes, such a function exists: $\\boxed{\\text{Yes}}$.", "correct", "boolean word"),
+    ("\\text{yes}", "No such function exists, so the answer is $\\boxed{\\text{No}}$.", "incorrect", "boolean word"),
+    ("2^{2025}", "Hence the count is $\\boxed{2^{2025}}$.", "correct", "huge power as written"),
+    ("2^{2025}", "Hence the count is $\\boxed{2^{2024}}$.", "incorrect", "huge power off by one exponent"),
+    ("2^{2025} - 1", "Hence the count is $\\boxed{2^{2025}}$.", "incorrect", "huge power off by one"),
+    ("\\binom{10}{3}", "This gives $\\boxed{120}$.", "correct", "binomial evaluated"),
+    ("\\frac{3+\\sqrt{5}}{2}", "The ratio is $\\boxed{\\frac{3}{2}+\\frac{\\sqrt5}{2}}$.", "correct", "split fraction"),
+    ("\\frac{3+\\sqrt{5}}{2}", "The ratio is $\\boxed{\\frac{3-\\sqrt5}{2}}$.", "incorrect", "conjugate"),
+    ("\\frac{3+\\sqrt{5}}{2}", "The ratio is $\\boxed{\\left(\\frac{1+\\sqrt5}{2}\\right)^2}$.", "correct", "square of the golden ratio"),
+    ("\\sqrt{2}+\\sqrt{3}", "So the value is $\\boxed{\\sqrt{5+2\\sqrt{6}}}$.", "correct", "nested radical"),
+    ("\\log_2 5", "So $x = \\boxed{\\frac{\\ln 5}{\\ln 2}}$.", "correct", "change of base"),
+    ("\\log_2 5", "So $x = \\boxed{\\log_5 2}$.", "incorrect", "inverted base"),
+    ("3", "The answer is 3 apples.", "correct", "plain sentence with units"),
+    ("3", "Let's see: $1+2=3$. So the final answer is 4.", "incorrect", "final statement differs from earlier maths"),
+    ("3", "I'm sorry, but I can't help with that.", "incorrect", "refusal (label C)"),
+    ("3", "", "incorrect", "empty response (label C)"),
+    ("x^2 - 4", "Expanding, $\\boxed{(x-2)(x+2)}$.", "correct", "factored, no form asked"),
+    ("2x + 1", "The derivative is $\\boxed{2x+1}$ for all $x$.", "correct", "expression with trailing words"),
+    ("2x + 1", "The derivative is $\\boxed{2t+1}$.", "incorrect", "wrong variable"),
+    ("\\infty", "The sum diverges, so the answer is $\\boxed{\\infty}$.", "correct", "infinity"),
+    ("\\{2, 4, 6\\}", "$S = \\boxed{\\{6, 4, 2\\}}$", "correct", "set as assignment"),
+    ("[1, \\infty)", "so $x \\ge 1$, i.e. $\\boxed{[1,\\infty)}$.", "correct", "half-line interval"),
+    ("[1, \\infty)", "so $\\boxed{(1,\\infty)}$.", "incorrect", "open endpoint"),
+    ("0.5", "We get $\\boxed{\\frac{1}{2}}$.", "correct", "fraction for decimal gold"),
+    ("1.25", "We get $\\boxed{\\frac{5}{4}}$.", "correct", "fraction for decimal gold"),
+    ("1.25", "We get $\\boxed{1.2}$.", "incorrect", "truncated decimal"),
+    ("12:00", "They meet at $\\boxed{12:00}$.", "correct", "time of day"),
+    ("\\$4.50", "The cost is $\\boxed{\\$4.50}$.", "correct", "money"),
+    ("\\$4.50", "The cost is $\\boxed{\\$4.05}$.", "incorrect", "money digits swapped"),
+    ("5\\sqrt{2}", "distance $= \\sqrt{50} = \\boxed{5\\sqrt{2}}$", "correct", "chain in the box line"),
+]
+
+
+def held_out_cases() -> list[dict]:
+    return [case(gold, text, expected, why, HELD_OUT, mode="held_out") for gold, text, expected, why in HELD_OUT_CASES]
 
 
 def notation_cases() -> list[dict]:

@@ -53,6 +53,7 @@ _MATH_SPANS = re.compile(
     r"(?<!\\)\$\$(.+?)(?<!\\)\$\$|\\\[(.+?)\\\]|\\\((.+?)\\\)|(?<!\\)\$((?:\\\$|[^$\n])+?)(?<!\\)\$", re.DOTALL
 )
 """Display and inline maths; `\\$` is an escaped dollar (currency), not a delimiter."""
+_COUNTED = re.compile(r"^\**(-?\d[\d,]*(?:\.\d+)?)\**\s+[A-Za-z]+(?:\s+[A-Za-z]+)?\s*\.?\s*$")
 _NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?(?:/\d+)?")
 
 
@@ -146,6 +147,9 @@ def _after_final_phrase(text: str) -> tuple[str, ExtractionMethod] | None:
     if math:
         return next(group for group in math.groups() if group is not None), method
     line = rest.split("\n", 1)[0]
+    counted = _COUNTED.match(line)
+    if counted:  # "3 apples", "12 cm": the number is the answer, the words its unit
+        return counted.group(1), method
     line = re.split(r"(?<!\d)\.(?:\s|$)|\s+(?:I hope|because|since|which)\b", line, maxsplit=1)[0]
     return (line, method) if line.strip() else None
 

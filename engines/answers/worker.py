@@ -84,7 +84,6 @@ class WorkerPool:
         self._idle: list[_Worker] = []
         self._lock = threading.Lock()
         self._slots = threading.BoundedSemaphore(max_workers)
-        self._closed = False
 
     def run(self, function: Callable[..., Any], *args: Any, timeout: float = DEFAULT_TIMEOUT_SECONDS, **kwargs: Any) -> Any:
         """Call `function(*args, **kwargs)` in a worker; raise WorkerTimeout / WorkerCrashed or the call's own error."""

@@ -18,6 +18,8 @@ from engines.answers import ExtractionMethod, extract_final_answer
         ("**Answer:** 73", "73", ExtractionMethod.ANSWER_PHRASE),
         ("we compute $3+4$ and get $7$", "7", ExtractionMethod.LAST_MATH),
         ("after all that the count is 42.", "42", ExtractionMethod.LAST_NUMBER),
+        ("The answer is 3 apples.", "3", ExtractionMethod.ANSWER_PHRASE),
+        ("Answer: $\\$32,\\!348$", "\\$32,\\!348", ExtractionMethod.ANSWER_PHRASE),
         ("<think>maybe \\boxed{1}</think>The answer is \\boxed{2}", "2", ExtractionMethod.BOXED),
     ],
 )
