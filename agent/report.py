@@ -312,3 +312,34 @@ from agent.report_text import to_markdown  # noqa: E402
 __all__ = ["SampleOutcome", "RunData", "Scores", "ProblemReport", "OverallReport", "Report", "build_report",
            "default_ks", "to_json", "report_from_json", "to_markdown", "to_html", "Comparison",
            "compare_reports", "MetricError"]
+
+
+def _demo_run(seed: int = 0, problems: int = 6, samples: int = 8) -> RunData:
+    """A made-up run: each problem has its own chance of being solved; wrong answers scatter."""
+    import random
+
+    rng = random.Random(seed)
+    outcomes = []
+    for index in range(problems):
+        skill = rng.random()
+        for sample in range(samples):
+            right = rng.random() < skill
+            key = "42" if right else rng.choice(["41", "43", None])
+            outcomes.append(SampleOutcome(
+                f"demo-{index}", sample, key and f"\\boxed{{{key}}}", key, right if key else None,
+                rng.choice([0.75, 1.0]) if right else rng.choice([0.0, 0.25, 0.5]),
+                {"reasoner": rng.randrange(2000, 9000), "verifier": rng.randrange(500, 3000)},
+                rng.uniform(10, 60), "done" if key else "error"))
+    return RunData("demo", "made-up", "2026-01-01T00:00:00Z", "none", outcomes)
+
+
+if __name__ == "__main__":  # python -m agent.report [page.html]: a demo report in the terminal (and as HTML)
+    import sys
+
+    from rich.console import Console
+
+    demo = build_report(_demo_run())
+    Console().print(demo)
+    if len(sys.argv) > 1:
+        with open(sys.argv[1], "w", encoding="utf-8") as page:
+            page.write(to_html(demo))

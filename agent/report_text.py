@@ -102,7 +102,11 @@ def rich_table(cells: Cells, title: str) -> Table:
     """Cells as a rich table; cells are `Text`, so brackets in model text are not read as markup."""
     table = Table(title=title, title_justify="left")
     for index, header in enumerate(cells.headers):
-        table.add_column(header, justify="left" if index in cells.text_columns else "right", overflow="fold")
+        if index in cells.text_columns:  # words give way first when the terminal is narrow
+            table.add_column(header, overflow="fold", min_width=8)
+        else:  # numbers never break; a long header may
+            widest = max((len(row[index]) for row in cells.rows), default=1)
+            table.add_column(header, justify="right", overflow="fold", min_width=widest)
     for row in cells.rows:
         table.add_row(*(Text(cell) for cell in row))
     return table
