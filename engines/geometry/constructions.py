@@ -220,9 +220,16 @@ def _eqangle2(p: Points, r: random.Random) -> list[Locus]:
     u = unit(p["b"] - p["a"]) * cmath.exp(1j * r.uniform(0.3, 1.2))
     turn = u / unit(p["b"] - p["a"])
     from engines.geometry.loci import intersect
-    return [pt for pt in intersect(Line(p["a"], u), Line(p["c"], unit(p["b"] - p["c"]) * turn))][:1]
+    return [pt for pt in intersect(Line(p["a"], u), Line(p["c"], unit(p["b"] - p["c"]) / turn))][:1]
 
 
+define("aconst a b c x r", "aconst a b c x r",
+       lambda p, r: [Line(p["c"], rotate(unit(p["b"] - p["a"]), p["r"] * 180))], new="x", numbers=1)
+define("rconst a b c x r", "rconst a b c x r",
+       lambda p, r: [Circle(p["c"], abs(p["b"] - p["a"]) / p["r"])], new="x", numbers=1)
+define("rconst2 x a b r", "rconst x a x b r",
+       lambda p, r: _apollonius({"a": p["a"], "c": p["b"], "e": 0j, "f": complex(p["r"]),
+                                 "g": 0j, "h": 1 + 0j}, r), numbers=1)
 define("eqangle2 x a b c", "eqangle a b a x c x c b", _eqangle2)
 define("s_angle a b x y", "aconst a b b x y",
        lambda p, r: [Line(p["b"], rotate(unit(p["a"] - p["b"]), p["y"]))], new="x", numbers=1)

@@ -48,7 +48,7 @@ def draw_clause(clause: Clause, diagram: Diagram, rng: random.Random) -> dict[st
         binding = dict(zip(spec.params, step.args))
         for i, (param, arg) in enumerate(binding.items()):
             if i >= spec.arity - spec.numbers:
-                values[param] = float(parse_number(arg))
+                values[param] = float(parse_number(arg))  # π units when written with `pi`
             elif param not in spec.new:
                 values[param] = diagram.points[arg]
         try:

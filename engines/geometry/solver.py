@@ -40,11 +40,16 @@ def premise_facts(clause: Clause) -> list[tuple]:
         for pred_name, args in spec.premises:
             pred = parse_predicate(pred_name)
             pts = tuple(binding[a] for a in args if a in binding and not _is_number_param(spec, a))
-            nums = tuple(parse_number(binding[a]) / (180 if pred_name == "aconst" else 1)
-                         if a in binding else parse_number(a)
+            nums = tuple(_number(binding.get(a, a), pred_name)
                          for a in args if a not in binding or _is_number_param(spec, a))
             out.append((pred, pts, nums))
     return out
+
+
+def _number(text: str, pred_name: str) -> "Fraction":
+    """Angles are kept in π units: `1pi/3` as written, `60` or `60o` as degrees."""
+    value = parse_number(text)
+    return value / 180 if pred_name == "aconst" and "pi" not in text else value
 
 
 def _is_number_param(spec, name: str) -> bool:
