@@ -383,3 +383,24 @@ class LemmaLibrary:
             "lemma_id": lemma_id, "new_lemma_id": new_lemma_id, "action": str(action), **self._where,
             "detail": json.dumps(detail, sort_keys=True), "created_at": now(),
         })
+
+
+def library_holding(store: RunStore, lemma_id: int, *, run_id: str | None = None,
+                    shot: int | None = None) -> LemmaLibrary:
+    """The library (run, problem, shot) that holds a lemma: the given run/shot, else its latest one."""
+    conditions, args = ["lemma_id = ?"], [lemma_id]
+    for column, value in (("run_id", run_id), ("shot", shot)):
+        if value is not None:
+            conditions.append(f"{column} = ?")
+            args.append(value)
+    row = store.db.execute(
+        f"select run_id, problem_id, shot from lemma_uses where {' and '.join(conditions)} order by id desc limit 1",
+        args).fetchone()
+    if row is None:
+        lemma = store.db.execute("select problem_id, superseded_by from lemmas where id = ?", [lemma_id]).fetchone()
+        if lemma is None:
+            raise LemmaNotFound(lemma_id)
+        if lemma[1] is not None:
+            raise LemmaSuperseded(lemma_id, lemma[1])
+        raise LemmaNotInLibrary(lemma_id, run_id or "(any run)", lemma[0], 0 if shot is None else shot)
+    return LemmaLibrary(store, run_id=row[0], problem_id=row[1], shot=row[2])

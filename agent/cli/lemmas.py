@@ -15,12 +15,15 @@ from rich.console import Console
 from agent.cli.options import guarded, model_options
 from agent.config import Config
 from memory import (
+    DEFAULT_LIBRARY_BUDGET_TOKENS,
+    LemmaLibrary,
     LemmaMemoryError,
     RunStore,
     graph_to_dot,
     graph_to_svg,
     lemma_detail,
     lemma_graph,
+    library_holding,
     list_lemmas,
     search_lemmas,
 )
@@ -59,7 +62,7 @@ def existing_store(config: Config) -> Iterator[RunStore]:
 
 @click.group("lemmas")
 def command() -> None:
-    """Search, list, inspect and draw the lemmas in the run store."""
+    """Search, list, inspect, draw and edit the lemmas in the run store."""
 
 
 @command.command("search")
@@ -134,6 +137,78 @@ def graph(config: Config, problem_id: str, output_format: str | None, output: Pa
         return
     output.write_text(text, encoding="utf-8")
     click.echo(f"wrote {output} ({len(lemmas.nodes)} lemmas, {len(lemmas.edges)} citations)")
+
+
+@command.command("render")
+@click.option("--problem", "problem_id", required=True, help="The problem id.")
+@click.option("--run", "run_id", required=True, help="The run id.")
+@click.option("--shot", type=int, default=0, show_default=True)
+@click.option("--budget", "budget_tokens", type=click.IntRange(min=1), default=DEFAULT_LIBRARY_BUDGET_TOKENS,
+              show_default=True, help="Token budget of the library text.")
+@click.option("--no-budget", is_flag=True, help="Render every lemma.")
+@model_options
+@guarded
+@lemma_errors
+def render(config: Config, problem_id: str, run_id: str, shot: int, budget_tokens: int, no_budget: bool) -> None:
+    """Print a shot's library exactly as the next prompt shows it."""
+    with existing_store(config) as store:
+        text = LemmaLibrary(store, run_id=run_id, problem_id=problem_id, shot=shot).render(
+            None if no_budget else budget_tokens)
+    click.echo(text)
+
+
+def _library_edit(name: str, help_text: str) -> None:
+    """A verb NAME ID that calls LemmaLibrary.NAME(ID) on the library holding the lemma."""
+
+    @command.command(name, help=help_text)
+    @click.argument("lemma_id", type=int)
+    @click.option("--run", "run_id", help="The run whose library to edit (default: the latest holding it).")
+    @click.option("--shot", type=int, help="The shot whose library to edit.")
+    @model_options
+    @guarded
+    @lemma_errors
+    def verb(config: Config, lemma_id: int, run_id: str | None, shot: int | None) -> None:
+        with existing_store(config) as store:
+            getattr(library_holding(store, lemma_id, run_id=run_id, shot=shot), name)(lemma_id)
+        click.echo(f"lemma {lemma_id}: {name}")
+
+
+_library_edit("pin", "Always show lemma LEMMA_ID in prompts, whatever the budget.")
+_library_edit("unpin", "Let lemma LEMMA_ID compete for the budget again.")
+_library_edit("reject", "Never show lemma LEMMA_ID again (it stays stored).")
+
+
+@command.command("edit")
+@click.argument("lemma_id", type=int)
+@click.option("--statement", help="The new statement.")
+@click.option("--step", "steps", multiple=True, help="A proof step (repeat, in order); replaces the proof.")
+@model_options
+@guarded
+@lemma_errors
+def edit(config: Config, lemma_id: int, statement: str | None, steps: tuple[str, ...]) -> None:
+    """Make a new version of LEMMA_ID; the old one is kept, the votes start again."""
+    if statement is None and not steps:
+        raise click.UsageError("give --statement and/or --step")
+    with existing_store(config) as store:
+        entry = library_holding(store, lemma_id).edit(lemma_id, statement=statement, steps=list(steps) or None)
+    click.echo(f"lemma {lemma_id} is now lemma {entry.id} (Lemma {entry.number}, version {entry.version})")
+
+
+@command.command("add")
+@click.argument("statement")
+@click.option("--problem", "problem_id", required=True, help="The problem id.")
+@click.option("--run", "run_id", required=True, help="The run id.")
+@click.option("--shot", type=int, default=0, show_default=True)
+@click.option("--step", "steps", multiple=True, help="A proof step (repeat, in order).")
+@model_options
+@guarded
+@lemma_errors
+def add(config: Config, statement: str, problem_id: str, run_id: str, shot: int, steps: tuple[str, ...]) -> None:
+    """Add STATEMENT to a shot's library as the user's lemma."""
+    with existing_store(config) as store:
+        library = LemmaLibrary(store, run_id=run_id, problem_id=problem_id, shot=shot)
+        entry = library.add_user_lemma(statement, list(steps))
+    click.echo(f"added lemma {entry.id} as Lemma {entry.number}")
 
 
 def _graph_format(output_format: str | None, output: Path | None) -> GraphFormat:

@@ -11,7 +11,7 @@ from tests.conftest import REPO
 from tests.memory.conftest import draft
 
 WRITERS = 4
-SHARED, OWN = 12, 8
+SHARED, OWN = 20, 20
 
 
 def write_lemmas(path: str, shot: int, start_at: float) -> None:
