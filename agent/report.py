@@ -8,6 +8,7 @@ and as markdown, JSON and one self-contained HTML page (`to_markdown`, `to_json`
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from fractions import Fraction
@@ -123,6 +124,9 @@ class OverallReport:
     problems: int
     samples: int
     scores: Scores
+    standard_error: Scores | None
+    """Standard error of each mean over problems (sample standard deviation / sqrt(problems));
+    `None` for a single problem."""
     tokens_by_role: dict[str, int]
     """Total tokens by role."""
     tokens: int
@@ -174,9 +178,12 @@ def build_report(run: RunData, ks: Sequence[int] | None = None,
     exact = {pid: _exact_scores(samples, ks, taus, with_votes) for pid, samples in by_problem.items()}
     problems = [_problem_report(pid, samples, _scores(exact[pid], ks, taus, with_votes))
                 for pid, samples in by_problem.items()]
-    mean = {key: sum(values[key] for values in exact.values()) / len(exact) for key in exact[fewest]}
+    columns = {key: [values[key] for values in exact.values()] for key in exact[fewest]}
+    mean = _scores({key: sum(column) / len(column) for key, column in columns.items()}, ks, taus, with_votes)
+    spread = (_scores({key: _standard_error(column) for key, column in columns.items()}, ks, taus, with_votes)
+              if len(exact) > 1 else None)
     return Report(run.run_id, run.dataset, run.model, run.created_at, ks, taus,
-                  _overall(problems, _scores(mean, ks, taus, with_votes)), problems)
+                  _overall(problems, mean, spread), problems)
 
 
 def default_ks(n: int) -> list[int]:
@@ -217,7 +224,14 @@ def _exact_scores(samples: list[SampleOutcome], ks: list[int], taus: list[float]
     return values
 
 
-def _scores(values: dict[MetricKey, Fraction], ks: list[int], taus: list[float], with_votes: bool) -> Scores:
+def _standard_error(values: list[Fraction]) -> float:
+    """Standard error of the mean: sample standard deviation over sqrt(len); exact until the root."""
+    mean = sum(values) / len(values)
+    variance = sum((value - mean) ** 2 for value in values) / (len(values) - 1)
+    return math.sqrt(variance / len(values))
+
+
+def _scores(values: dict[MetricKey, Fraction | float], ks: list[int], taus: list[float], with_votes: bool) -> Scores:
     """Exact values to floats, once."""
     def by_k(kind: str, keep=lambda k: True) -> dict[int, float]:
         return {k: float(values[(kind, k)]) for k in ks if keep(k)}
@@ -251,11 +265,12 @@ def _top_answer(samples: list[SampleOutcome]) -> tuple[str | None, int]:
     return top[0].answer, len(top)
 
 
-def _overall(problems: list[ProblemReport], scores: Scores) -> OverallReport:
+def _overall(problems: list[ProblemReport], scores: Scores, spread: Scores | None) -> OverallReport:
     tokens = _sum_tokens(p.tokens_by_role for p in problems)
     statuses = _sum_tokens(p.statuses for p in problems)
     return OverallReport(
-        problems=len(problems), samples=sum(p.n for p in problems), scores=scores, tokens_by_role=tokens,
+        problems=len(problems), samples=sum(p.n for p in problems), scores=scores, standard_error=spread,
+        tokens_by_role=tokens,
         tokens=sum(tokens.values()), tokens_per_problem=sum(tokens.values()) / len(problems),
         wall_s=sum(p.wall_s for p in problems), statuses=statuses)
 
@@ -289,7 +304,9 @@ def report_from_json(text: str) -> Report:
         raise MetricError(f"not a {REPORT_FORMAT} report; write it again with this version of lemmata")
     overall = data.pop("overall")
     problems = data.pop("problems")
-    return Report(**data, overall=OverallReport(**{**overall, "scores": _scores_from_json(overall["scores"])}),
+    spread = overall["standard_error"] and _scores_from_json(overall["standard_error"])
+    overall = OverallReport(**{**overall, "scores": _scores_from_json(overall["scores"]), "standard_error": spread})
+    return Report(**data, overall=overall,
                   problems=[ProblemReport(**{**p, "scores": _scores_from_json(p["scores"])}) for p in problems])
 
 

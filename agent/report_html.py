@@ -15,6 +15,7 @@ from agent.report_text import (
     clip,
     headline_k,
     notes,
+    overall_title,
     overall_cells,
     problem_cells,
     summary_line,
@@ -51,10 +52,10 @@ def to_html(report: Report) -> str:
         f"<h1>{escape(title)}</h1>",
         f"<p>{escape(title_line(report))}</p>",
         f"<p>{escape(summary_line(report))}</p>",
-        f"<h2>Overall (mean over {report.overall.problems} problems)</h2>",
+        f"<h2>Overall: {escape(overall_title(report).removeprefix('overall: '))}</h2>",
         html_table(overall_cells(report)),
         "<h2>Plots</h2>",
-        _figure(accuracy_plot(report), "accuracy", "Accuracy against k (means over problems)"),
+        _figure(accuracy_plot(report), "accuracy", "Accuracy against k: means over problems, bands ± one standard error"),
         _figure(g_pass_plot(report), "g-pass", "G-Pass@k against τ, one line per k"),
         _figure(tokens_plot(report), "tokens", "Tokens per problem, by role"),
         f"<h2>Problems (k = {headline_k(report)})</h2>",
@@ -119,9 +120,18 @@ def accuracy_plot(report: Report) -> Figure:
     axes = figure.add_subplot()
     scores = report.overall.scores
     series = {"pass@k": scores.pass_at_k, "maj@k": scores.maj_at_k, "verifier vote@k": scores.verifier_vote_at_k}
+    spread = report.overall.standard_error
+    errors = spread and {"pass@k": spread.pass_at_k, "maj@k": spread.maj_at_k,
+                         "verifier vote@k": spread.verifier_vote_at_k}
     for label, values in series.items():
-        if values is not None:
-            axes.plot(report.ks, [values[k] for k in report.ks], marker="o", label=label)
+        if values is None:
+            continue
+        means = [values[k] for k in report.ks]
+        (line,) = axes.plot(report.ks, means, marker="o", label=label)
+        if errors:  # a band of ± one standard error over problems
+            band = [errors[label][k] for k in report.ks]
+            axes.fill_between(report.ks, [m - e for m, e in zip(means, band)], [m + e for m, e in zip(means, band)],
+                              color=line.get_color(), alpha=0.12, linewidth=0)
     if len(report.ks) > 1:
         axes.set_xscale("log", base=2)
     axes.set_xticks(report.ks, labels=[str(k) for k in report.ks])

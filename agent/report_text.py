@@ -47,16 +47,29 @@ def headline_k(report: Report) -> int:
 
 
 def overall_cells(report: Report) -> Cells:
-    """Rows of metrics, columns of k; values are means over problems."""
-    scores = report.overall.scores
-    rows = [["pass@k", *(percent(scores.pass_at_k[k]) for k in report.ks)],
-            ["maj@k", *(percent(scores.maj_at_k[k]) for k in report.ks)]]
+    """Rows of metrics, columns of k; values are means over problems in %, ± their standard error."""
+    scores, spread = report.overall.scores, report.overall.standard_error
+
+    def row(name: str, pick) -> list[str]:
+        return [name, *(_with_spread(pick(scores, k), spread and pick(spread, k)) for k in report.ks)]
+
+    rows = [row("pass@k", lambda s, k: s.pass_at_k[k]), row("maj@k", lambda s, k: s.maj_at_k[k])]
     if scores.verifier_vote_at_k is not None:
-        rows.append(["verifier vote@k", *(percent(scores.verifier_vote_at_k[k]) for k in report.ks)])
-    rows += [[f"G-Pass@k τ={tau_label(tau)}", *(percent(scores.g_pass_at_k[k][tau]) for k in report.ks)]
-             for tau in report.taus]
-    rows.append(["mG-Pass@k", *(percent(scores.mg_pass_at_k.get(k)) for k in report.ks)])
+        rows.append(row("verifier vote@k", lambda s, k: s.verifier_vote_at_k[k]))
+    rows += [row(f"G-Pass@k τ={tau_label(tau)}", lambda s, k, tau=tau: s.g_pass_at_k[k][tau]) for tau in report.taus]
+    rows.append(row("mG-Pass@k", lambda s, k: s.mg_pass_at_k.get(k)))
     return Cells(["metric", *(f"k={k}" for k in report.ks)], rows)
+
+
+def overall_title(report: Report) -> str:
+    spread = " ± standard error" if report.overall.standard_error is not None else ""
+    return f"overall: mean{spread} over {report.overall.problems} problems, in %"
+
+
+def _with_spread(value: float | None, error: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{100 * value:.1f}" + ("" if error is None else f" ± {100 * error:.1f}")
 
 
 def problem_cells(report: Report) -> Cells:
@@ -90,8 +103,9 @@ def summary_line(report: Report) -> str:
     overall = report.overall
     roles = ", ".join(f"{role} {count:,}" for role, count in overall.tokens_by_role.items())
     statuses = ", ".join(f"{status} {count}" for status, count in overall.statuses.items())
+    spread = "" if overall.standard_error is None else f" ± {100 * overall.standard_error.pass_at_1:.1f}"
     return (f"{overall.problems} problems, {overall.samples} samples ({statuses}) · "
-            f"pass@1 {percent(overall.scores.pass_at_1)} · tokens {overall.tokens:,} "
+            f"pass@1 {percent(overall.scores.pass_at_1)}{spread} · tokens {overall.tokens:,} "
             f"({overall.tokens_per_problem:,.0f} per problem; {roles or 'none recorded'}) · "
             f"wall {overall.wall_s:.1f} s summed over samples")
 
@@ -117,7 +131,7 @@ def report_renderable(report: Report) -> RenderableType:
     return Group(
         Text(title_line(report), style="bold"),
         Text(summary_line(report)),
-        rich_table(overall_cells(report), f"overall (mean over {report.overall.problems} problems)"),
+        rich_table(overall_cells(report), overall_title(report)),
         rich_table(problem_cells(report), f"problems (k = {headline_k(report)})"),
         Text(notes(report), style="dim"),
     )
@@ -143,7 +157,7 @@ def to_markdown(report: Report) -> str:
     return "\n\n".join([
         f"# Evaluation report: run {markdown_cell(report.run_id)}",
         markdown_cell(title_line(report)) + "\n\n" + markdown_cell(summary_line(report)),
-        f"## Overall (mean over {report.overall.problems} problems)",
+        f"## Overall: {overall_title(report).removeprefix('overall: ')}",
         markdown_table(overall_cells(report)),
         f"## Problems (k = {headline_k(report)})",
         markdown_table(problem_cells(report)),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import re
 from fractions import Fraction
 
@@ -68,6 +69,18 @@ def test_ten_problems_by_four_samples_give_the_hand_computed_means(report):
     assert set(overall.g_pass_at_k[1].values()) == {0.5}
     # mG-Pass@2 = (2/2) G-Pass@2_1 = 1/3; mG-Pass@4 = (2/4)(G-Pass@4_0.75 + G-Pass@4_1) = (0.4 + 0.2)/2
     assert overall.mg_pass_at_k == {2: exactly(Fraction(1, 3)), 4: exactly(Fraction(3, 10))}
+
+
+def test_means_come_with_their_standard_error_over_problems(report):
+    spread = report.overall.standard_error
+    # pass@1 is c/4 = 0, 1/4, 1/2, 3/4, 1 twice: squared deviations from 1/2 sum to 2 * 5/8 = 5/4;
+    # variance 5/4 / 9, standard error sqrt(5/36 / 10) = sqrt(1/72).
+    assert spread.pass_at_1 == pytest.approx(math.sqrt(1 / 72), rel=1e-12)
+    # mG-Pass@4 is 0, 0, 0, 1/2, 1 twice around 3/10: deviations squared sum to 2 * 4/5 = 8/5;
+    # variance 8/45, standard error sqrt(8/450) = 2/15.
+    assert spread.mg_pass_at_k[4] == pytest.approx(2 / 15, rel=1e-12)
+    single = build_report(RunData("one", None, "now", None, [outcome("p", j, "1", j == 0) for j in range(2)]))
+    assert single.overall.standard_error is None and "±" not in to_markdown(single)
 
 
 def test_majority_and_verifier_votes_by_hand(report):
@@ -164,7 +177,7 @@ def test_markdown_has_the_overall_table_then_a_row_per_problem(report):
     rows = [line for line in text.splitlines() if re.match(r"\| p\d \|", line)]
     assert len(rows) == 10
     assert rows[3].startswith("| p3 | 3/4 | 75.0% | 100.0% | 100.0% | 100.0% | 50.0% |")
-    assert "| mG-Pass@k | - | 33.3% | 30.0% |" in text
+    assert "| mG-Pass@k | - | 33.3 ± 12.7 | 30.0 ± 13.3 |" in text
 
 
 def test_markdown_cells_cannot_break_the_table_or_inject_html(hostile_report):
@@ -177,10 +190,10 @@ def test_markdown_cells_cannot_break_the_table_or_inject_html(hostile_report):
 
 def test_rich_view_shows_overall_first_at_fixed_width(report):
     text = render(report)
-    assert text.index("overall (mean over 10 problems)") < text.index("problems (k = 4)")
+    assert text.index("overall: mean ± standard error over 10 problems, in %") < text.index("problems (k = 4)")
     assert max(len(line) for line in text.splitlines()) <= 120
-    assert "│ pass@k          │ 50.0% │ 66.7% │ 80.0% │" in text
-    assert "pass@1 50.0%" in text and "tokens 22,400" in text
+    assert "│ pass@k          │ 50.0 ± 11.8 │ 66.7 ± 12.7 │ 80.0 ± 13.3 │" in text
+    assert "pass@1 50.0% ± 11.8" in text and "tokens 22,400" in text
 
 
 def test_rich_view_prints_model_text_literally(hostile_report):
