@@ -57,7 +57,7 @@ def solve_command(file: Path, name: str | None, solve_all: bool, timeout: float,
         if sol.proved:
             console.print(f"[green]proved[/green] `{sol.problem.goal}` in {sol.seconds:.2f}s, "
                           f"{len(sol.proof)} steps (angles are directed, modulo π):")
-            console.print(proof_text(sol.proof), markup=False, highlight=False)
+            console.print(proof_text(sol.proof), markup=False, highlight=False, soft_wrap=True)
         else:
             console.print(f"[yellow]saturated, not proved[/yellow]: `{sol.problem.goal}` after "
                           f"{sol.rounds} rounds, {sol.facts} facts, {sol.seconds:.2f}s")

@@ -22,6 +22,11 @@ def _segments_and_circles(problem: Problem) -> tuple[set[frozenset[str]], list[t
     segs: set[frozenset[str]] = set()
     circles: list[tuple[str, ...]] = []
     for clause in problem.clauses:
+        for step in clause.steps:  # starter polygons (triangle, quadrangle …) are drawn closed
+            spec = CONSTRUCTIONS[step.name]
+            if not spec.given and len(spec.new) >= 3:
+                ring = step.args[:len(spec.new)]
+                segs |= {frozenset((ring[i], ring[(i + 1) % len(ring)])) for i in range(len(ring))}
         for pred, pts, _ in premise_facts(clause):
             if pred in (Predicate.PARA, Predicate.PERP, Predicate.CONG, Predicate.EQANGLE):
                 segs |= {frozenset(pts[i:i + 2]) for i in range(0, len(pts) - 1, 2)}
