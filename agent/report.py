@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from fractions import Fraction
@@ -171,6 +172,8 @@ def build_report(run: RunData, ks: Sequence[int] | None = None,
     fewest = min(by_problem, key=lambda pid: len(by_problem[pid]))
     n_min = len(by_problem[fewest])
     ks = sorted(set(ks)) if ks is not None else default_ks(n_min)
+    if not ks:
+        raise MetricError("no k to report; give at least one k, or none for the default")
     for k in ks:
         require_samples(k, n_min, fewest)
     taus = sorted(set(float(tau) for tau in taus))
@@ -246,7 +249,7 @@ def _scores(values: dict[MetricKey, Fraction | float], ks: list[int], taus: list
 
 
 def _problem_report(pid: str, samples: list[SampleOutcome], scores: Scores) -> ProblemReport:
-    tokens = _sum_tokens(s.tokens_by_role for s in samples)
+    tokens = _add_counts(s.tokens_by_role for s in samples)
     top_answer, votes = _top_answer(samples)
     return ProblemReport(
         problem_id=pid, n=len(samples), c=sum(s.correct is True for s in samples), scores=scores,
@@ -266,8 +269,8 @@ def _top_answer(samples: list[SampleOutcome]) -> tuple[str | None, int]:
 
 
 def _overall(problems: list[ProblemReport], scores: Scores, spread: Scores | None) -> OverallReport:
-    tokens = _sum_tokens(p.tokens_by_role for p in problems)
-    statuses = _sum_tokens(p.statuses for p in problems)
+    tokens = _add_counts(p.tokens_by_role for p in problems)
+    statuses = _add_counts(p.statuses for p in problems)
     return OverallReport(
         problems=len(problems), samples=sum(p.n for p in problems), scores=scores, standard_error=spread,
         tokens_by_role=tokens,
@@ -275,19 +278,16 @@ def _overall(problems: list[ProblemReport], scores: Scores, spread: Scores | Non
         wall_s=sum(p.wall_s for p in problems), statuses=statuses)
 
 
-def _sum_tokens(counts: Iterable[dict[str, int]]) -> dict[str, int]:
-    total: dict[str, int] = {}
+def _add_counts(counts: Iterable[dict[str, int]]) -> dict[str, int]:
+    """Counts by name (tokens by role, samples by status) added up, names sorted."""
+    total: Counter[str] = Counter()
     for count in counts:
-        for role, value in count.items():
-            total[role] = total.get(role, 0) + value
+        total.update(count)
     return dict(sorted(total.items()))
 
 
 def _count(values: Iterable[str]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for value in values:
-        counts[value] = counts.get(value, 0) + 1
-    return dict(sorted(counts.items()))
+    return dict(sorted(Counter(values).items()))
 
 
 # --- JSON ----------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from rich.text import Text
 if TYPE_CHECKING:
     from agent.report import Report
 
+
 def notes(report: Report) -> str:
     """How to read the metrics, in one paragraph."""
     vote = ("verifier vote@k: answers weighted by verifier pass rate over the first k samples; "

@@ -121,13 +121,15 @@ def test_default_ks_are_powers_of_two_up_to_n_then_n(n, ks):
 
 def test_default_ks_follow_the_problem_with_fewest_samples():
     run = ten_by_four()
-    short = RunData(run.run_id, None, run.created_at, None, [s for s in run.samples if (s.problem_id, s.sample) != ("p3", 3)])
+    kept = [s for s in run.samples if (s.problem_id, s.sample) != ("p3", 3)]
+    short = RunData(run.run_id, None, run.created_at, None, kept)
     assert build_report(short).ks == [1, 2, 3]
 
 
 def test_k_above_the_fewest_samples_is_refused_naming_the_problem():
     run = ten_by_four()
-    short = RunData(run.run_id, None, run.created_at, None, [s for s in run.samples if s.problem_id != "p3" or s.sample < 2])
+    kept = [s for s in run.samples if s.problem_id != "p3" or s.sample < 2]
+    short = RunData(run.run_id, None, run.created_at, None, kept)
     with pytest.raises(MetricError, match=r"^k=4 needs at least 4 samples per problem; problem p3 has 2\."):
         build_report(short, ks=[1, 4])
     with pytest.raises(MetricError, match="k=8 needs at least 8 samples per problem; problem p0 has 4"):
@@ -147,6 +149,11 @@ def test_without_verifier_pass_rates_there_is_no_verifier_vote():
     assert report.overall.scores.verifier_vote_at_k is None
     assert all(p.scores.verifier_vote_at_k is None for p in report.problems)
     assert "vote@" not in to_markdown(report)
+
+
+def test_an_empty_list_of_ks_is_refused():
+    with pytest.raises(MetricError, match="no k"):
+        build_report(ten_by_four(), ks=[])
 
 
 def test_custom_ks_and_taus_are_honoured():
