@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from collections.abc import Awaitable, Callable
 
 import click
 from rich.console import Console
@@ -14,8 +13,8 @@ from agent.cli.options import guarded, model_options
 from agent.config import Config
 from agent.roles import Role
 from engines.answers import Grade, Verdict, agrade
+from engines.answers.judge import client_judge
 
-Judge = Callable[[list[dict[str, str]]], Awaitable[str]]
 EXIT_CODES = {Verdict.CORRECT: 0, Verdict.INCORRECT: 1, Verdict.INVALID: 1, Verdict.UNDECIDED: 2}
 
 
@@ -53,12 +52,7 @@ async def _grade(gold: str, response: str, question: str | None, timeout: float,
     from engines.llm import LLMClient
 
     client = LLMClient(config)
-
-    async def judge(messages: list[dict[str, str]]) -> str:
-        result = await client.chat(Role.JUDGE.value, messages, n=1, temperature=0.0)
-        return result.choices[0].text if result.choices else ""
-
     try:
-        return await agrade(gold, response, question, judge=judge, timeout=timeout)
+        return await agrade(gold, response, question, judge=client_judge(client, Role.JUDGE.value), timeout=timeout)
     finally:
         await client.aclose()

@@ -112,3 +112,14 @@ async def ask_judge(judge: Judge, gold: str, response: str, question: str | None
     """Send the grading prompt to `judge` and parse its label."""
     completion = await judge(judge_messages(gold, response, question))
     return JudgeDecision(parse_judge_label(completion), completion)
+
+
+def client_judge(client: object, role: str = "judge") -> Judge:
+    """Adapt a chat client with `chat(role, messages, n=1) -> result.choices[0].text` (engines.llm's
+    LLMClient) into a Judge, at temperature 0. A reply without choices counts as no label."""
+
+    async def judge(messages: list[dict[str, str]]) -> str:
+        result = await client.chat(role, messages, n=1, temperature=0.0)  # type: ignore[attr-defined]
+        return result.choices[0].text if result.choices else ""
+
+    return judge

@@ -110,12 +110,17 @@ def parse_plain_expression(text: str, *, answer_mode: bool = False) -> sympy.Bas
 
 def _parse(text: str, namespace: dict[str, object]) -> sympy.Basic:
     try:
-        return parse_expr(
+        value = parse_expr(
             text, local_dict=dict(namespace), global_dict=dict(PARSER_GLOBALS),
             transformations=TRANSFORMATIONS, evaluate=True,
         )
-    except (SyntaxError, TypeError, ValueError, AttributeError, NameError) as error:
+    except Exception as error:  # any failure on untrusted text means "not an expression we accept"
         raise UnsafeExpression(f"could not parse {text[:60]!r} as an expression: {error}") from None
+    if isinstance(value, tuple):  # "1, 2" or "(1, 2)": Python builds a tuple
+        return sympy.Tuple(*value)
+    if not isinstance(value, sympy.Basic):
+        raise UnsafeExpression(f"{text[:60]!r} is not a mathematical expression")
+    return value
 
 
 def _normalise(text: str) -> str:
