@@ -1,0 +1,577 @@
+"""Recorded runs as OREAL-H training records: per-round records, the lemma graph, geometry steps.
+
+Readers are graded by cost: `select_shots` reads run, sample, grade and revision metadata only;
+`problem_graph` adds the problem's lemmas and each shot's final solution; `round_records` reads
+the model calls (messages and completions) of one shot. Writers live in `memory.export_formats`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+from memory.export_formats import ExportFormat, Written, write_export
+from memory.lemma_graph import LemmaGraph, lemma_graph
+from memory.lemma_text import lemma_references
+from memory.rewards import RoundStep, backup_values, conjugate_reward, round_advantages
+from memory.store import RunStore
+
+# The verdicts of engines.answers.Verdict, spelled out: the memory does not depend on engines.
+AnswerGrade = Literal["correct", "incorrect", "invalid", "undecided"]
+FAILED_GRADES = {"incorrect", "invalid"}
+# A shot with one of these statuses never reached its final verification: it has no outcome.
+UNFINISHED_STATUSES = {"running", "stopped", None}
+REDACTED = "[redacted]"
+# Key-shaped strings, scrubbed even when the key is not known to this process.
+_KEY_PATTERN = re.compile(r"\b(?:sk|pk|rk)-[A-Za-z0-9_-]{16,}|\bBearer\s+[A-Za-z0-9._~+/=-]{16,}")
+_SECRET_ENV_SUFFIXES = ("API_KEY", "_TOKEN", "_SECRET")
+MIN_SECRET_LENGTH = 8
+
+
+class ExportError(ValueError):
+    """A filter or an export target is invalid; the message says which and what is accepted."""
+
+
+class MetaAction(StrEnum):
+    """The OREAL-H meta-action a round's call performs."""
+
+    REASON = "reason"
+    SUMMARIZE = "summarize"
+    """Extract lemmas from the reasoning."""
+
+
+class OutcomeFilter(StrEnum):
+    CORRECT = "correct"
+    """The final answer was graded correct."""
+    INCORRECT = "incorrect"
+    """The final answer was graded incorrect or invalid."""
+    VERIFIED = "verified"
+    """The final solution passed the process verifier."""
+
+
+# Records ------------------------------------------------------------------------------
+
+_RECORD_CONFIG = ConfigDict(use_attribute_docstrings=True, extra="forbid")
+
+
+class ExportedLemma(BaseModel):
+    model_config = _RECORD_CONFIG
+
+    id: int
+    """Lemma id in the run store, stable across shots and runs of the problem (deduplicated)."""
+    number: str
+    """Its number in this shot's library."""
+    statement: str
+    cites: list[int]
+    """Ids of the lemmas its proof cites."""
+    passes: int
+    """k: verifier votes that passed (all votes of the problem, from every shot)."""
+    votes: int
+    """n: verifier votes cast."""
+    conjugate_reward: float
+    """R(k, n) of its votes."""
+    first_stored: bool
+    """True when this round first stored it; False when linked from an earlier shot or run."""
+    value: float
+    """v(l) backed up from the terminal outcomes of the problem's shots."""
+
+
+class ShotOutcome(BaseModel):
+    model_config = _RECORD_CONFIG
+
+    status: str
+    """verified | unverified | no_solution: how the shot concluded."""
+    answer: str | None
+    """The final \\boxed{} answer."""
+    grade: AnswerGrade | None
+    """The answer graded against the gold one (`grades` table); None when not graded."""
+    grade_decided_by: str | None
+    process_passes: int
+    """k: process-verifier votes passing the final solution."""
+    process_votes: int
+    """n: process-verifier votes on the final solution (0 when there was none)."""
+    conjugate_reward: float
+    """R(k, n) of the final process-verifier votes."""
+    terminal_reward: float
+    """R of the trajectory: 0 when the answer is graded incorrect or invalid; otherwise R(k, n),
+    or 1 for a correct answer that no process verifier checked."""
+
+    @property
+    def confidence(self) -> float | None:
+        return self.process_passes / self.process_votes if self.process_votes else None
+
+
+class RoundRecord(BaseModel):
+    """One model call of one round: the state it saw, what it produced, and its credit."""
+
+    model_config = _RECORD_CONFIG
+
+    kind: Literal["round"] = "round"
+    problem_id: str
+    run_id: str
+    shot: int
+    round: int
+    """1-based round number within the shot."""
+    role: str
+    """The model role that made the call (reasoner, summarizer)."""
+    meta_action: MetaAction
+    call_id: int
+    model: str | None
+    dataset: str | None
+    """The problem's source (dataset file or name)."""
+    problem_kind: str
+    ground_truth: str | None
+    """The problem's gold answer, when known."""
+    messages: list[dict[str, Any]]
+    """The exact chat messages sent."""
+    completion: str
+    """The answer text of the first choice."""
+    reasoning: str
+    """The reasoning (thinking) text of the first choice; empty when the server returned none."""
+    finish_reason: str | None
+    truncated: bool
+    prompt_tokens: int | None
+    completion_tokens: int | None
+    verdict: str | None
+    """The reasoner's own verdict for the round (complete | partial | ...)."""
+    parse_error: str | None
+    lemmas: list[ExportedLemma]
+    """Lemmas that entered the shot's library in this round, with their votes k/n."""
+    new_lemma: bool
+    """C_t: the round added at least one lemma to the library."""
+    immediate_reward: float
+    """r_t: step weight × mean R(k, n) of the round's lemmas (0 without lemmas)."""
+    value_before: float
+    """max v(l) over the library before the round."""
+    value_after: float
+    """max v(l) over the library after the round."""
+    advantage: float
+    """A_t = r_t + γ·value_after − value_before; 0 when C_t = 0."""
+    outcome: ShotOutcome
+
+
+class GraphNodeRecord(BaseModel):
+    model_config = _RECORD_CONFIG
+
+    id: int
+    number: str
+    statement: str
+    occurrences: int
+    """Libraries (run, shot) holding it: the rollouts in which it appeared."""
+    passes: int
+    votes: int
+    status: str
+    layer: int
+    value: float
+    """v(l) backed up from the terminal outcomes."""
+
+
+class TerminalRecord(BaseModel):
+    model_config = _RECORD_CONFIG
+
+    run_id: str
+    shot: int
+    reward: float
+    """The trajectory's terminal reward R."""
+    predecessors: list[int]
+    """Lemmas the conclusion is derived from."""
+    cited_by_solution: bool
+    """True: the final solution names these lemmas; False: fallback to the shot's uncited lemmas."""
+
+
+class LemmaGraphRecord(BaseModel):
+    """A problem's lemma graph aggregated over the exported shots, with backed-up values."""
+
+    model_config = _RECORD_CONFIG
+
+    kind: Literal["lemma_graph"] = "lemma_graph"
+    problem_id: str
+    nodes: list[GraphNodeRecord]
+    edges: list[tuple[int, int]]
+    """(cited lemma, lemma whose proof cites it)."""
+    terminals: list[TerminalRecord]
+
+
+class GeometryStepRecord(BaseModel):
+    """One step of a geometry run (from a `geometry_steps` table, when the store has one)."""
+
+    model_config = _RECORD_CONFIG
+
+    kind: Literal["geometry_step"] = "geometry_step"
+    problem_id: str | None
+    run_id: str
+    shot: int | None
+    step: int | None
+    action: str | None
+    step_reward: float | None
+    detail: dict[str, Any]
+    """Every other column of the row."""
+
+
+ExportRecord = Annotated[RoundRecord | LemmaGraphRecord | GeometryStepRecord, Field(discriminator="kind")]
+
+
+def export_schema() -> dict[str, Any]:
+    """JSON Schema of one exported (oreal-h) line: a round, a lemma graph or a geometry step."""
+    return TypeAdapter(ExportRecord).json_schema()
+
+
+# Selection ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExportFilter:
+    runs: tuple[str, ...] = ()
+    """Only these runs (all runs when empty)."""
+    outcome: OutcomeFilter | None = None
+    min_confidence: float | None = None
+    """Only shots whose final process-verifier pass rate k/n is at least this."""
+    dataset: str | None = None
+    """Only problems whose source is this (full source, file name or file stem)."""
+
+    @classmethod
+    def parse(cls, text: str | None, runs: Iterable[str] = ()) -> ExportFilter:
+        """`outcome=correct,min_confidence=0.75,dataset=NAME,run=ID` (each key optional)."""
+        values: dict[str, Any] = {"runs": list(runs)}
+        for part in filter(None, (p.strip() for p in (text or "").split(","))):
+            key, sep, value = part.partition("=")
+            key, value = key.strip(), value.strip()
+            if not sep or not value:
+                raise ExportError(f"filter '{part}' is not KEY=VALUE; keys: outcome, min_confidence, dataset, run")
+            values.update(_filter_value(key, value, values["runs"]))
+        return cls(**{**values, "runs": tuple(values["runs"])})
+
+    def keeps(self, shot: ShotSummary) -> bool:
+        """The outcome and confidence conditions (run and dataset are applied when selecting)."""
+        outcome = shot.outcome
+        if self.outcome is OutcomeFilter.CORRECT and outcome.grade != "correct":
+            return False
+        if self.outcome is OutcomeFilter.INCORRECT and outcome.grade not in FAILED_GRADES:
+            return False
+        if self.outcome is OutcomeFilter.VERIFIED and outcome.status != "verified":
+            return False
+        confidence = outcome.confidence
+        return self.min_confidence is None or (confidence is not None and confidence >= self.min_confidence)
+
+
+def _filter_value(key: str, value: str, runs: list[str]) -> dict[str, Any]:
+    match key:
+        case "outcome":
+            if value not in set(OutcomeFilter):
+                raise ExportError(f"filter outcome={value}: choose one of {', '.join(OutcomeFilter)}")
+            return {"outcome": OutcomeFilter(value)}
+        case "min_confidence":
+            try:
+                confidence = float(value)
+            except ValueError:
+                confidence = -1.0
+            if not 0 <= confidence <= 1:
+                raise ExportError(f"filter min_confidence={value}: expected a number between 0 and 1")
+            return {"min_confidence": confidence}
+        case "dataset":
+            return {"dataset": value}
+        case "run":
+            return {"runs": [*runs, value]}
+    raise ExportError(f"unknown filter key '{key}'; keys: outcome, min_confidence, dataset, run")
+
+
+@dataclass(frozen=True)
+class ShotSummary:
+    """One concluded shot with its outcome: what selection needs, without any model text."""
+
+    run_id: str
+    problem_id: str
+    shot: int
+    dataset: str | None
+    outcome: ShotOutcome
+    final_solution_id: int | None = None
+    """Row id of the final revision, to read its text later."""
+
+
+def select_shots(store: RunStore, selection: ExportFilter) -> list[ShotSummary]:
+    """Concluded shots of the selected runs and dataset (outcome filters are not applied here)."""
+    where, params = ["s.status not in ('running', 'stopped')"], []
+    if selection.runs:
+        where.append(f"s.run_id in ({', '.join('?' * len(selection.runs))})")
+        params.extend(selection.runs)
+    rows = store.db.query(
+        "select s.run_id, s.problem_id, s.sample, s.status, s.answer, p.source from samples s"
+        " left join problems p on p.id = s.problem_id"
+        f" where {' and '.join(where)} order by s.problem_id, s.run_id, s.sample", params)
+    grades = _grades(store)
+    shots = []
+    for row in rows:
+        if selection.dataset is not None and not _same_dataset(row["source"], selection.dataset):
+            continue
+        final = _final_revision(store, row["run_id"], row["problem_id"], row["sample"])
+        grade = grades.get((row["run_id"], row["problem_id"], row["sample"]))
+        shots.append(ShotSummary(row["run_id"], row["problem_id"], row["sample"], row["source"],
+                                 _outcome(row, final, grade), final["id"] if final else None))
+    return shots
+
+
+def _grades(store: RunStore) -> dict[tuple[str, str, int], dict]:
+    if "grades" not in store.db.table_names():
+        return {}
+    return {(g["run_id"], g["problem_id"], g["sample"]): g for g in store.db["grades"].rows}
+
+
+def _final_revision(store: RunStore, run_id: str, problem_id: str, shot: int) -> dict | None:
+    rows = list(store.db.query(
+        "select id, passes, votes from revisions where run_id = ? and problem_id = ? and shot = ?"
+        " order by loop desc limit 1", [run_id, problem_id, shot]))
+    return rows[0] if rows else None
+
+
+def _same_dataset(source: str | None, name: str) -> bool:
+    return source is not None and name in {source, Path(source).name, Path(source).stem}
+
+
+def _outcome(sample: dict, final: dict | None, grade: dict | None) -> ShotOutcome:
+    passes, votes = (final["passes"] or 0, final["votes"] or 0) if final else (0, 0)
+    verdict = grade["verdict"] if grade else None
+    conjugate = conjugate_reward(passes, votes)
+    if verdict in FAILED_GRADES:
+        terminal = 0.0  # "R is set to 0 if the final answer is incorrect"
+    elif votes:
+        terminal = conjugate
+    else:
+        terminal = 1.0 if verdict == "correct" else 0.0
+    return ShotOutcome(status=sample["status"], answer=sample["answer"], grade=verdict,
+                       grade_decided_by=grade["decided_by"] if grade else None, process_passes=passes,
+                       process_votes=votes, conjugate_reward=conjugate, terminal_reward=terminal)
+
+
+# The lemma graph and its values -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProblemGraph:
+    """A problem's lemma graph with each lemma's backed-up value and each shot's terminal."""
+
+    graph: LemmaGraph
+    values: dict[int, float]
+    terminals: list[TerminalRecord]
+
+    def record(self) -> LemmaGraphRecord:
+        nodes = [GraphNodeRecord(id=n.id, number=n.number, statement=n.statement, occurrences=n.occurrences,
+                                 passes=n.passes, votes=n.votes, status=str(n.status), layer=n.layer,
+                                 value=self.values.get(n.id, 0.0))
+                 for n in self.graph.nodes]
+        return LemmaGraphRecord(problem_id=self.graph.problem_id, nodes=nodes,
+                                edges=[(e.source, e.target) for e in self.graph.edges], terminals=self.terminals)
+
+
+def problem_graph(store: RunStore, problem_id: str, shots: Iterable[ShotSummary]) -> ProblemGraph:
+    """The aggregated lemma graph plus one terminal node per shot, valued by Eq. 5."""
+    graph = lemma_graph(store, problem_id)
+    known = {node.id for node in graph.nodes}
+    successors: dict[Any, list[Any]] = defaultdict(list)
+    for edge in graph.edges:
+        successors[edge.source].append(edge.target)
+    terminals, rewards = [], {}
+    for shot in shots:
+        terminal = _terminal(store, shot, known)
+        terminals.append(terminal)
+        key = ("terminal", shot.run_id, shot.shot)
+        rewards[key] = terminal.reward
+        for lemma_id in terminal.predecessors:
+            successors[lemma_id].append(key)
+    values = backup_values([node.id for node in graph.nodes], successors, rewards)
+    return ProblemGraph(graph, {node.id: values[node.id] for node in graph.nodes}, terminals)
+
+
+def _terminal(store: RunStore, shot: ShotSummary, known: set[int]) -> TerminalRecord:
+    """The conclusion derives from the lemmas its final solution names ("Lemma N"); when it names
+    none, from the shot's lemmas that no other lemma of the shot cites (the ends of its chains)."""
+    uses = list(store.db.query(
+        "select lemma_id, number, cites from lemma_uses where run_id = ? and problem_id = ? and shot = ?"
+        " order by id", [shot.run_id, shot.problem_id, shot.shot]))
+    by_number = {use["number"]: use["lemma_id"] for use in uses}
+    solution = ""
+    if shot.final_solution_id is not None:
+        solution = store.db["revisions"].get(shot.final_solution_id)["solution"] or ""
+    cited = sorted({by_number[n] for n in lemma_references(solution) if n in by_number} & known)
+    if cited:
+        return TerminalRecord(run_id=shot.run_id, shot=shot.shot, reward=shot.outcome.terminal_reward,
+                              predecessors=cited, cited_by_solution=True)
+    cited_within = {by_number.get(n) for use in uses for n in json.loads(use["cites"] or "[]")}
+    ends = [use["lemma_id"] for use in uses if use["lemma_id"] not in cited_within and use["lemma_id"] in known]
+    return TerminalRecord(run_id=shot.run_id, shot=shot.shot, reward=shot.outcome.terminal_reward,
+                          predecessors=list(dict.fromkeys(ends)), cited_by_solution=False)
+
+
+# Round records ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AdvantageSettings:
+    gamma: float = 1.0
+    """Discount between consecutive rounds' values."""
+    step_weight: float = 0.1
+    """Scale of the immediate reward r_t, kept small so the terminal outcome dominates."""
+
+
+def round_records(store: RunStore, shot: ShotSummary, values: Mapping[int, float],
+                  settings: AdvantageSettings = AdvantageSettings()) -> list[RoundRecord]:
+    """The reasoner and summarizer calls of every round of one shot, with rewards and advantages."""
+    rounds = list(store.db.query(
+        "select * from rounds where run_id = ? and problem_id = ? and shot = ? order by round",
+        [shot.run_id, shot.problem_id, shot.shot]))
+    library = _library_by_round(store, shot, values)
+    steps = [RoundStep(frozenset(l.id for l in library[r["round"]]),
+                       _immediate_reward(library[r["round"]], settings)) for r in rounds]
+    initial = [lemma.id for round, lemmas in library.items() if round < 1 for lemma in lemmas]
+    credits = round_advantages(steps, values, initial=initial, gamma=settings.gamma)
+    problem = store.db["problems"].get(shot.problem_id)
+    records = []
+    for row, step, credit in zip(rounds, steps, credits, strict=True):
+        for action, call_id in ((MetaAction.REASON, row["reasoner_call_id"]),
+                                (MetaAction.SUMMARIZE, row["summarizer_call_id"])):
+            if call_id is None:
+                continue
+            call = store.db["calls"].get(call_id)
+            choice = (json.loads(call["choices"] or "[]") or [{}])[0]
+            records.append(RoundRecord(
+                problem_id=shot.problem_id, run_id=shot.run_id, shot=shot.shot, round=row["round"],
+                role=call["role"], meta_action=action, call_id=call_id, model=call["model"],
+                dataset=problem["source"], problem_kind=problem["kind"] or "answer", ground_truth=problem["answer"],
+                messages=json.loads(call["messages"] or "[]"), completion=choice.get("text") or "",
+                reasoning=choice.get("reasoning") or "", finish_reason=choice.get("finish_reason"),
+                truncated=bool(call["truncated"]), prompt_tokens=call["prompt_tokens"],
+                completion_tokens=call["completion_tokens"], verdict=row["verdict"], parse_error=row["parse_error"],
+                lemmas=library[row["round"]], new_lemma=bool(step.added), immediate_reward=step.reward,
+                value_before=credit.value_before, value_after=credit.value_after, advantage=credit.advantage,
+                outcome=shot.outcome))
+    return records
+
+
+def _library_by_round(store: RunStore, shot: ShotSummary, values: Mapping[int, float]) -> dict[int, list[ExportedLemma]]:
+    """The lemmas entering the shot's library, by round (round 0: before the first round)."""
+    rows = store.db.query(
+        "select u.lemma_id, u.number, u.round as use_round, l.statement, l.passes, l.votes, l.run_id, l.shot,"
+        " l.round as first_round from lemma_uses u join lemmas l on l.id = u.lemma_id"
+        " where u.run_id = ? and u.problem_id = ? and u.shot = ? order by u.id",
+        [shot.run_id, shot.problem_id, shot.shot])
+    edges = defaultdict(list)
+    for citing, cited in store.db.execute(
+            "select e.lemma_id, e.cited_id from lemma_edges e join lemmas l on l.id = e.lemma_id"
+            " where l.problem_id = ? order by e.cited_id", [shot.problem_id]):
+        edges[citing].append(cited)
+    library: dict[int, list[ExportedLemma]] = defaultdict(list)
+    for row in rows:
+        passes, votes = row["passes"] or 0, row["votes"] or 0
+        first = (row["run_id"], row["shot"], row["first_round"]) == (shot.run_id, shot.shot, row["use_round"])
+        library[row["use_round"] or 0].append(ExportedLemma(
+            id=row["lemma_id"], number=row["number"], statement=row["statement"], cites=edges[row["lemma_id"]],
+            passes=passes, votes=votes, conjugate_reward=conjugate_reward(passes, votes), first_stored=first,
+            value=values.get(row["lemma_id"], 0.0)))
+    return library
+
+
+def _immediate_reward(lemmas: list[ExportedLemma], settings: AdvantageSettings) -> float:
+    if not lemmas:
+        return 0.0
+    return settings.step_weight * sum(lemma.conjugate_reward for lemma in lemmas) / len(lemmas)
+
+
+# Geometry steps -----------------------------------------------------------------------
+
+_GEOMETRY_COLUMNS = {"run_id", "problem_id", "shot", "step", "action", "reward", "step_reward"}
+
+
+def geometry_step_records(store: RunStore, selection: ExportFilter) -> list[GeometryStepRecord]:
+    """Rows of a `geometry_steps` table if the store has one (the geometry agent adds it); else none."""
+    if "geometry_steps" not in store.db.table_names():
+        return []
+    records = []
+    for row in store.db["geometry_steps"].rows:
+        if selection.runs and row.get("run_id") not in selection.runs:
+            continue
+        if selection.dataset is not None:
+            problem = store.db.execute("select source from problems where id = ?", [row.get("problem_id")]).fetchone()
+            if not problem or not _same_dataset(problem[0], selection.dataset):
+                continue
+        reward = row.get("step_reward", row.get("reward"))
+        records.append(GeometryStepRecord(
+            problem_id=row.get("problem_id"), run_id=str(row.get("run_id")), shot=row.get("shot"),
+            step=row.get("step"), action=row.get("action"), step_reward=None if reward is None else float(reward),
+            detail={k: v for k, v in row.items() if k not in _GEOMETRY_COLUMNS}))
+    return records
+
+
+# Everything, in order -----------------------------------------------------------------
+
+
+def export_records(store: RunStore, selection: ExportFilter = ExportFilter(),
+                   settings: AdvantageSettings = AdvantageSettings()) -> Iterator[ExportRecord]:
+    """Per problem: its lemma graph, then the round records of its kept shots; then geometry steps.
+
+    Values are backed up over every concluded shot of the selected runs and dataset, so an outcome
+    or confidence filter changes which records are written, never their rewards.
+    """
+    by_problem: dict[str, list[ShotSummary]] = defaultdict(list)
+    for shot in select_shots(store, selection):
+        by_problem[shot.problem_id].append(shot)
+    for problem_id, shots in by_problem.items():
+        kept = [shot for shot in shots if selection.keeps(shot)]
+        if not kept:
+            continue
+        graph = problem_graph(store, problem_id, shots)
+        yield graph.record()
+        for shot in kept:
+            yield from round_records(store, shot, graph.values, settings)
+    yield from geometry_step_records(store, selection)
+
+
+# Secrets ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Redactor:
+    """Replaces known secrets, and anything shaped like an API key, in every exported string."""
+
+    secrets: frozenset[str] = field(default_factory=frozenset)
+
+    @classmethod
+    def from_environment(cls, extra: Iterable[str | None] = (), environ: Mapping[str, str] | None = None) -> Redactor:
+        """Secrets: `extra` (e.g. configured API keys) and environment values of *API_KEY, *_TOKEN, *_SECRET."""
+        environ = os.environ if environ is None else environ
+        found = {value for name, value in environ.items() if name.upper().endswith(_SECRET_ENV_SUFFIXES)}
+        found |= {value for value in extra if value}
+        return cls(frozenset(value for value in found if len(value) >= MIN_SECRET_LENGTH))
+
+    def text(self, text: str) -> str:
+        for secret in self.secrets:
+            text = text.replace(secret, REDACTED)
+        return _KEY_PATTERN.sub(REDACTED, text)
+
+    def value(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, dict):
+            return {key: self.value(item) for key, item in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [self.value(item) for item in value]
+        return value
+
+    def record(self, record: BaseModel) -> BaseModel:
+        return type(record).model_validate(self.value(record.model_dump(mode="json")))
+
+
+def export(store: RunStore, export_format: ExportFormat | str, out: Path | str,
+           selection: ExportFilter = ExportFilter(), settings: AdvantageSettings = AdvantageSettings(),
+           redactor: Redactor | None = None) -> Written:
+    """`lemmata export`: select, build and redact the records, then write them in one format."""
+    redactor = Redactor.from_environment() if redactor is None else redactor
+    records = (redactor.record(record) for record in export_records(store, selection, settings))
+    return write_export(records, ExportFormat(export_format), Path(out))
