@@ -251,6 +251,9 @@ class Deduction:
         for group in buckets.values():
             for (a, b), (c, d) in combinations(group, 2):
                 self._share_equal_lengths(a, b, c, d)
+                if len({a, b, c, d}) == 4:
+                    self._isosceles_trapezoid(a, b, c, d)
+                    self._isosceles_trapezoid(a, b, d, c)
         self._tick()
         # simple rational ratios (1/2, 2/3 …) move between the ratio and the length systems
         for (a, b), (c, d) in combinations(segments, 2):
@@ -267,6 +270,20 @@ class Deduction:
             if w is not None:
                 self.derive(P.RCONST, (a, b, c, d), w, numbers=(q,))
         self._tick()
+
+    def _isosceles_trapezoid(self, a, d, b, c) -> None:
+        """s6: legs AD = BC between parallels AB ∥ DC, legs not parallel ⇒ ABCD is cyclic."""
+        pts = self.db.diagram.points
+        if not _numeric_para(pts, a, b, d, c) or _numeric_para(pts, a, d, b, c):
+            return
+        if is_coll([pts[a], pts[b], pts[c]]) or self.db.circle_of((a, b, c, d)) is not None:
+            return
+        if not self._fresh(("isotrap", a, d, b, c)):
+            return
+        w1 = self.why_para(a, b, d, c)
+        w2 = self.why_cong(a, d, b, c) if w1 is not None else None
+        if w2 is not None:
+            self.derive(P.CYCLIC, (a, b, c, d), w1 + w2, R.ISOSCELES_TRAPEZOID)
 
     def _share_equal_lengths(self, a, b, c, d) -> None:
         w = self.why_ratio([(a, b, 1), (c, d, -1)])

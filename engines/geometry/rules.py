@@ -57,6 +57,7 @@ class RuleId(str, Enum):
     CONTRI_SIDES = "s3"
     PERP_FOOT_MIDPOINT = "s4"
     INSCRIBED_RADIUS_ANGLE = "s5"
+    ISOSCELES_TRAPEZOID = "s6"
     MIDPOINT_DEF = "m1"
     CIRCLE_DEF = "m2"
     ALGEBRA = "ar"
@@ -113,6 +114,7 @@ _STATEMENTS = {
     "s1": "simtri => eqratio of sides", "s2": "simtri => eqangle", "s3": "contri => cong of sides",
     "s4": "cong O A O B, coll M A B, perp O M A B => midp M A B",
     "s5": "circle O A B C => ∠(AB,AC) = ∠(BO,BC) + π/2",
+    "s6": "para A B C D, cong A D B C, npara A D B C => cyclic A B C D",
     "m1": "coll M A B, cong M A M B => midp M A B", "m2": "cong O A O B, cong O A O C => circle O A B C",
     "ar": "linear combination of the premises (angle or ratio chasing)",
     "construction": "given by the construction", "coll": "points on one line",
