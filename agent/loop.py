@@ -78,7 +78,7 @@ class ShotRun:
 
     async def call(self, role: Role, messages: list[dict], key: str, shot: int) -> tuple[CallResult, int]:
         """A model call made at most once per key and run: a finished one is read back."""
-        stored = records.finished_call(self.store, self.run_id, key)
+        stored = records.finished_call(self.store, self.run_id, self.problem.id, key)
         if stored is None:
             on_token = None
             if self.on_tokens is not None:
@@ -86,7 +86,7 @@ class ShotRun:
                 on_token = lambda index, text, thought: index == 0 and sink(shot, role.value, text, thought)  # noqa: E731
             tags = {"run_id": self.run_id, "problem_id": self.problem.id, "shot": shot, "call_key": key}
             await self.llm.chat(role, messages, tags=tags, on_token=on_token)
-            stored = records.finished_call(self.store, self.run_id, key)
+            stored = records.finished_call(self.store, self.run_id, self.problem.id, key)
         return _call_result(stored), stored["id"]
 
     async def call_parsed(self, role: Role, messages: list[dict], key: str, shot: int, round: int,

@@ -37,6 +37,10 @@ class SolveResult:
     """Every shot's status."""
 
 
+def shot_graph(run: ShotRun, saver: AsyncSqliteSaver):
+    return build_shot_graph(run).compile(checkpointer=saver)
+
+
 def checkpoints_path(store_path: Path) -> Path:
     """LangGraph checkpoints live in their own file beside the run store."""
     return store_path.with_name(store_path.stem + ".checkpoints.db")
@@ -63,7 +67,7 @@ async def solve_problem(
     run = ShotRun(problem, config, store, llm, run_id, on_event, on_tokens)
     try:
         async with AsyncSqliteSaver.from_conn_string(str(checkpoints_path(Path(config.store.path)))) as saver:
-            graph = build_shot_graph(run).compile(checkpointer=saver)
+            graph = shot_graph(run, saver)
             statuses = await _run_shots(graph, run)
     except Exception:
         store.finish_run(run_id, "failed")
@@ -73,7 +77,7 @@ async def solve_problem(
         raise
     finally:
         await llm.aclose()
-    selection = await _select(run, statuses)
+    selection = await select_result(run, statuses)
     store.finish_run(run_id)
     return _result(run, statuses, selection)
 
@@ -81,7 +85,7 @@ async def solve_problem(
 async def _run_shots(graph, run: ShotRun) -> dict[int, str]:
     settings = run.config.loop
     statuses: dict[int, str] = {}
-    tasks = {asyncio.create_task(_run_shot(graph, run, shot)): shot for shot in range(settings.shots)}
+    tasks = {asyncio.create_task(run_shot(graph, run, shot)): shot for shot in range(settings.shots)}
     pending = set(tasks)
     while pending:
         done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
@@ -99,7 +103,8 @@ async def _run_shots(graph, run: ShotRun) -> dict[int, str]:
     return statuses
 
 
-async def _run_shot(graph, run: ShotRun, shot: int) -> str:
+async def run_shot(graph, run: ShotRun, shot: int) -> str:
+    """Run one shot to its end, or continue it from its last checkpoint; returns its status."""
     thread = {"configurable": {"thread_id": f"{run.run_id}/{run.problem.id}/{shot}"}, "recursion_limit": RECURSION_LIMIT}
     snapshot = await graph.aget_state(thread)
     if snapshot.values and not snapshot.next:
@@ -114,12 +119,13 @@ async def _run_shot(graph, run: ShotRun, shot: int) -> str:
     return final["status"]
 
 
-async def _select(run: ShotRun, statuses: dict[int, str]) -> Selection | None:
+async def select_result(run: ShotRun, statuses: dict[int, str]) -> Selection | None:
+    """Choose among the finished shots and record the choice."""
     candidates = []
     for row in run.store.samples(run.run_id):
         if row["problem_id"] != run.problem.id or row["sample"] not in statuses:
             continue
-        final = _final_revision(run, row["sample"])
+        final = final_revision(run, row["sample"])
         rate = final["passes"] / final["votes"] if final and final["votes"] else 0.0
         candidates.append(Candidate(row["sample"], row["answer"], rate))
     selection = None
@@ -141,7 +147,7 @@ async def _same_answer(first: str, second: str) -> bool:
     return grade.verdict == Verdict.CORRECT
 
 
-def _final_revision(run: ShotRun, shot: int) -> dict | None:
+def final_revision(run: ShotRun, shot: int) -> dict | None:
     rows = list(run.store.db["revisions"].rows_where(
         "run_id = ? and problem_id = ? and shot = ?", [run.run_id, run.problem.id, shot], order_by="loop desc", limit=1))
     return rows[0] if rows else None
@@ -150,7 +156,7 @@ def _final_revision(run: ShotRun, shot: int) -> dict | None:
 def _result(run: ShotRun, statuses: dict[int, str], selection: Selection | None) -> SolveResult:
     if selection is None:
         return SolveResult(run.run_id, run.problem.id, None, None, ShotStatus.NO_SOLUTION, None, statuses)
-    final = _final_revision(run, selection.shot)
+    final = final_revision(run, selection.shot)
     return SolveResult(run.run_id, run.problem.id, selection.answer, final["solution"] if final else None,
                        statuses[selection.shot], selection.shot, statuses)
 

@@ -9,12 +9,13 @@ from memory.store import RunStore, now
 __all__ = ["now"]
 
 
-def finished_call(store: RunStore, run_id: str, call_key: str) -> dict | None:
-    """The stored, error-free call made under `call_key` in this run, if any: resuming reuses it."""
+def finished_call(store: RunStore, run_id: str, problem_id: str, call_key: str) -> dict | None:
+    """The stored, error-free call made under `call_key` for this run and problem, if any:
+    resuming reuses it."""
     rows = store.db.execute(
-        "select * from calls where run_id = ? and json_extract(tags, '$.call_key') = ? "
+        "select * from calls where run_id = ? and problem_id = ? and json_extract(tags, '$.call_key') = ? "
         "and error is null order by id desc limit 1",
-        [run_id, call_key],
+        [run_id, problem_id, call_key],
     )
     columns = [c[0] for c in rows.description]
     row = rows.fetchone()
@@ -77,3 +78,11 @@ def _upsert(store: RunStore, table: str, key: dict, fields: dict) -> None:
                 db[table].update(existing[0]["id"], fields)
         else:
             db[table].insert({**key, **fields, "created_at": now()})
+
+
+def save_grade(store: RunStore, run_id: str, problem_id: str, sample: int, **fields) -> None:
+    _upsert(store, "grades", {"run_id": run_id, "problem_id": problem_id, "sample": sample}, fields)
+
+
+def grades(store: RunStore, run_id: str) -> dict[tuple[str, int], dict]:
+    return {(row["problem_id"], row["sample"]): row for row in store.db["grades"].rows_where("run_id = ?", [run_id])}

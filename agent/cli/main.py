@@ -13,6 +13,7 @@ from agent import __version__
 # `lemmata --help` stays fast and one broken verb cannot take the others down.
 COMMAND_MODULES: dict[str, str] = {
     "solve": "agent.cli.solve",
+    "batch": "agent.cli.batch",
     "doctor": "agent.cli.doctor",
     "show": "agent.cli.show",
     "config": "agent.cli.config",
@@ -20,6 +21,7 @@ COMMAND_MODULES: dict[str, str] = {
     "check": "agent.cli.check",
     "geometry": "agent.cli.geometry",
     "lemmas": "agent.cli.lemmas",
+    "export": "agent.cli.export",
 }
 
 

@@ -1,0 +1,206 @@
+"""Batch solving of a competition set: problems x samples, bounded concurrency, graded as each
+sample finishes, resumable; a sample is one independent shot of the lemma loop."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+
+from agent.config import Config
+from agent.events import LoopEvent
+from agent.loop import ShotRun
+from agent.problems import Problem, ProblemKind
+from agent.solve import checkpoints_path, run_shot, select_result, shot_graph
+from engines.answers import agrade
+from engines.llm import CallResult, LLMClient
+from memory import RunStore, StoredProblem
+from memory import loop_records as records
+
+log = logging.getLogger(__name__)
+
+FINISHED = {"verified", "unverified", "no_solution"}
+
+
+@dataclass
+class BatchProgress:
+    """Counters a display reads; updated from loop events, model calls and grades."""
+
+    problems_total: int = 0
+    samples_total: int = 0
+    problems_done: int = 0
+    samples_done: int = 0
+    samples_skipped: int = 0
+    """Finished before a resume."""
+    in_flight: int = 0
+    graded: int = 0
+    correct: int = 0
+    failed_samples: int = 0
+    completion_tokens: int = 0
+    calls: int = 0
+    truncated: int = 0
+    empty_outputs: int = 0
+    parse_failures: int = 0
+    retries: int = 0
+    call_errors: int = 0
+    failed_endpoints: int = 0
+    started_at: float = field(default_factory=time.monotonic)
+    stopping: bool = False
+
+    @property
+    def accuracy(self) -> float | None:
+        return self.correct / self.graded if self.graded else None
+
+    @property
+    def tokens_per_second(self) -> float:
+        return self.completion_tokens / max(time.monotonic() - self.started_at, 1e-6)
+
+    def on_call(self, result: CallResult) -> None:
+        self.calls += 1
+        self.completion_tokens += result.completion_tokens
+        self.retries += result.retries
+        if result.error:
+            self.call_errors += 1
+        elif result.truncated:
+            self.truncated += 1
+        elif not any(c.text.strip() or c.reasoning.strip() for c in result.choices):
+            self.empty_outputs += 1
+
+    def on_event(self, event: LoopEvent) -> None:
+        if event.kind == "parse_failure":
+            self.parse_failures += 1
+
+
+@dataclass(frozen=True)
+class BatchPlan:
+    """What a batch run is asked to do; stored with the run so that --resume redoes the same."""
+
+    dataset: str
+    problem_ids: list[str]
+    samples: int
+    concurrency: int
+    judge: bool = False
+
+    def to_json(self) -> dict:
+        return self.__dict__.copy()
+
+
+def start_batch(store: RunStore, config: Config, problems: list[Problem], plan: BatchPlan) -> str:
+    for problem in problems:
+        store.add_problem(StoredProblem(problem.id, problem.text, problem.answer, problem.kind, problem.source))
+    return store.start_run("batch", {**config.masked(), "batch": plan.to_json()})
+
+
+def plan_of_run(store: RunStore, run_id: str) -> tuple[BatchPlan, list[Problem], dict]:
+    """The plan, problems and loop settings a batch run was started with."""
+    run = store.run(run_id)
+    recorded = json.loads(run["config"])
+    if run["command"] != "batch" or "batch" not in recorded:
+        raise LookupError(f"run {run_id} is not a batch run")
+    plan = BatchPlan(**recorded["batch"])
+    problems = []
+    for problem_id in plan.problem_ids:
+        stored = store.problem(problem_id)
+        problems.append(Problem(stored.id, stored.text, stored.answer, ProblemKind(stored.kind), stored.source))
+    return plan, problems, recorded.get("loop", {})
+
+
+async def run_batch(
+    run_id: str,
+    problems: list[Problem],
+    plan: BatchPlan,
+    config: Config,
+    store: RunStore,
+    progress: BatchProgress,
+    *,
+    stop: asyncio.Event | None = None,
+    health: Callable[[LLMClient], int] | None = None,
+) -> BatchProgress:
+    """Solve every (problem, sample) not finished yet; `stop` set = start nothing new."""
+    stop = stop or asyncio.Event()
+    config.loop.shots, config.loop.stop_after = plan.samples, None
+    progress.problems_total, progress.samples_total = len(problems), len(problems) * plan.samples
+
+    def observe(result: CallResult) -> None:
+        store.record_call(result)
+        progress.on_call(result)
+
+    llm = LLMClient(config, on_call=observe)
+    slots = asyncio.Semaphore(plan.concurrency)
+    done_samples = _finished_samples(store, run_id)
+    graded = records.grades(store, run_id)
+    progress.graded = len(graded)
+    progress.correct = sum(row["verdict"] == "correct" for row in graded.values())
+    try:
+        async with AsyncSqliteSaver.from_conn_string(str(checkpoints_path(Path(config.store.path)))) as saver:
+            await asyncio.gather(*[
+                _solve_problem(problem, plan, config, store, llm, saver, slots, stop, progress, run_id, done_samples,
+                               graded)
+                for problem in problems
+            ])
+    finally:
+        await llm.aclose()
+    return progress
+
+
+async def _solve_problem(problem, plan, config, store, llm, saver, slots, stop, progress, run_id, done_samples,
+                         graded) -> None:
+    run = ShotRun(problem, config, store, llm, run_id, progress.on_event)
+    graph = shot_graph(run, saver)
+    statuses: dict[int, str] = {}
+
+    async def one_sample(sample: int) -> None:
+        if (problem.id, sample) in done_samples:
+            statuses[sample] = done_samples[(problem.id, sample)]
+            progress.samples_skipped += 1
+            if (problem.id, sample) not in graded:  # finished, then killed before its grade landed
+                await _grade(store, run_id, problem, sample, progress)
+            progress.samples_done += 1
+            return
+        async with slots:
+            if stop.is_set():
+                return
+            progress.in_flight += 1
+            try:
+                statuses[sample] = await run_shot(graph, run, sample)
+            except Exception as error:  # noqa: BLE001 - one sample's failure must not end the batch
+                log.warning("%s sample %d failed: %s", problem.id, sample, error)
+                store.save_sample(run_id, problem.id, sample, status="failed", error=str(error)[:2000])
+                progress.failed_samples += 1
+                return
+            finally:
+                progress.in_flight -= 1
+        await _grade(store, run_id, problem, sample, progress)
+        progress.samples_done += 1
+
+    await asyncio.gather(*[one_sample(sample) for sample in range(plan.samples)])
+    if len(statuses) == plan.samples:
+        await select_result(run, statuses)
+        progress.problems_done += 1
+
+
+async def _grade(store: RunStore, run_id: str, problem: Problem, sample: int, progress: BatchProgress) -> None:
+    if problem.answer is None:
+        return
+    row = next(store.db["samples"].rows_where("run_id = ? and problem_id = ? and sample = ?",
+                                              [run_id, problem.id, sample]))
+    grade = await agrade(problem.answer, row["solution"] or "", problem.text)
+    records.save_grade(store, run_id, problem.id, sample, verdict=grade.verdict.value,
+                       decided_by=grade.decided_by.value, reason=grade.reason, extracted=grade.extracted,
+                       gold=problem.answer, seconds=grade.seconds)
+    progress.graded += 1
+    progress.correct += grade.verdict.value == "correct"
+
+
+def _finished_samples(store: RunStore, run_id: str) -> dict[tuple[str, int], str]:
+    return {
+        (row["problem_id"], row["sample"]): row["status"]
+        for row in store.db["samples"].rows_where("run_id = ?", [run_id])
+        if row["status"] in FINISHED
+    }

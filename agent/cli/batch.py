@@ -1,0 +1,104 @@
+"""`lemmata batch DATASET`: solve a competition set, resumable, with live progress."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sys
+
+import click
+from rich.console import Console
+from rich.live import Live
+
+from agent.batch import BatchPlan, BatchProgress, plan_of_run, run_batch, start_batch
+from agent.batch_view import BatchView
+from agent.cli.options import guarded, model_options
+from agent.cli.solve import apply_loop_options, loop_options
+from agent.config import Config
+from agent.datasets import SHIPPED, resolve_dataset, shard
+from agent.errors import ProblemInputError
+from agent.loop_settings import LoopSettings
+from memory import RunStore
+
+
+@click.command("batch")
+@click.argument("dataset", required=False)
+@click.option("--samples", "-n", type=int, default=4, show_default=True, help="Independent samples per problem.")
+@click.option("--concurrency", "-c", type=int, default=16, show_default=True, help="Samples in flight at once.")
+@click.option("--shard", "shard_spec", help="Take the deterministic share I of N problems, as I/N.")
+@click.option("--limit", type=int, help="Only the first N problems (after sharding).")
+@click.option("--resume", "resume_run", help="Continue a batch run after a crash or Ctrl-C.")
+@loop_options
+@model_options
+@guarded
+def command(config: Config, dataset: str | None, samples: int, concurrency: int, shard_spec: str | None,
+            limit: int | None, resume_run: str | None, profile: str | None, **budgets: int | None) -> None:
+    """Solve DATASET (aime2025, hmmt_feb2025, a .jsonl file or a directory of problem files)."""
+    store = RunStore(config.store.path)
+    console = Console(stderr=True)
+    try:
+        if resume_run:
+            plan, problems, loop = plan_of_run(store, resume_run)
+            config.loop = LoopSettings.model_validate(loop)  # the budgets the run started with
+            run_id = resume_run
+        else:
+            if dataset is None:
+                raise ProblemInputError(f"name a dataset ({', '.join(SHIPPED)}, a .jsonl file or a directory) or --resume RUN_ID")
+            apply_loop_options(config, profile, **budgets)
+            name, problems = resolve_dataset(dataset)
+            if shard_spec:
+                index, count = _parse_shard(shard_spec)
+                problems = shard(problems, index, count)
+            problems = problems[:limit] if limit else problems
+            plan = BatchPlan(name, [p.id for p in problems], samples, concurrency)
+            run_id = start_batch(store, config, problems, plan)
+        click.echo(f"run {run_id} ({len(problems)} problems x {plan.samples} samples; "
+                   f"resume with: lemmata batch --resume {run_id})", err=True)
+        progress = BatchProgress()
+        status = asyncio.run(_run_live(run_id, problems, plan, config, store, progress, console))
+        store.finish_run(run_id, status)
+    finally:
+        store.close()
+    accuracy = "-" if progress.accuracy is None else f"{100 * progress.accuracy:.1f}%"
+    click.echo(f"run {run_id}: {status}; {progress.samples_done}/{progress.samples_total} samples, "
+               f"accuracy {accuracy}; report: lemmata report {run_id}")
+    if status != "finished":
+        sys.exit(130 if status == "interrupted" else 1)
+
+
+async def _run_live(run_id, problems, plan, config, store, progress, console) -> str:
+    stop = asyncio.Event()
+    task = asyncio.current_task()
+    presses = 0
+
+    def on_interrupt() -> None:
+        nonlocal presses
+        presses += 1
+        progress.stopping = True
+        stop.set()
+        if presses > 1:
+            task.cancel()
+
+    loop = asyncio.get_running_loop()
+    loop.add_signal_handler(signal.SIGINT, on_interrupt)
+    loop.add_signal_handler(signal.SIGTERM, on_interrupt)
+    view = BatchView(progress, plan.dataset)
+    try:
+        with Live(view, console=console, refresh_per_second=2, transient=not console.is_terminal):
+            await run_batch(run_id, problems, plan, config, store, progress, stop=stop)
+    except asyncio.CancelledError:
+        return "interrupted"
+    finally:
+        loop.remove_signal_handler(signal.SIGINT)
+        loop.remove_signal_handler(signal.SIGTERM)
+    if stop.is_set() and progress.samples_done < progress.samples_total:
+        return "interrupted"
+    return "finished"
+
+
+def _parse_shard(spec: str) -> tuple[int, int]:
+    try:
+        index, count = (int(part) for part in spec.split("/"))
+    except ValueError:
+        raise ProblemInputError(f"--shard {spec}: expected I/N, e.g. 2/4") from None
+    return index, count

@@ -1,0 +1,132 @@
+"""`lemmata batch` against the scripted server: grading, resume after a kill, progress."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+
+import sqlite_utils
+
+from tests.conftest import REPO, complete_solution, run_cli
+from tests.scripted_server import Reply
+
+PROBLEMS = 10
+SAMPLES = 4
+
+
+def correct_samples(index: int) -> int:
+    """Problem i is answered right in its first i % 5 samples and wrong in the rest."""
+    return min(SAMPLES, index % 5)
+
+
+def write_dataset(path) -> None:
+    rows = [{"id": f"q{i}", "problem": f"Question {i}: what is {i} plus zero?", "answer": str(i)} for i in range(PROBLEMS)]
+    path.write_text("\n".join(json.dumps(row) for row in rows) + "\n")
+
+
+def batch_script(delay: float = 0.0) -> dict:
+    seen: Counter[int] = Counter()
+    lock = threading.Lock()
+
+    def reasoner(body: dict) -> Reply:
+        index = int(re.search(r"Question (\d+):", body["messages"][-1]["content"]).group(1))
+        with lock:
+            seen[index] += 1
+            right = seen[index] <= correct_samples(index)
+        answer = index if right else index + 100
+        return Reply(complete_solution(f"It is \\boxed{{{answer}}}."), delay=delay)
+
+    return {"reasoner": reasoner, "summarizer": Reply("NO NEW LEMMAS"), "verifier": Reply("\\box{STEP-1}")}
+
+
+def batch_args(*extra: str) -> list[str]:
+    return ["batch", "set.jsonl", "--samples", str(SAMPLES), "--rounds", "1", "--revisions", "0",
+            "--db", "runs.db", *extra]
+
+
+def test_a_batch_grades_every_sample_as_it_finishes(scripted, model_env, tmp_path):
+    write_dataset(tmp_path / "set.jsonl")
+    scripted.script.update(batch_script())
+    done = run_cli(batch_args("--concurrency", "8"), model_env, tmp_path, timeout=180)
+    assert done.returncode == 0, done.stderr
+    db = sqlite_utils.Database(tmp_path / "runs.db")
+    grades = list(db["grades"].rows)
+    assert len(grades) == PROBLEMS * SAMPLES
+    by_problem = Counter(g["problem_id"] for g in grades if g["verdict"] == "correct")
+    assert {f"q{i}": by_problem[f"q{i}"] for i in range(PROBLEMS)} == {f"q{i}": correct_samples(i) for i in range(PROBLEMS)}
+    expected = sum(correct_samples(i) for i in range(PROBLEMS)) / (PROBLEMS * SAMPLES)
+    assert f"accuracy {100 * expected:.1f}%" in done.stdout
+    assert len(list(db["selections"].rows)) == PROBLEMS
+
+
+def test_a_killed_batch_resumes_without_repeating_finished_samples(scripted, model_env, tmp_path):
+    write_dataset(tmp_path / "set.jsonl")
+    scripted.script.update(batch_script(delay=0.05))
+    env = {**model_env, "PYTHONPATH": str(REPO)}
+    command = [sys.executable, "-m", "agent.cli.main", *batch_args("--concurrency", "4")]
+    process = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and _count(tmp_path, "grades") < 12:
+        time.sleep(0.02)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    graded_before = _count(tmp_path, "grades")
+    assert 12 <= graded_before < PROBLEMS * SAMPLES
+
+    run_id = list(sqlite_utils.Database(tmp_path / "runs.db")["runs"].rows)[0]["id"]
+    resumed = run_cli(["batch", "--resume", run_id, "--db", "runs.db"], model_env, tmp_path, timeout=180)
+    assert resumed.returncode == 0, resumed.stderr
+    db = sqlite_utils.Database(tmp_path / "runs.db")
+    assert _count(tmp_path, "grades") == PROBLEMS * SAMPLES
+    keys = [row[0] for row in db.execute("select json_extract(tags, '$.call_key') || problem_id from calls where error is null")]
+    assert len(keys) == len(set(keys)), "a finished call was made twice"
+    # Every reasoner call the server finished was paid for once, except at most the few in
+    # flight at the kill whose results never reached the database.
+    assert scripted.completed["reasoner"] - sum(k.startswith("s") and "/reason" in k for k in keys) <= 4
+    assert list(db["runs"].rows)[0]["status"] == "finished"
+
+
+def test_a_first_interrupt_lets_running_samples_finish_and_starts_no_new_ones(scripted, model_env, tmp_path):
+    write_dataset(tmp_path / "set.jsonl")
+    scripted.script.update(batch_script(delay=0.3))
+    env = {**model_env, "PYTHONPATH": str(REPO)}
+    command = [sys.executable, "-m", "agent.cli.main", *batch_args("--concurrency", "2")]
+    process = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and scripted.counts["reasoner"] < 3:
+        time.sleep(0.02)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert "interrupted" in out
+    db = sqlite_utils.Database(tmp_path / "runs.db")
+    samples = list(db["samples"].rows)
+    assert all(s["status"] in {"verified", "unverified", "no_solution", "running"} for s in samples)
+    assert _count(tmp_path, "grades") < PROBLEMS * SAMPLES
+    assert list(db["runs"].rows)[0]["status"] == "interrupted"
+
+
+def test_shards_split_the_problems_without_overlap(scripted, model_env, tmp_path):
+    write_dataset(tmp_path / "set.jsonl")
+    scripted.script.update(batch_script())
+    seen = []
+    for index in (1, 2):
+        done = run_cli(["batch", "set.jsonl", "--samples", "1", "--rounds", "1", "--revisions", "0",
+                        "--shard", f"{index}/2", "--db", f"shard{index}.db"], model_env, tmp_path, timeout=120)
+        assert done.returncode == 0, done.stderr
+        seen.append({row["problem_id"] for row in sqlite_utils.Database(tmp_path / f"shard{index}.db")["samples"].rows})
+    assert seen[0].isdisjoint(seen[1]) and len(seen[0] | seen[1]) == PROBLEMS
+
+
+def _count(tmp_path, table: str) -> int:
+    try:
+        return sqlite_utils.Database(tmp_path / "runs.db").execute(f"select count(*) from {table}").fetchone()[0]
+    except Exception:  # noqa: BLE001 - not created yet
+        return 0
