@@ -1,4 +1,4 @@
-"""Sampling metrics for one problem: pass@k, G-Pass@k, mG-Pass@k, majority and verifier voting.
+"""Sampling metrics for one problem: pass@k, G-Pass@k, mG-Pass@k, majority vote, verifier vote, best-of-k.
 
 Every estimator works on integers and `Fraction`s (the `*_exact` functions) so that averages over a
 dataset can stay exact; the float functions convert once, at the edge. Conventions follow the
@@ -116,6 +116,11 @@ def _class_correctness(ballots: Sequence[Ballot]) -> dict[str, bool]:
     return correct
 
 
+def _rate(ballot: Ballot) -> Fraction:
+    # Rates are read as decimals so they add exactly: 0.1 + 0.2 ties with 0.3, as a person expects.
+    return Fraction(repr(float(ballot.verifier_pass_rate or 0)))
+
+
 def _winner(scores: dict[str, tuple]) -> str | None:
     # dicts keep insertion order, so max() keeps the first-seen class among equal scores.
     return max(scores, key=lambda key: scores[key], default=None)
@@ -147,11 +152,21 @@ def verifier_vote_at_k(ballots: Sequence[Ballot | tuple], k: int) -> float:
     for ballot in first:
         if ballot.answer_key is not None:
             weight, votes = scores.get(ballot.answer_key, (Fraction(0), 0))
-            # Rates read as decimals add exactly, so 0.1 + 0.2 ties with 0.3 as a person would expect.
-            rate = Fraction(repr(float(ballot.verifier_pass_rate or 0)))
-            scores[ballot.answer_key] = (weight + rate, votes + 1)
+            scores[ballot.answer_key] = (weight + _rate(ballot), votes + 1)
     winner = _winner(scores)
     return 1.0 if winner is not None and _class_correctness(first)[winner] else 0.0
+
+
+def best_of_k(ballots: Sequence[Ballot | tuple], k: int) -> float:
+    """1.0 if the answered sample with the highest verifier pass rate among the first k is correct (OPV BoN).
+
+    Ties go to the sample seen first; samples without an answer are never chosen.
+    """
+    answered = [ballot for ballot in _first_k(ballots, k) if ballot.answer_key is not None]
+    if not answered:
+        return 0.0
+    best = max(answered, key=_rate)
+    return 1.0 if best.correct is True else 0.0
 
 
 def expected_maj_at_k_exact(ballots: Sequence[Ballot | tuple], k: int) -> Fraction:

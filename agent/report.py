@@ -19,6 +19,7 @@ from rich.console import RenderableType
 from agent.metrics import (
     Ballot,
     MetricError,
+    best_of_k,
     expected_maj_at_k_exact,
     g_pass_at_k_exact,
     mg_pass_at_k_exact,
@@ -91,6 +92,8 @@ class Scores:
     """Majority vote over k samples, averaged over every k-subset (ties shared)."""
     verifier_vote_at_k: dict[int, float] | None
     """OPV verifier voting over the first k samples; `None` when the run has no verifier pass rates."""
+    best_of_k: dict[int, float] | None
+    """The first k samples' one with the highest verifier pass rate is correct; `None` without rates."""
     g_pass_at_k: dict[int, dict[float, float]]
     """G-Pass@k by k, then by tau."""
     mg_pass_at_k: dict[int, float]
@@ -158,7 +161,7 @@ class Report:
 # --- building ------------------------------------------------------------------------------------
 
 MetricKey = tuple
-"""('pass', k), ('maj', k), ('vote', k), ('g', k, tau) or ('mg', k): one exact value each."""
+"""('pass', k), ('maj', k), ('vote', k), ('best', k), ('g', k, tau) or ('mg', k): one exact value each."""
 
 
 def build_report(run: RunData, ks: Sequence[int] | None = None,
@@ -220,6 +223,7 @@ def _exact_scores(samples: list[SampleOutcome], ks: list[int], taus: list[float]
         values[("maj", k)] = expected_maj_at_k_exact(ballots, k)
         if with_votes:
             values[("vote", k)] = Fraction(verifier_vote_at_k(ballots, k))
+            values[("best", k)] = Fraction(best_of_k(ballots, k))
         for tau in taus:
             values[("g", k, tau)] = g_pass_at_k_exact(n, c, k, tau)
         if k > 1:
@@ -243,6 +247,7 @@ def _scores(values: dict[MetricKey, Fraction | float], ks: list[int], taus: list
         pass_at_k=by_k("pass"),
         maj_at_k=by_k("maj"),
         verifier_vote_at_k=by_k("vote") if with_votes else None,
+        best_of_k=by_k("best") if with_votes else None,
         g_pass_at_k={k: {tau: float(values[("g", k, tau)]) for tau in taus} for k in ks},
         mg_pass_at_k=by_k("mg", lambda k: k > 1),
     )
@@ -315,7 +320,8 @@ def _scores_from_json(data: dict) -> Scores:
         return None if values is None else {int(k): v for k, v in values.items()}
     return Scores(
         pass_at_1=data["pass_at_1"], pass_at_k=by_k(data["pass_at_k"]), maj_at_k=by_k(data["maj_at_k"]),
-        verifier_vote_at_k=by_k(data["verifier_vote_at_k"]), mg_pass_at_k=by_k(data["mg_pass_at_k"]),
+        verifier_vote_at_k=by_k(data["verifier_vote_at_k"]), best_of_k=by_k(data["best_of_k"]),
+        mg_pass_at_k=by_k(data["mg_pass_at_k"]),
         g_pass_at_k={int(k): {float(tau): v for tau, v in by_tau.items()}
                      for k, by_tau in data["g_pass_at_k"].items()})
 

@@ -161,6 +161,7 @@ def _overall(a: Report, b: Report) -> list[MetricDelta]:
     deltas += [MetricDelta(f"maj@{k}", sa.maj_at_k[k], sb.maj_at_k[k]) for k in shared]
     deltas += [MetricDelta(f"verifier vote@{k}", _get(sa.verifier_vote_at_k, k), _get(sb.verifier_vote_at_k, k))
                for k in shared]
+    deltas += [MetricDelta(f"best-of-{k}", _get(sa.best_of_k, k), _get(sb.best_of_k, k)) for k in shared]
     deltas += [MetricDelta(f"mG-Pass@{k}", sa.mg_pass_at_k[k], sb.mg_pass_at_k[k]) for k in shared if k > 1]
     deltas += [
         MetricDelta("tokens per problem", a.overall.tokens_per_problem, b.overall.tokens_per_problem, False),

@@ -120,10 +120,11 @@ def accuracy_plot(report: Report) -> Figure:
     figure = _new_figure()
     axes = figure.add_subplot()
     scores = report.overall.scores
-    series = {"pass@k": scores.pass_at_k, "maj@k": scores.maj_at_k, "verifier vote@k": scores.verifier_vote_at_k}
+    series = {"pass@k": scores.pass_at_k, "maj@k": scores.maj_at_k, "verifier vote@k": scores.verifier_vote_at_k,
+              "best-of-k": scores.best_of_k}
     spread = report.overall.standard_error
     errors = spread and {"pass@k": spread.pass_at_k, "maj@k": spread.maj_at_k,
-                         "verifier vote@k": spread.verifier_vote_at_k}
+                         "verifier vote@k": spread.verifier_vote_at_k, "best-of-k": spread.best_of_k}
     for label, values in series.items():
         if values is None:
             continue

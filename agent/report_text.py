@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 def notes(report: Report) -> str:
     """How to read the metrics, in one paragraph."""
     vote = ("verifier vote@k: answers weighted by verifier pass rate over the first k samples; "
+            "best-of-k: the first k samples' one with the highest pass rate; "
             if report.overall.scores.verifier_vote_at_k is not None else "")
     return ("maj@k: majority vote averaged over every k-subset of the samples, ties shared; " + vote +
             "G-Pass@k_τ needs max(⌈τk⌉, 1) of k draws correct; mG-Pass@k = (2/k)·Σ G-Pass@k_{i/k}, "
@@ -57,6 +58,7 @@ def overall_cells(report: Report) -> Cells:
     rows = [row("pass@k", lambda s, k: s.pass_at_k[k]), row("maj@k", lambda s, k: s.maj_at_k[k])]
     if scores.verifier_vote_at_k is not None:
         rows.append(row("verifier vote@k", lambda s, k: s.verifier_vote_at_k[k]))
+        rows.append(row("best-of-k", lambda s, k: s.best_of_k[k]))
     rows += [row(f"G-Pass@k τ={tau_label(tau)}", lambda s, k, tau=tau: s.g_pass_at_k[k][tau]) for tau in report.taus]
     rows.append(row("mG-Pass@k", lambda s, k: s.mg_pass_at_k.get(k)))
     return Cells(["metric", *(f"k={k}" for k in report.ks)], rows)

@@ -52,7 +52,8 @@ def test_overall_deltas_are_b_minus_a(comparison):
     assert (overall["pass@1"].a, overall["pass@1"].b) == (0.5, 22 / 40)
     assert overall["pass@1"].delta == 22 / 40 - 0.5
     assert list(overall) == ["pass@1", "pass@2", "pass@4", "maj@1", "maj@2", "maj@4", "verifier vote@1",
-                             "verifier vote@2", "verifier vote@4", "mG-Pass@2", "mG-Pass@4",
+                             "verifier vote@2", "verifier vote@4", "best-of-1", "best-of-2", "best-of-4",
+                             "mG-Pass@2", "mG-Pass@4",
                              "tokens per problem", "wall s per problem", "problems"]
     assert (overall["problems"].a, overall["problems"].b) == (10, 10)
 

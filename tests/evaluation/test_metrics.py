@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from agent.metrics import (
     Ballot,
     MetricError,
+    best_of_k,
     expected_maj_at_k,
     expected_maj_at_k_exact,
     g_pass_at_k,
@@ -116,6 +117,16 @@ def test_verifier_vote_ties_are_exact_then_go_to_more_votes():
     assert verifier_vote_at_k(ballots, 3) == 1.0
     # an equal weight and equal votes: the answer seen first wins
     assert verifier_vote_at_k([("a", False, 0.5), ("b", True, 0.5)], 2) == 0.0
+
+
+def test_best_of_k_takes_the_single_sample_with_the_highest_pass_rate():
+    ballots = [("a", False, 0.9), ("b", True, 0.5), ("b", True, 0.5)]
+    assert verifier_vote_at_k(ballots, 3) == 1.0  # b: 0.5 + 0.5 > 0.9
+    assert best_of_k(ballots, 3) == 0.0  # the 0.9 sample is wrong
+    assert best_of_k(ballots[1:], 2) == 1.0
+    assert best_of_k([(None, None, 1.0), ("x", True, 0.1)], 2) == 1.0  # no answer, never chosen
+    assert best_of_k([("x", False, 0.5), ("y", True, 0.5)], 2) == 0.0  # tie: the first sample
+    assert best_of_k([(None, None, 1.0)], 1) == 0.0
 
 
 def test_verifier_vote_without_pass_rates_is_majority_vote():

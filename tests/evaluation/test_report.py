@@ -91,6 +91,8 @@ def test_majority_and_verifier_votes_by_hand(report):
     # Verifier vote over the first k, right 0.8 vs wrong 0.2: p0..p4 (right first) win whenever c > 0.
     # p5..p9 put wrong first: k=1 only p9 wins; k=2 p8 (0.2 vs 0.8) and p9; k=4 every c > 0 wins.
     assert overall.verifier_vote_at_k == {1: 0.5, 2: 0.6, 4: 0.8}
+    # Best-of-k: a right sample always outranks a wrong one here, so it wins when one is among the first k.
+    assert overall.best_of_k == {1: 0.5, 2: 0.6, 4: 0.8}
     p6 = report.problems[6]
     assert (p6.c, p6.scores.verifier_vote_at_k) == (1, {1: 0.0, 2: 0.0, 4: 1.0})
     assert report.problems[2].scores.maj_at_k == {1: 0.5, 2: 0.5, 4: 0.5}
