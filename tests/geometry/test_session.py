@@ -47,3 +47,22 @@ def test_figure_marks_auxiliary_points(tmp_path) -> None:
     out = session.figure(tmp_path / "fig.svg")
     text = out.read_text()
     assert out.exists() and "<svg" in text
+
+
+def test_orthocenter_needs_the_foot_as_auxiliary_point() -> None:
+    session = GeometrySession()
+    assert not session.build("a b c = triangle; h = on_tline h b a c, on_tline h c a b ? perp a h b c").goal_proved
+    status = session.add("e = on_line e a c, on_line e b h")
+    assert status.goal_proved
+    proof = session.proof_text().splitlines()
+    assert proof[-1].split("[")[0].strip() == "ah ⟂ bc"
+    assert any("simtri" in line for line in proof)
+
+
+def test_session_calls_before_build_fail_clearly() -> None:
+    import pytest
+
+    from engines.geometry.errors import SessionStateError
+
+    with pytest.raises(SessionStateError, match="call build"):
+        GeometrySession().add("d = midpoint d a b")
