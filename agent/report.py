@@ -154,8 +154,17 @@ class Report:
     problems: list[ProblemReport]
 
     def __rich__(self) -> RenderableType:
-        from agent.report_text import report_renderable
         return report_renderable(self)
+
+    # The same three calls as on a `Comparison`, so a caller can render either.
+    def to_markdown(self) -> str:
+        return to_markdown(self)
+
+    def to_json(self) -> str:
+        return to_json(self)
+
+    def to_html(self) -> str:
+        return to_html(self)
 
 
 # --- building ------------------------------------------------------------------------------------
@@ -330,7 +339,7 @@ def _scores_from_json(data: dict) -> Scores:
 
 from agent.report_compare import Comparison, compare_reports  # noqa: E402
 from agent.report_html import to_html  # noqa: E402
-from agent.report_text import to_markdown  # noqa: E402
+from agent.report_text import report_renderable, to_markdown  # noqa: E402
 
 __all__ = ["SampleOutcome", "RunData", "Scores", "ProblemReport", "OverallReport", "Report", "build_report",
            "default_ks", "to_json", "report_from_json", "to_markdown", "to_html", "Comparison",

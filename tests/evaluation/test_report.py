@@ -177,6 +177,7 @@ def test_json_is_stable_sorted_and_reads_back(report):
     assert data["overall"]["scores"]["pass_at_k"] == {"1": 0.5, "2": exactly(Fraction(2, 3)), "4": 0.8}
     assert data["overall"]["scores"]["g_pass_at_k"]["4"] == {"0.25": 0.8, "0.5": 0.6, "0.75": 0.4, "1.0": 0.2}
     assert report_from_json(text) == report
+    assert report.to_json() == text and report.to_markdown() == to_markdown(report)
     assert to_json(build_report(ten_by_four())) == text
 
 
