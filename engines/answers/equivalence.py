@@ -96,7 +96,6 @@ class Correction(StrEnum):
     ORDERED_LIST = "ordered_list"
     LIST_LENGTH = "list_length"
     EXACT_VALUE = "exact_value"
-    TRUNCATED_PARSE = "truncated_parse"
     PLAIN_TEXT = "plain_text"
     RANDOM_POINTS = "random_points"
     FORM_MATTERS = "form_matters"

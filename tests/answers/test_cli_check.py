@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -43,15 +44,30 @@ def test_check_refuses_judge_without_an_endpoint(no_endpoint: None) -> None:
     assert done.exit_code == 2 and "judge endpoint" in done.output
 
 
-def test_check_asks_the_configured_judge_when_rules_cannot_decide(scripted, model_env, tmp_path) -> None:
-    scripted.script["judge"] = Reply("A")
-    done = run_cli(["check", "\\text{Evelyn}", "The winner is \\boxed{\\text{Evelyn Smith}}", "-q", "Who won?"], model_env, tmp_path)
-    assert done.returncode == 0, done.stderr
-    assert "judge" in done.stdout and "correct" in done.stdout
-    assert scripted.completed["judge"] == 1
-    assert "Evelyn Smith" in scripted.requests_for("judge")[0]["messages"][-1]["content"]
+@pytest.fixture
+def judge_endpoint(scripted, model_env, monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    """Every role, the judge included, pointed at the scripted server over real HTTP."""
+    for name, value in model_env.items():
+        if name.startswith("LEMMATA_"):
+            monkeypatch.setenv(name, value)
+    monkeypatch.chdir(tmp_path)
+    return scripted
 
 
-def test_check_with_no_judge_flag_stays_on_rules(scripted, model_env, tmp_path) -> None:
-    done = run_cli(["check", "\\text{Evelyn}", "\\boxed{\\text{Eve}}", "--no-judge"], model_env, tmp_path)
-    assert done.returncode == 2 and scripted.counts["judge"] == 0
+def test_check_asks_the_configured_judge_when_rules_cannot_decide(judge_endpoint) -> None:
+    judge_endpoint.script["judge"] = Reply("A")
+    done = CliRunner().invoke(command, ["\\text{Evelyn}", "The winner is \\boxed{\\text{Evelyn Smith}}", "-q", "Who won?"])
+    assert done.exit_code == 0, done.output
+    assert "judge" in done.output and "correct" in done.output
+    assert judge_endpoint.completed["judge"] == 1
+    assert "Evelyn Smith" in judge_endpoint.requests_for("judge")[0]["messages"][-1]["content"]
+
+
+def test_check_with_no_judge_flag_stays_on_rules(judge_endpoint) -> None:
+    done = CliRunner().invoke(command, ["\\text{Evelyn}", "\\boxed{\\text{Eve}}", "--no-judge"])
+    assert done.exit_code == 2 and judge_endpoint.counts["judge"] == 0
+
+
+def test_lemmata_check_runs_as_a_command(no_endpoint: None, tmp_path: Path) -> None:
+    done = run_cli(["check", "7", "\\boxed{7}"], {k: v for k, v in os.environ.items() if not k.startswith("LEMMATA_")}, tmp_path)
+    assert done.returncode == 0 and "correct" in done.stdout
