@@ -37,6 +37,7 @@ th:first-child, td:first-child { text-align: left; }
 thead th { background: #f3f3f3; }
 tbody tr:nth-child(even) { background: #fafafa; }
 figure { display: inline-block; margin: 0.5em 1em 0.5em 0; vertical-align: top; }
+figure svg { max-width: 100%; height: auto; }
 figcaption { font-size: 0.85em; color: #555; }
 .notes { font-size: 0.85em; color: #555; }
 """
