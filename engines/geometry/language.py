@@ -133,6 +133,9 @@ def _parse_step(text: str, points: list[str], known: list[str], fail) -> Step:
 def parse_goal(text: str, known: list[str], *, problem: str = "") -> Goal:
     """Parse the predicate after `?`."""
     name, *args = text.split()
+    if name == "eqratio3" and len(args) == 6:  # eqratio3 A B C D M N: MA:MC = NB:ND
+        a, b, c, d, m, n = args
+        name, args = "eqratio", [m, a, m, c, n, b, n, d]
     try:
         pred = parse_predicate(name)
     except ValueError:

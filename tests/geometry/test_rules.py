@@ -8,9 +8,7 @@ from engines.geometry import parse_problem, solve
 from engines.geometry.language import read_problems
 
 PROBLEMS = read_problems(Path(__file__).parent / "data" / "one_rule_each.txt")
-NOT_YET = {
-    "r07": "goal predicate eqratio3 (three equal ratios at once) is not supported by the parser",
-}
+NOT_YET: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("rule_id", [
