@@ -89,3 +89,11 @@ def test_reports_read_back_from_json_compare_the_same(comparison):
     a = report_from_json(to_json(build_report(ten_by_four("run-a"))))
     again = compare_reports(a, a)
     assert again.gained == again.lost == [] and all(m.delta in (0, None) for m in again.overall)
+
+
+def test_runs_reported_at_different_ks_compare_on_the_ks_they_share():
+    run = ten_by_four()
+    comparison = compare_reports(build_report(run, ks=[1, 2]), build_report(run, ks=[2, 4]))
+    names = [m.name for m in comparison.overall]
+    assert "pass@2" in names and "pass@4" not in names and "maj@1" not in names
+    assert all(m.delta in (0, None) for m in comparison.overall)

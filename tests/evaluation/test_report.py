@@ -181,6 +181,11 @@ def test_json_is_stable_sorted_and_reads_back(report):
     assert to_json(build_report(ten_by_four())) == text
 
 
+def test_json_of_something_else_is_refused():
+    with pytest.raises(MetricError, match="lemmata-report/1"):
+        report_from_json(json.dumps({"run_id": "x"}))
+
+
 def test_markdown_has_the_overall_table_then_a_row_per_problem(report):
     text = to_markdown(report)
     assert text.index("## Overall") < text.index("## Problems")
