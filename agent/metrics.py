@@ -8,7 +8,8 @@ k > n is an error). A sample whose correctness is unknown (`None`) counts as wro
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from math import ceil, comb
 from numbers import Rational
@@ -121,7 +122,7 @@ def _rate(ballot: Ballot) -> Fraction:
     return Fraction(repr(float(ballot.verifier_pass_rate or 0)))
 
 
-def _winner(scores: dict[str, tuple]) -> str | None:
+def _winner(scores: Mapping[str, int | tuple[Fraction, int]]) -> str | None:
     # dicts keep insertion order, so max() keeps the first-seen class among equal scores.
     return max(scores, key=lambda key: scores[key], default=None)
 
@@ -133,11 +134,7 @@ def maj_at_k(ballots: Sequence[Ballot | tuple], k: int) -> float:
     `(answer_key, correct)` tuples.
     """
     first = _first_k(ballots, k)
-    counts: dict[str, tuple[int]] = {}
-    for ballot in first:
-        if ballot.answer_key is not None:
-            counts[ballot.answer_key] = (counts.get(ballot.answer_key, (0,))[0] + 1,)
-    winner = _winner(counts)
+    winner = _winner(Counter(ballot.answer_key for ballot in first if ballot.answer_key is not None))
     return 1.0 if winner is not None and _class_correctness(first)[winner] else 0.0
 
 
