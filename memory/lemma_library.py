@@ -15,7 +15,9 @@ from memory.lemma_records import LemmaDraft, LemmaEditAction, LemmaOrigin, Lemma
 from memory.lemma_search import search_related
 from memory.lemma_text import (
     DEFAULT_LIBRARY_BUDGET_TOKENS,
+    EMPTY_LIBRARY_TEXT,
     RenderedLemma,
+    lemma_block,
     lemma_references,
     render_library,
     renumber,
@@ -132,16 +134,27 @@ class LemmaLibrary:
             for number in set(entry.cites) - {entry.number}:
                 if number in cited_by:
                     cited_by[number] += 1
-        return render_library([
-            RenderedLemma(number=e.number, statement=e.statement, steps=e.steps, confidence=e.confidence,
-                          passes=e.passes, votes=e.votes, proven=e.proven, origin=e.origin, status=e.status,
-                          cited_by=cited_by[e.number])
-            for e in entries
-        ], budget_tokens)
+        return render_library([self._rendered(e, cited_by=cited_by[e.number]) for e in entries], budget_tokens)
+
+    def render_numbers(self, numbers: Collection[str]) -> str:
+        """The lemmas asked for by number (those a budgeted render left out), in append order."""
+        wanted = {number.strip() for number in numbers}
+        entries = [entry for entry in self.entries() if entry.number in wanted]
+        found = {entry.number for entry in entries}
+        blocks = [lemma_block(self._rendered(entry, cited_by=0)) for entry in entries]
+        blocks.extend(f"(There is no Lemma {number} in the library.)" for number in sorted(wanted - found))
+        return "\n\n".join(blocks) or EMPTY_LIBRARY_TEXT
+
+    @staticmethod
+    def _rendered(entry: LibraryEntry, *, cited_by: int) -> RenderedLemma:
+        return RenderedLemma(number=entry.number, statement=entry.statement, steps=entry.steps,
+                             confidence=entry.confidence, passes=entry.passes, votes=entry.votes,
+                             proven=entry.proven, origin=entry.origin, status=entry.status, cited_by=cited_by)
 
     # adding --------------------------------------------------------------------------
 
-    def add(self, draft: LemmaDraft, *, round: int, origin: LemmaOrigin = LemmaOrigin.MODEL) -> tuple[LibraryEntry, bool]:
+    def add(self, draft: LemmaDraft, *, round: int,
+            origin: LemmaOrigin = LemmaOrigin.MODEL) -> tuple[LibraryEntry, bool]:
         """Store `draft` in this library; (entry, is_new). A known statement is linked, not stored twice.
 
         Identity is the normalised-statement hash within the problem. Held by this shot already:

@@ -40,7 +40,8 @@ def summary_table(summaries: Sequence[LemmaSummary], title: str | None = None) -
         table.add_column(column, no_wrap=True)
     table.add_column("statement")
     for lemma in summaries:
-        table.add_row(str(lemma.id), lemma.problem_id, lemma.number, str(lemma.round if lemma.round is not None else ""),
+        round_text = "" if lemma.round is None else str(lemma.round)
+        table.add_row(str(lemma.id), lemma.problem_id, lemma.number, round_text,
                       confidence_text(lemma.confidence, lemma.passes, lemma.votes), str(lemma.occurrences),
                       Text(str(lemma.status), style=_STATUS_STYLE[lemma.status]), str(lemma.origin),
                       _preview(lemma.statement))

@@ -165,6 +165,15 @@ def test_cited_lemmas_win_ties_in_confidence(store):
     assert "2" in shown and "5" in shown and "1" not in shown
 
 
+def test_lemmas_left_out_can_be_asked_for_by_number(store):
+    library = _large_library(store, count=30)
+    text = library.render(budget_tokens=1500)
+    left_out = text.rsplit(": ", 1)[1].split(";")[0].split(", ")
+    asked = library.render_numbers([left_out[0], "999"])
+    assert asked.startswith(f"Lemma {left_out[0]} (confidence")
+    assert asked.endswith("(There is no Lemma 999 in the library.)")
+
+
 def test_a_pinned_lemma_is_shown_even_when_it_alone_exceeds_the_budget(store):
     library = LemmaLibrary(store, run_id="r", problem_id="p")
     huge, _ = library.add(draft("1", "Huge " + "y " * 2000), round=1)
