@@ -38,6 +38,7 @@ class AnswerShape:
 
 _SPACING = re.compile(r"(?<!\\)\\(?:[,;:> ]|q?quad\b)|~")
 _UNITS = re.compile(r"(\d)\s*\\(?:text|mbox|mathrm)\s*\{\s*[A-Za-z][A-Za-z ]*\}\s*$")
+_ASSIGNED = re.compile(r"^[A-Za-z](?:_\{?\w+\}?)?\s*=\s*")
 _REPEATING = re.compile(r"(-?)(\d*)\.(\d*)\\overline\{(\d+)\}")
 _WRAPPERS = re.compile(r"\\(?:left|right|big|Big|bigg|Bigg)(?![a-zA-Z])")
 _TEXT_COMMAND = re.compile(r"\\(?:text|textbf|textit|mathrm|mathbf|mbox|operatorname)\s*\{([^{}]*)\}")
@@ -109,6 +110,11 @@ def answer_shape(text: str) -> AnswerShape:
         kind = ListKind.INTERVAL if len(items) == 2 else ListKind.TUPLE
     if kind in (ListKind.SINGLE, ListKind.INTERVAL):
         items = (text,)
+    value = _ASSIGNED.sub("", text)
+    if kind == ListKind.SINGLE and value.count("\\pm") == 1 and "=" not in value:
+        # `1 \pm \sqrt{19}` names two values: compare it as the list of both
+        plus, minus = value.replace("\\pm", "+"), value.replace("\\pm", "-")
+        return AnswerShape(text, ListKind.BARE, (plus.lstrip("+ ").strip() or plus, minus))
     return AnswerShape(text, kind, items)
 
 
