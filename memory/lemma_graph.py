@@ -14,9 +14,10 @@ if TYPE_CHECKING:
 
     from memory.store import RunStore
 
-# SVG layout, in pixels: boxes in layers, top to bottom, each layer one row.
+# SVG layout, in pixels: boxes in layers, top to bottom; a wide layer wraps onto several rows.
 NODE_WIDTH, NODE_HEIGHT = 150, 44
 GAP_X, GAP_Y, MARGIN = 24, 56, 20
+NODES_PER_ROW = 10
 
 
 @dataclass(frozen=True)
@@ -181,6 +182,7 @@ def _layout(graph: LemmaGraph) -> dict[int, tuple[int, int]]:
         parents[edge.target].append(edge.source)
     order: dict[int, float] = {}
     positions: dict[int, tuple[int, int]] = {}
+    top_row = 0
     for layer in sorted(by_layer):
         def barycenter(node: GraphNode) -> tuple[float, int]:
             known = [order[p] for p in parents[node.id] if p in order]
@@ -188,8 +190,10 @@ def _layout(graph: LemmaGraph) -> dict[int, tuple[int, int]]:
 
         row = sorted(by_layer[layer], key=barycenter) if layer else by_layer[layer]
         for index, node in enumerate(row):
-            order[node.id] = float(index)
-            positions[node.id] = (MARGIN + index * (NODE_WIDTH + GAP_X), MARGIN + layer * (NODE_HEIGHT + GAP_Y))
+            order[node.id] = float(index % NODES_PER_ROW)
+            column, line = index % NODES_PER_ROW, top_row + index // NODES_PER_ROW
+            positions[node.id] = (MARGIN + column * (NODE_WIDTH + GAP_X), MARGIN + line * (NODE_HEIGHT + GAP_Y))
+        top_row += -(-len(row) // NODES_PER_ROW)
     return positions
 
 
