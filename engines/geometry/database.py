@@ -113,6 +113,10 @@ class Database:
             case Predicate.RCONST:
                 self.add_ratio([(p[0], p[1], 1), (p[2], p[3], -1)], f.numbers[0], f.id)
                 self.add_length([(p[0], p[1], 1), (p[2], p[3], -f.numbers[0])], f.id)
+            case Predicate.TRIRATIO:
+                a, b, c, d, e, g = p
+                self.add_ratio([(b, d, 1), (d, c, -1), (c, e, 1), (e, a, -1), (a, g, 1), (g, b, -1)],
+                               Fraction(1), f.id)
             case Predicate.MIDP:
                 m, a, b = p
                 self.merge_line((m, a, b), f.id)

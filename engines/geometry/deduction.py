@@ -199,7 +199,7 @@ class Deduction:
         return [self.match_coll, self.match_lengths, self.match_centers, self.match_cyclic, self.match_inscribed,
                 self.match_midpoints, self.match_isosceles, self.match_perp_bisector,
                 self.match_thales, self.match_bisector, self.match_equal_chords,
-                self.match_trapezoids, self.match_triangles]
+                self.match_trapezoids, self.match_triangles, self.match_menelaus_ceva]
 
     def _fresh(self, key: tuple) -> bool:
         """False when this candidate failed before and the algebra has not changed since."""
@@ -551,6 +551,54 @@ class Deduction:
                         break
             self._tick()
 
+    def _lines_through(self, p: str, minimum: int = 3) -> list[int]:
+        return [lid for lid in self.db.lines_with(minimum) if p in self.db.line_points[lid]]
+
+    def _side(self, x: str, y: str) -> set[str]:
+        lid = self.db.pair_line.get(seg(x, y))
+        return self.db.line_points[lid] if lid is not None else {x, y}
+
+    def match_menelaus_ceva(self) -> None:
+        """s7 / s8: the ratio products of Menelaus (a transversal) and Ceva (concurrent cevians)."""
+        lp = self.db.line_points
+        for lid in self.db.lines_with(3):
+            for d, e, f in combinations(sorted(lp[lid]), 3):
+                for ld in self._lines_through(d):
+                    for le in self._lines_through(e):
+                        if ld == lid or le == lid or ld == le:
+                            continue
+                        for c in sorted(lp[ld] & lp[le] - {d, e, f}):
+                            for lf in self._lines_through(f):
+                                if lf in (lid, ld, le):
+                                    continue
+                                for a in sorted(lp[le] & lp[lf] - {c, d, e, f}):
+                                    for b in sorted(lp[lf] & lp[ld] - {a, c, d, e, f}):
+                                        self._triratio((a, b, c, d, e, f), [lid, ld, le, lf], R.MENELAUS)
+            self._tick()
+        for p in self.index.names:
+            through = self._lines_through(p)
+            for la, lb, lc in combinations(through, 3):
+                for a in sorted(lp[la] - {p}):
+                    for b in sorted(lp[lb] - {p}):
+                        for c in sorted(lp[lc] - {p}):
+                            d = _single(lp[la] & self._side(b, c) - {a, b, c, p})
+                            e = _single(lp[lb] & self._side(c, a) - {a, b, c, p})
+                            f = _single(lp[lc] & self._side(a, b) - {a, b, c, p})
+                            if d and e and f:
+                                lines = [la, lb, lc, self.db.pair_line[seg(b, c)],
+                                         self.db.pair_line[seg(c, a)], self.db.pair_line[seg(a, b)]]
+                                self._triratio((a, b, c, d, e, f), lines, R.CEVA)
+            self._tick()
+
+    def _triratio(self, pts, lines, rule: RuleId) -> None:
+        a, b, c, d, e, f = pts
+        if is_coll([self.db.diagram[x] for x in (a, b, c)]):
+            return
+        why = set()
+        for lid in lines:
+            why |= self.db.line_why[lid]
+        self.derive(P.TRIRATIO, pts, sorted(why), rule)
+
     def match_triangles(self) -> None:
         """r32–r40: similar and congruent triangles, found by hashing shapes in the diagram."""
         for (t1, t2, reflected) in similar_pairs(self.db.diagram, self.index.names):
@@ -607,6 +655,10 @@ class Deduction:
                 for x2, y2, u2, v2 in ((a, b, p, q), (b, c, q, r), (c, a, r, p)):
                     self.derive(P.CONG, (x2, y2, u2, v2), [fid] + w, R.CONTRI_SIDES)
                 break
+
+
+def _single(s: set[str]) -> str | None:
+    return next(iter(s)) if len(s) == 1 else None
 
 
 def _simple_ratio(x: float) -> Fraction | None:

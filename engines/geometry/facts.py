@@ -57,6 +57,9 @@ def statement_text(pred: Predicate, points: tuple[str, ...], numbers: tuple[Frac
             return f"∠({p[0]}{p[1]},{p[2]}{p[3]}) = {numbers[0] if numbers else 0}π (mod π)"
         case Predicate.RCONST:
             return f"{p[0]}{p[1]}:{p[2]}{p[3]} = {numbers[0] if numbers else 1}"
+        case Predicate.TRIRATIO:
+            a, b, c, d, e, f = p
+            return f"{b}{d}·{c}{e}·{a}{f} = {d}{c}·{e}{a}·{f}{b}"
         case _:
             kind = {"simtri": "similar", "simtrir": "similar (reflected)", "contri": "congruent",
                     "contrir": "congruent (reflected)"}[pred.value]
@@ -87,6 +90,8 @@ def fact_key(pred: Predicate, p: tuple[str, ...], numbers: tuple[Fraction, ...] 
             return (pred, p[0], frozenset(p[1:]))
         case Predicate.ACONST | Predicate.RCONST:
             return (pred, p, numbers)
+        case Predicate.TRIRATIO:
+            return (pred, frozenset(zip(p[:3], p[3:])))
         case _:
             pairs = sorted(zip(p[:3], p[3:]))
             swapped = sorted(zip(p[3:], p[:3]))

@@ -138,6 +138,8 @@ def parse_goal(text: str, known: list[str], *, problem: str = "") -> Goal:
         name, args = "eqratio", [m, a, m, c, n, b, n, d]
     try:
         pred = parse_predicate(name)
+        if pred is Predicate.TRIRATIO:
+            raise ValueError(name)
     except ValueError:
         raise BadGoalError(f"goal predicate {name!r} is not one of "
                            f"{', '.join(p.value for p in Predicate)}", problem=problem) from None

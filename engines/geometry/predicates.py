@@ -29,6 +29,8 @@ class Predicate(str, Enum):
     CONTRIR = "contrir"
     ACONST = "aconst"
     RCONST = "rconst"
+    TRIRATIO = "triratio"
+    """Internal: BD·CE·AF = DC·EA·FB for triangle ABC (Menelaus and Ceva), never a goal."""
 
 
 # Fixed argument counts; None means "at least the minimum in MIN_ARGS".
@@ -36,7 +38,7 @@ ARITY: dict[Predicate, int | None] = {
     Predicate.COLL: None, Predicate.PARA: 4, Predicate.PERP: 4, Predicate.CONG: 4,
     Predicate.EQANGLE: 8, Predicate.EQRATIO: 8, Predicate.CYCLIC: None, Predicate.MIDP: 3,
     Predicate.CIRCLE: None, Predicate.SIMTRI: 6, Predicate.SIMTRIR: 6, Predicate.CONTRI: 6,
-    Predicate.CONTRIR: 6, Predicate.ACONST: 5, Predicate.RCONST: 5,
+    Predicate.CONTRIR: 6, Predicate.ACONST: 5, Predicate.RCONST: 5, Predicate.TRIRATIO: 6,
 }
 MIN_ARGS = {Predicate.COLL: 3, Predicate.CYCLIC: 4, Predicate.CIRCLE: 3}
 # Goal spellings of the public problem files that mean one of ours.
@@ -120,6 +122,9 @@ def check(pred: Predicate, pts: list[complex], consts: list[Fraction] | None = N
         case Predicate.RCONST:
             value = float(consts[0]) if consts else 1.0
             return _close(abs(pts[0] - pts[1]), value * abs(pts[2] - pts[3]))
+        case Predicate.TRIRATIO:
+            a, b, c, d, e, f = pts
+            return _close(abs(b - d) * abs(c - e) * abs(a - f), abs(d - c) * abs(e - a) * abs(f - b))
     return False
 
 
