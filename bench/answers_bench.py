@@ -31,7 +31,7 @@ from engines.answers import Verdict, grade
 CASES = Path(__file__).parent / "data" / "answer_cases.jsonl"
 OUT = Path(__file__).parent / "out" / "answers_bench.json"
 KNOWN_FAILURE_MODES = ("ordered_tuple", "magnitude", "inverse_e", "list_one_element", "plain_text")
-SUBSETS = ("all", "known_failures", "notation", "held_out", "competition", "other_documented")
+SUBSETS = ("all", "known_failures", "notation", "held_out", "held_out_2", "competition", "other_documented")
 
 
 @dataclass
@@ -79,7 +79,7 @@ def plain_math_verify(gold: str, response: str) -> bool:
 def subset_of(row: dict) -> str:
     if row.get("failure_mode") in KNOWN_FAILURE_MODES:
         return "known_failures"
-    if row.get("failure_mode") in ("notation", "held_out"):
+    if row.get("failure_mode") in ("notation", "held_out", "held_out_2"):
         return str(row["failure_mode"])
     return "other_documented" if str(row.get("source", "")).startswith(("http", "our", "Compass", "interval")) else "competition"
 

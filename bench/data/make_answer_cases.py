@@ -226,8 +226,55 @@ HELD_OUT_CASES = [
 ]
 
 
+HELD_OUT_2 = "second held-out set: written after all tuning, reported from its first run"
+HELD_OUT_2_CASES = [
+    ("\\frac{9}{4}", "Thus $a+b = \\boxed{2\\frac{1}{4}}$.", "correct", "mixed number"),
+    ("\\frac{9}{4}", "Thus $a+b = \\boxed{2.25}$.", "correct", "decimal"),
+    ("\\frac{9}{4}", "Thus $a+b = \\boxed{\\frac{9}{5}}$.", "incorrect", "wrong denominator"),
+    ("336", "There are $8 \\cdot 7 \\cdot 6 = \\boxed{336}$ ways.", "correct", "product then box"),
+    ("336", "There are $\\boxed{8 \\cdot 7 \\cdot 6}$ ways.", "correct", "unevaluated product"),
+    ("336", "There are $\\boxed{8!/5!}$ ways.", "correct", "factorial quotient"),
+    ("336", "There are $\\boxed{\\binom{8}{3}}$ ways.", "incorrect", "combinations, not permutations"),
+    ("\\frac{1}{\\sqrt{2}}", "So $\\cos\\theta = \\boxed{\\frac{\\sqrt{2}}{2}}$.", "correct", "rationalised"),
+    ("-\\frac{\\sqrt{3}}{2}", "So $\\sin\\theta = \\boxed{\\frac{\\sqrt{3}}{2}}$.", "incorrect", "sign"),
+    ("(-1, 4)", "The vertex is at $\\boxed{(-1,4)}$.", "correct", "vertex"),
+    ("(-1, 4)", "The vertex is at $\\boxed{(-1,-4)}$.", "incorrect", "vertex sign"),
+    ("(3, 4, 5)", "The triple is $\\boxed{(3,4,5)}$.", "correct", "triple"),
+    ("(3, 4, 5)", "The triple is $\\boxed{(4,3,5)}$.", "incorrect", "triple order"),
+    ("-1, 2, 5", "The zeros are $\\boxed{5, -1, 2}$.", "correct", "zeros in any order"),
+    ("-1, 2, 5", "The zeros are $\\boxed{-1, 2}$.", "incorrect", "missing zero"),
+    ("\\text{(E)}", "The answer is $\\boxed{E}$.", "correct", "choice letter"),
+    ("\\text{(E)}", "The answer is $\\boxed{\\text{(A)}}$.", "incorrect", "choice letter"),
+    ("\\text{no}", "Hence it is impossible; the answer is $\\boxed{\\text{No}}$.", "correct", "no"),
+    ("11", "Checking small cases, the minimum is **11**.", "correct", "bold without anchor"),
+    ("11", "So the minimum is $11$, achieved at $x = 3$.", "correct", "the last maths span is not the answer"),
+    ("0", "All terms cancel and we are left with $\\boxed{0}$.", "correct", "zero"),
+    ("0", "All terms cancel and we are left with $\\boxed{10^{-12}}$.", "incorrect", "tiny but not zero"),
+    ("\\frac{1}{2^{50}}", "The probability is $\\boxed{2^{-50}}$.", "correct", "negative exponent"),
+    ("\\frac{1}{2^{50}}", "The probability is $\\boxed{2^{-49}}$.", "incorrect", "tiny, off by a factor 2"),
+    ("4\\pi", "The area is $\\boxed{4\\pi}$ square units.", "correct", "pi"),
+    ("4\\pi", "The area is $\\boxed{12.566}$.", "incorrect", "rounded pi multiple"),
+    ("4\\pi", "The area is $\\boxed{\\pi \\cdot 2^2}$.", "correct", "unevaluated"),
+    ("y = -2x + 5", "The line is $\\boxed{2x + y = 5}$.", "correct", "rearranged line"),
+    ("y = -2x + 5", "The line is $\\boxed{y = 2x - 5}$.", "incorrect", "different line"),
+    ("x^3 - 3x + 2", "So $p(x) = \\boxed{(x-1)^2(x+2)}$.", "correct", "factored polynomial"),
+    ("x^3 - 3x + 2", "So $p(x) = \\boxed{(x-1)(x+2)^2}$.", "incorrect", "wrong multiplicity"),
+    ("\\sqrt[3]{2}", "so $x = \\boxed{2^{1/3}}$.", "correct", "cube root as power"),
+    ("e", "The limit equals $\\boxed{e}$.", "correct", "Euler's number"),
+    ("e", "The limit equals $\\boxed{1}$.", "incorrect", "Euler's number"),
+    ("20\\%", "The increase is $\\boxed{20\\%}$.", "correct", "percent"),
+    ("20\\%", "The increase is $\\boxed{0.2}$.", "correct", "percent as decimal"),
+    ("20\\%", "The increase is $\\boxed{25\\%}$.", "incorrect", "percent differs"),
+    ("1010", "Pairing terms gives $\\boxed{1,010}$.", "correct", "thousands separator"),
+    ("2^{11} - 1", "The total is $\\boxed{2047}$.", "correct", "evaluated power"),
+    ("2^{11} - 1", "The total is $\\boxed{2048}$.", "incorrect", "off by one"),
+]
+
+
 def held_out_cases() -> list[dict]:
-    return [case(gold, text, expected, why, HELD_OUT, mode="held_out") for gold, text, expected, why in HELD_OUT_CASES]
+    first = [case(gold, text, expected, why, HELD_OUT, mode="held_out") for gold, text, expected, why in HELD_OUT_CASES]
+    second = [case(gold, text, expected, why, HELD_OUT_2, mode="held_out_2") for gold, text, expected, why in HELD_OUT_2_CASES]
+    return first + second
 
 
 def notation_cases() -> list[dict]:
