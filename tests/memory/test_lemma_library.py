@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlite_utils
 
 from memory import (
@@ -261,3 +262,17 @@ def test_a_library_survives_reopening_the_store(tmp_path):
     again = RunStore(path)
     assert [e.statement for e in LemmaLibrary(again, run_id="r", problem_id="p").entries()] == ["A"]
     assert sqlite_utils.Database(path)["lemmas"].count == 1
+
+
+def test_the_library_holding_a_lemma_is_found_by_its_id(store):
+    from memory import LemmaNotFound, LemmaSuperseded, library_holding
+
+    shot2 = LemmaLibrary(store, run_id="r", problem_id="p", shot=2)
+    entry, _ = shot2.add(draft("1", "A"), round=1)
+    found = library_holding(store, entry.id)
+    assert (found.run_id, found.problem_id, found.shot) == ("r", "p", 2)
+    newer = found.edit(entry.id, statement="A'")
+    with pytest.raises(LemmaSuperseded, match=f"edit {newer.id} instead"):
+        library_holding(store, entry.id)
+    with pytest.raises(LemmaNotFound, match="lemma 999 does not exist"):
+        library_holding(store, 999)

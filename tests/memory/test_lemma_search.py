@@ -39,3 +39,11 @@ def test_search_never_raises_on_operators_or_quotes(store, library, query):
 def test_query_words_are_quoted():
     assert fts_query('a"b OR (') == '"a" "b" "or"'
     assert fts_query("prime odd", any_term=True) == '"prime" OR "odd"'
+
+
+def test_search_follows_edits_to_the_newest_version(store, library):
+    [odd_prime] = search_lemmas(store, "prime")
+    library.edit(odd_prime.id, statement="Every prime $p \\neq 2$ is odd")
+    [hit] = search_lemmas(store, "prime")
+    assert hit.id != odd_prime.id and "neq" in hit.statement
+    assert {h.id for h in search_lemmas(store, "prime", include_superseded=True)} == {hit.id, odd_prime.id}
