@@ -3,7 +3,6 @@ angle and ratio linear systems. Every fact is checked in the diagram before it i
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import combinations

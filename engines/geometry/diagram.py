@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from engines.geometry.constructions import CONSTRUCTIONS
 from engines.geometry.errors import DiagramError
 from engines.geometry.language import Clause, Problem
-from engines.geometry.loci import Circle, Line, intersect, random_point_on
+from engines.geometry.loci import intersect, random_point_on
 from engines.geometry.predicates import check, parse_number
 
 # Retry caps: per clause, then for the whole problem.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from engines.geometry.deduction import Deduction
+from engines.geometry.matchers import try_similar
 from engines.geometry.language import Goal
 from engines.geometry.predicates import Predicate as P
 from engines.geometry.rules import RuleId as R
@@ -67,7 +68,7 @@ def _why_triangles(ded: Deduction, pred: P, p) -> tuple[list[int], R] | None:
         options.append(P.SIMTRIR if pred == P.SIMTRI else P.CONTRIR)
     for option in options:
         reflected = option in (P.SIMTRIR, P.CONTRIR)
-        ded._try_similar((a, b, c), (x, y, z), reflected)
+        try_similar(ded, (a, b, c), (x, y, z), reflected)
         sim = P.SIMTRIR if reflected else P.SIMTRI
         fid = ded.db.keys.get(fact_key(sim, tuple(p)))
         if fid is None:

@@ -7,13 +7,12 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from engines.geometry.database import Database
 from engines.geometry.deduction import Deduction
 from engines.geometry.diagram import extend
 from engines.geometry.errors import GeometryError, GeometryLanguageError, SessionStateError
 from engines.geometry.facts import Fact
 from engines.geometry.goals import goal_premises, why_statement
-from engines.geometry.language import Goal, Problem, parse_clause, parse_goal, parse_problem
+from engines.geometry.language import Problem, parse_clause, parse_goal, parse_problem
 from engines.geometry.proof import extract_proof, proof_text
 from engines.geometry.rules import RuleId
 from engines.geometry.solver import build, state_clause

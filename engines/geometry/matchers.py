@@ -1,0 +1,474 @@
+"""Rule passes with numeric-first matching: each pass takes candidates from the diagram
+(numerically equal lengths, concyclic points, similar triangles …) and justifies them with the
+database's lines, circles and exact algebra before deriving anything."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from itertools import combinations, permutations
+from typing import TYPE_CHECKING
+
+from engines.geometry.database import seg
+from engines.geometry.numeric_index import numeric_para, similar_pairs, simple_ratio, single
+from engines.geometry.predicates import Predicate, is_coll
+from engines.geometry.rules import RuleId
+
+if TYPE_CHECKING:
+    from engines.geometry.deduction import Deduction
+
+P = Predicate
+R = RuleId
+HALF = Fraction(1, 2)
+
+
+def match_coll(ded: Deduction) -> None:
+    """r28: numerically collinear points whose lines are proved parallel."""
+    for line in ded.index.lines:
+        pts = sorted(line)
+        a, b = pts[0], pts[1]
+        for c in pts[2:]:
+            lid = ded.db.line(a, b)
+            if c in ded.db.line_points[lid] or not ded.fresh(("coll", a, b, c)):
+                continue
+            for x in sorted(ded.db.line_points[lid]):
+                why = ded.why_para(a, b, x, c)
+                if why is not None:
+                    ded.derive(P.COLL, (a, b, c), why + [], R.PARA_COLL)
+                    break
+        ded.tick()
+
+def match_lengths(ded: Deduction) -> None:
+    """Distance chasing: lengths add along lines; equal lengths found there become facts."""
+    pts = ded.db.diagram.points
+    for lid in ded.db.lines_with(3):
+        on = sorted(ded.db.line_points[lid])
+        a0, b0 = pts[on[0]], pts[on[1]]
+        u = (b0 - a0) / abs(b0 - a0)
+        order = sorted(on, key=lambda x: ((pts[x] - a0) * u.conjugate()).real)
+        for i in range(len(order)):
+            for k in range(i + 2, len(order)):
+                x, y, z = order[i], order[k - 1], order[k]
+                if (x, y, z) in ded.db.length_done:
+                    continue
+                ded.db.length_done.add((x, y, z))
+                fid = ded.fact_for(P.COLL, (x, y, z), sorted(ded.db.line_why[lid]), R.COLL_MERGE)
+                if fid is not None:
+                    ded.db.add_length([(x, z, 1), (x, y, -1), (y, z, -1)], fid)
+    segments = list(combinations(ded.index.names, 2))
+    length = {sg: abs(pts[sg[0]] - pts[sg[1]]) for sg in segments}
+    buckets: dict[int, list[tuple[str, str]]] = {}
+    for sg in segments:
+        buckets.setdefault(round(length[sg] * 1e5), []).append(sg)
+    for group in buckets.values():
+        for (a, b), (c, d) in combinations(group, 2):
+            share_equal_lengths(ded, a, b, c, d)
+            if len({a, b, c, d}) == 4:
+                isosceles_trapezoid(ded, a, b, c, d)
+                isosceles_trapezoid(ded, a, b, d, c)
+    ded.tick()
+    # simple rational ratios (1/2, 2/3 …) move between the ratio and the length systems
+    for (a, b), (c, d) in combinations(segments, 2):
+        ratio = length[(a, b)] / length[(c, d)]
+        q = simple_ratio(ratio)
+        if q is None or q == 1:
+            continue
+        if not ded.fresh(("rconst", a, b, c, d)):
+            continue
+        w = ded.why_ratio([(a, b, 1), (c, d, -1)], q)
+        if w is None:
+            red = ded.db.reduce_length([(a, b, 1), (c, d, -q)])
+            w = None if (red.coeffs or red.const) else ded.db.premises_of(red)
+        if w is not None:
+            ded.derive(P.RCONST, (a, b, c, d), w, numbers=(q,))
+    ded.tick()
+
+def isosceles_trapezoid(ded: Deduction, a, d, b, c) -> None:
+    """s6: legs AD = BC between parallels AB ∥ DC, legs not parallel ⇒ ABCD is cyclic."""
+    pts = ded.db.diagram.points
+    if not numeric_para(pts, a, b, d, c) or numeric_para(pts, a, d, b, c):
+        return
+    if is_coll([pts[a], pts[b], pts[c]]) or ded.db.circle_of((a, b, c, d)) is not None:
+        return
+    if not ded.fresh(("isotrap", a, d, b, c)):
+        return
+    w1 = ded.why_para(a, b, d, c)
+    w2 = ded.why_cong(a, d, b, c) if w1 is not None else None
+    if w2 is not None:
+        ded.derive(P.CYCLIC, (a, b, c, d), w1 + w2, R.ISOSCELES_TRAPEZOID)
+
+def share_equal_lengths(ded: Deduction, a, b, c, d) -> None:
+    w = ded.why_ratio([(a, b, 1), (c, d, -1)])
+    if w is None:
+        red = ded.db.reduce_length([(a, b, 1), (c, d, -1)])
+        if red.coeffs or red.const or not red.why:
+            return
+        w = ded.db.premises_of(red)
+    ded.derive(P.CONG, (a, b, c, d), w)
+
+def match_trapezoids(ded: Deduction) -> None:
+    """r42 / r41: a line parallel to the bases cuts the legs proportionally, and back;
+    r26: a parallelogram's diagonals bisect each other."""
+    pts = ded.db.diagram.points
+    lines = ded.db.lines_with(3)
+    for l1, l2 in permutations(lines, 2):
+        if ded.db.line_points[l1] & ded.db.line_points[l2]:
+            continue
+        leg1 = sorted(ded.db.line_points[l1])
+        leg2 = sorted(ded.db.line_points[l2])
+        for a, m, d in permutations(leg1, 3):
+            if a > d:
+                continue
+            for b, n, c in permutations(leg2, 3):
+                if not (numeric_para(pts, a, b, d, c) and numeric_para(pts, m, n, a, b)):
+                    continue
+                if not ded.fresh(("trap", a, m, d, b, n, c)):
+                    continue
+                w1 = ded.why_para(a, b, d, c)
+                if w1 is None:
+                    continue
+                lw = ded.why_coll((a, m, d)) + ded.why_coll((b, n, c))
+                w2 = ded.why_para(m, n, a, b)
+                if w2 is not None:
+                    ded.derive(P.EQRATIO, (m, a, m, d, n, b, n, c), w1 + w2 + lw, R.TRAPEZOID_THALES)
+                    continue
+                w2 = ded.why_eqratio(m, a, m, d, n, b, n, c)
+                if w2 is not None:
+                    ded.derive(P.PARA, (m, n, a, b), w1 + w2 + lw, R.TRAPEZOID_THALES_CONVERSE)
+        ded.tick()
+    for (m, s), f in list(ded.db.midpoints.items()):
+        a, b = sorted(s)
+        for c, d in permutations(ded.index.names, 2):
+            if len({a, b, c, d, m}) < 5 or abs(pts[m] - (pts[c] + pts[d]) / 2) > 1e-6:
+                continue
+            if (m, seg(c, d)) in ded.db.midpoints:
+                continue
+            w1, w2 = ded.why_para(a, c, b, d), ded.why_para(a, d, b, c)
+            if w1 is not None and w2 is not None:
+                ded.derive(P.MIDP, (m, c, d), w1 + w2 + [f], R.PARALLELOGRAM_MIDPOINT)
+
+def match_centers(ded: Deduction) -> None:
+    """m2/r01: points proved equidistant from a centre lie on a circle about it."""
+    for o, groups in ded.index.equidistant.items():
+        for group in groups:
+            base = group[0]
+            proved, why = [base], set()
+            for x in group[1:]:
+                w = ded.why_cong(o, base, o, x)
+                if w is not None:
+                    proved.append(x)
+                    why |= set(w)
+            if len(proved) >= 3:
+                c = ded.db.circle_of(proved)
+                if c is None or c.center != o:
+                    ded.derive(P.CIRCLE, (o, *proved), why, R.CIRCLE_DEF)
+
+def match_cyclic(ded: Deduction) -> None:
+    """r04: numerically concyclic points that see a chord under equal angles."""
+    for circle in ded.index.circles:
+        known = ded.db.circle_of(circle)
+        if known is not None:
+            continue
+        for quad in combinations(sorted(circle), 4):
+            if ded.db.circle_of(quad) is not None or not ded.fresh(("cyc", quad)):
+                continue
+            why = ded.why_cyclic(quad)
+            if why is not None:
+                ded.derive(P.CYCLIC, quad, why, R.EQANGLE_CYCLIC)
+        ded.tick()
+
+def match_inscribed(ded: Deduction) -> None:
+    """r03 (inscribed angles) and s5 (inscribed angle against a radius) on proved circles."""
+    for c in list(ded.db.circles):
+        pts = sorted(c.points)
+        stamp = frozenset(pts) | ({"@" + c.center} if c.center else set())
+        if ded.done_inscribed.get(id(c)) == stamp:
+            continue
+        ded.done_inscribed[id(c)] = stamp
+        why = sorted(c.why)
+        if len(pts) >= 4:
+            for a, b in combinations(pts, 2):
+                others = [x for x in pts if x not in (a, b)]
+                r0 = others[0]
+                for r in others[1:]:
+                    ded.derive(P.EQANGLE, (r0, a, r0, b, r, a, r, b), why, R.CYCLIC_EQANGLE)
+        if c.center:
+            o = c.center
+            cw = sorted(c.center_why | c.why)
+            for b, cc in permutations(pts, 2):
+                for a in pts:
+                    if a in (b, cc):
+                        continue
+                    ded.derive(P.EQANGLE, (a, b, a, cc, b, o, b, cc), cw,
+                                R.INSCRIBED_RADIUS_ANGLE, (HALF,))
+                ded.tick()
+
+def match_midpoints(ded: Deduction) -> None:
+    """m1, s4 (foot from an apex), r06, r25, r19, r22 around midpoints."""
+    for m, a, b in ded.index.midpoints:
+        if (m, seg(a, b)) in ded.db.midpoints:
+            continue
+        coll = ded.why_coll((m, a, b))
+        cong = ded.why_cong(m, a, m, b)
+        if coll is not None and cong is not None:
+            ded.derive(P.MIDP, (m, a, b), coll + cong, R.MIDPOINT_DEF)
+        elif coll is not None:
+            for o in ded.index.names:
+                if o in (m, a, b):
+                    continue
+                w1 = ded.why_cong(o, a, o, b)
+                w2 = ded.why_perp(o, m, a, b) if w1 is not None else None
+                if w2 is not None:
+                    ded.derive(P.MIDP, (m, a, b), coll + w1 + w2, R.PERP_FOOT_MIDPOINT)
+                    break
+    mids = list(ded.db.midpoints.items())
+    for (m1, s1), f1 in mids:
+        for (m2, s2), f2 in mids:
+            if (m1, s1) >= (m2, s2):
+                continue
+            common = s1 & s2
+            if m1 == m2 and not common:
+                a, b = sorted(s1)
+                c, d = sorted(s2)
+                ded.derive(P.PARA, (a, c, b, d), [f1, f2], R.DIAGONALS_BISECT_PARA)
+                ded.derive(P.PARA, (a, d, b, c), [f1, f2], R.DIAGONALS_BISECT_PARA)
+            elif len(common) == 1 and m1 != m2:
+                (b,) = s1 - common
+                (c,) = s2 - common
+                ded.derive(P.PARA, (m1, m2, b, c), [f1, f2], R.MIDLINE_PARA)
+    pts = ded.db.diagram.points
+    for (m, s), f in mids:
+        a, c = sorted(s)
+        for b in ded.index.names:
+            if b in (m, a, c):
+                continue
+            if abs(abs(pts[b] - pts[m]) - abs(pts[a] - pts[m])) > 1e-6:
+                continue
+            w = ded.why_perp(b, a, b, c)
+            if w is not None:
+                ded.derive(P.CONG, (a, m, b, m), w + [f], R.RIGHT_TRIANGLE_MEDIAN)
+            w = ded.why_perp(b, m, a, c)
+            if w is not None:
+                ded.derive(P.CONG, (b, a, b, c), w + [f], R.PERP_BISECTOR_CONG)
+        ded.tick()
+
+def match_isosceles(ded: Deduction) -> None:
+    """r13 / r14: equal sides ⇔ equal base angles."""
+    for o, groups in ded.index.equidistant.items():
+        for group in groups:
+            for a, b in combinations(group, 2):
+                if is_coll([ded.db.diagram[x] for x in (o, a, b)]):
+                    continue
+                if not ded.fresh(("iso", o, a, b)):
+                    continue
+                w = ded.why_cong(o, a, o, b)
+                if w is not None:
+                    ded.derive(P.EQANGLE, (o, a, a, b, a, b, o, b), w, R.ISOSCELES_ANGLES)
+                    continue
+                w = ded.why_eqangle(o, a, a, b, a, b, o, b)
+                if w is not None:
+                    ded.derive(P.CONG, (o, a, o, b), w, R.ISOSCELES_SIDES)
+        ded.tick()
+
+def match_perp_bisector(ded: Deduction) -> None:
+    """r23: two points each equidistant from A and B lie on a line perpendicular to AB."""
+    pts = ded.db.diagram.points
+    names = ded.index.names
+    for a, b in combinations(names, 2):
+        eq = [x for x in names if x not in (a, b)
+              and abs(abs(pts[x] - pts[a]) - abs(pts[x] - pts[b])) < 1e-6]
+        if len(eq) < 2:
+            continue
+        proved = [(x, w) for x in eq if (w := ded.why_cong(x, a, x, b)) is not None]
+        for (p, w1), (q, w2) in combinations(proved, 2):
+            ded.derive(P.PERP, (a, b, p, q), w1 + w2, R.EQUIDISTANT_PERP)
+        ded.tick()
+
+def match_thales(ded: Deduction) -> None:
+    """r07 / r27: parallels cut two lines through O in proportional segments, and back."""
+    lines = ded.db.lines_with(3)
+    pts = ded.db.diagram.points
+    for l1, l2 in combinations(lines, 2):
+        common = ded.db.line_points[l1] & ded.db.line_points[l2]
+        if len(common) != 1:
+            continue
+        (o,) = common
+        m = sorted(ded.db.line_points[l1] - {o})
+        n = sorted(ded.db.line_points[l2] - {o})
+        for a, c in combinations(m, 2):
+            for b, d in permutations(n, 2):
+                if not numeric_para(pts, a, b, c, d) or not ded.fresh(("thales", o, a, b, c, d)):
+                    continue
+                w = ded.why_para(a, b, c, d)
+                if w is not None:
+                    lw = ded.why_coll((o, a, c)) + ded.why_coll((o, b, d))
+                    ded.derive(P.EQRATIO, (o, a, o, c, o, b, o, d), w + lw, R.THALES_RATIO)
+                    ded.derive(P.EQRATIO, (o, a, o, c, a, b, c, d), w + lw, R.THALES_RATIO)
+                    continue
+                w = ded.why_eqratio(o, a, o, c, o, b, o, d)
+                if w is None:
+                    w = ded.why_eqratio(o, a, a, c, o, b, b, d)
+                if w is None:
+                    w = ded.why_eqratio(o, c, c, a, o, d, d, b)
+                if w is not None:
+                    lw = ded.why_coll((o, a, c)) + ded.why_coll((o, b, d))
+                    ded.derive(P.PARA, (a, b, c, d), w + lw, R.THALES_CONVERSE)
+        ded.tick()
+
+def match_bisector(ded: Deduction) -> None:
+    """r11 / r12: the angle bisector theorem, both ways."""
+    pts = ded.db.diagram.points
+    for lid in ded.db.lines_with(3):
+        on = sorted(ded.db.line_points[lid])
+        for d in on:
+            for b, c in combinations([x for x in on if x != d], 2):
+                for a in ded.index.names:
+                    if a in on:
+                        continue
+                    ab, ac = abs(pts[a] - pts[b]), abs(pts[a] - pts[c])
+                    db_, dc = abs(pts[d] - pts[b]), abs(pts[d] - pts[c])
+                    if abs(ab * dc - ac * db_) > 1e-6 * max(1, ab * dc):
+                        continue
+                    if not ded.fresh(("bis", a, b, c, d)):
+                        continue
+                    lw = ded.why_coll((d, b, c))
+                    w = ded.why_eqangle(a, b, a, d, a, d, a, c)
+                    if w is not None:
+                        ded.derive(P.EQRATIO, (d, b, d, c, a, b, a, c), w + lw, R.RATIO_FROM_BISECTOR)
+                        continue
+                    w = ded.why_eqratio(d, b, d, c, a, b, a, c)
+                    if w is not None:
+                        ded.derive(P.EQANGLE, (a, b, a, d, a, d, a, c), w + lw, R.BISECTOR_FROM_RATIO)
+        ded.tick()
+
+def match_equal_chords(ded: Deduction) -> None:
+    """r05: chords of one circle seen under equal angles are equal."""
+    pts = ded.db.diagram.points
+    for c in list(ded.db.circles):
+        on = sorted(c.points)
+        if len(on) < 4:
+            continue
+        chords = list(combinations(on, 2))
+        for (a, b), (p, q) in combinations(chords, 2):
+            if abs(abs(pts[a] - pts[b]) - abs(pts[p] - pts[q])) > 1e-6:
+                continue
+            if not ded.fresh(("chord", a, b, p, q)) or ded.why_cong(a, b, p, q) is not None:
+                continue
+            x = next(t for t in on if t not in (a, b))
+            y = next(t for t in on if t not in (p, q))
+            for pp, qq in ((p, q), (q, p)):
+                w = ded.why_eqangle(x, a, x, b, y, pp, y, qq)
+                if w is not None:
+                    ded.derive(P.CONG, (a, b, p, q), w + sorted(c.why), R.CYCLIC_EQUAL_CHORDS)
+                    break
+        ded.tick()
+
+def lines_through(ded: Deduction, p: str, minimum: int = 3) -> list[int]:
+    return [lid for lid in ded.db.lines_with(minimum) if p in ded.db.line_points[lid]]
+
+def side(ded: Deduction, x: str, y: str) -> set[str]:
+    lid = ded.db.pair_line.get(seg(x, y))
+    return ded.db.line_points[lid] if lid is not None else {x, y}
+
+def match_menelaus_ceva(ded: Deduction) -> None:
+    """s7 / s8: the ratio products of Menelaus (a transversal) and Ceva (concurrent cevians)."""
+    lp = ded.db.line_points
+    for lid in ded.db.lines_with(3):
+        for d, e, f in combinations(sorted(lp[lid]), 3):
+            for ld in lines_through(ded, d):
+                for le in lines_through(ded, e):
+                    if ld == lid or le == lid or ld == le:
+                        continue
+                    for c in sorted(lp[ld] & lp[le] - {d, e, f}):
+                        for lf in lines_through(ded, f):
+                            if lf in (lid, ld, le):
+                                continue
+                            for a in sorted(lp[le] & lp[lf] - {c, d, e, f}):
+                                for b in sorted(lp[lf] & lp[ld] - {a, c, d, e, f}):
+                                    triratio(ded, (a, b, c, d, e, f), [lid, ld, le, lf], R.MENELAUS)
+        ded.tick()
+    for p in ded.index.names:
+        through = lines_through(ded, p)
+        for la, lb, lc in combinations(through, 3):
+            for a in sorted(lp[la] - {p}):
+                for b in sorted(lp[lb] - {p}):
+                    for c in sorted(lp[lc] - {p}):
+                        d = single(lp[la] & side(ded, b, c) - {a, b, c, p})
+                        e = single(lp[lb] & side(ded, c, a) - {a, b, c, p})
+                        f = single(lp[lc] & side(ded, a, b) - {a, b, c, p})
+                        if d and e and f:
+                            lines = [la, lb, lc, ded.db.pair_line[seg(b, c)],
+                                     ded.db.pair_line[seg(c, a)], ded.db.pair_line[seg(a, b)]]
+                            triratio(ded, (a, b, c, d, e, f), lines, R.CEVA)
+        ded.tick()
+
+def triratio(ded: Deduction, pts, lines, rule: RuleId) -> None:
+    a, b, c, d, e, f = pts
+    if is_coll([ded.db.diagram[x] for x in (a, b, c)]):
+        return
+    why = set()
+    for lid in lines:
+        why |= ded.db.line_why[lid]
+    ded.derive(P.TRIRATIO, pts, sorted(why), rule)
+
+def match_triangles(ded: Deduction) -> None:
+    """r32–r40: similar and congruent triangles, found by hashing shapes in the diagram."""
+    for (t1, t2, reflected) in similar_pairs(ded.db.diagram, ded.index.names):
+        if not ded.fresh(("tri", t1, t2, reflected)):
+            continue
+        try_similar(ded, t1, t2, reflected)
+        ded.tick()
+
+def try_similar(ded: Deduction, t1, t2, reflected: bool) -> None:
+    a, b, c = t1
+    p, q, r = t2
+    rotations = [((a, b, c), (p, q, r)), ((b, c, a), (q, r, p)), ((c, a, b), (r, p, q))]
+
+    def angle_at(i):  # ∠ at the middle vertex of rotation i, matched (or mirrored)
+        (x1, y1, z1), (x2, y2, z2) = rotations[i]
+        if reflected:
+            return ded.why_eqangle(y1, x1, y1, z1, y2, z2, y2, x2)
+        return ded.why_eqangle(y1, x1, y1, z1, y2, x2, y2, z2)
+
+    def sides_at(i):  # the two sides around the middle vertex are proportional
+        (x1, y1, z1), (x2, y2, z2) = rotations[i]
+        return ded.why_eqratio(y1, x1, y2, x2, y1, z1, y2, z2)
+
+    why, rule = None, None
+    angles = [angle_at(i) for i in range(3)]
+    known = [w for w in angles if w is not None]
+    if len(known) >= 2:
+        why, rule = known[0] + known[1], (R.SIMTRIR_AA if reflected else R.SIMTRI_AA)
+    for i in range(3):
+        if why is None and angles[i] is not None:
+            w3 = sides_at(i)
+            if w3 is not None:
+                why, rule = angles[i] + w3, R.SIMTRI_SAS
+    if why is None:
+        w3 = ded.why_eqratio(a, b, p, q, b, c, q, r)
+        w4 = ded.why_eqratio(a, b, p, q, c, a, r, p) if w3 is not None else None
+        if w4 is not None:
+            why, rule = w3 + w4, R.SIMTRI_SSS
+    if why is None:
+        return
+    pred = P.SIMTRIR if reflected else P.SIMTRI
+    fid = ded.fact_for(pred, (a, b, c, p, q, r), why, rule)
+    if fid is None:
+        return
+    for x, y, z, u, v, w in ((a, b, c, p, q, r), (b, c, a, q, r, p), (c, a, b, r, p, q)):
+        ded.derive(P.EQRATIO, (x, y, u, v, y, z, v, w), [fid], R.SIMTRI_SIDES)
+        if reflected:
+            ded.derive(P.EQANGLE, (y, x, y, z, v, w, v, u), [fid], R.SIMTRI_ANGLES)
+        else:
+            ded.derive(P.EQANGLE, (y, x, y, z, v, u, v, w), [fid], R.SIMTRI_ANGLES)
+    for x, y, u, v in ((a, b, p, q), (b, c, q, r), (c, a, r, p)):
+        w = ded.why_cong(x, y, u, v)
+        if w is not None:
+            for x2, y2, u2, v2 in ((a, b, p, q), (b, c, q, r), (c, a, r, p)):
+                ded.derive(P.CONG, (x2, y2, u2, v2), [fid] + w, R.CONTRI_SIDES)
+            break
+
+
+# Order matters only for speed: cheap structural passes first, triangle matching last.
+MATCHERS = [match_coll, match_lengths, match_centers, match_cyclic, match_inscribed,
+            match_midpoints, match_isosceles, match_perp_bisector, match_thales, match_bisector,
+            match_equal_chords, match_trapezoids, match_triangles, match_menelaus_ceva]

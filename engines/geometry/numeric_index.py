@@ -1,0 +1,103 @@
+"""What the diagram says before any proof: numerically collinear and concyclic points,
+equal distances, midpoints and similar triangles — the candidates that rules then justify."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from itertools import combinations, permutations
+
+from engines.geometry.diagram import Diagram
+from engines.geometry.loci import circumcenter_of
+from engines.geometry.predicates import TOL, is_coll
+
+
+@dataclass
+class NumericIndex:
+    """What the diagram says, computed once per set of points."""
+
+    names: list[str]
+    lines: list[frozenset[str]]
+    circles: list[frozenset[str]]
+    equidistant: dict[str, list[list[str]]]
+    """centre → groups (≥2) of points at one distance from it."""
+    midpoints: list[tuple[str, str, str]]
+
+
+def index_diagram(diagram: Diagram) -> NumericIndex:
+    pts = diagram.points
+    names = list(pts)
+    lines: set[frozenset[str]] = set()
+    for a, b in combinations(names, 2):
+        on = frozenset(c for c in names if is_coll([pts[a], pts[b], pts[c]]) or c in (a, b))
+        if len(on) >= 3:
+            lines.add(on)
+    circles: set[frozenset[str]] = set()
+    for a, b, c in combinations(names, 3):
+        o = circumcenter_of(pts[a], pts[b], pts[c])
+        if o is None or abs(o) > 1e4:
+            continue
+        r = abs(pts[a] - o)
+        on = frozenset(x for x in names if abs(abs(pts[x] - o) - r) < TOL * 10 * max(1, r))
+        if len(on) >= 4:
+            circles.add(on)
+    equidistant = {}
+    for o in names:
+        others = sorted((abs(pts[x] - pts[o]), x) for x in names if x != o)
+        groups, current = [], [others[0]] if others else []
+        for item in others[1:]:
+            if abs(item[0] - current[-1][0]) < TOL * 10 * max(1, item[0]):
+                current.append(item)
+            else:
+                groups.append(current)
+                current = [item]
+        groups.append(current)
+        equidistant[o] = [[x for _, x in g] for g in groups if len(g) >= 2]
+    mids = [(m, a, b) for a, b in combinations(names, 2) for m in names
+            if m not in (a, b) and abs(pts[m] - (pts[a] + pts[b]) / 2) < TOL * 10]
+    return NumericIndex(names, sorted(lines, key=sorted), sorted(circles, key=sorted), equidistant, mids)
+
+
+
+def single(s: set[str]) -> str | None:
+    return next(iter(s)) if len(s) == 1 else None
+
+
+def simple_ratio(x: float) -> Fraction | None:
+    """x as p/q with small p, q when it is one (numerically)."""
+    for q in (1, 2, 3, 4):
+        p = round(x * q)
+        if 0 < p <= 8 and abs(x * q - p) < 1e-7:
+            return Fraction(p, q)
+    return None
+
+
+def numeric_para(pts, a, b, c, d) -> bool:
+    u, v = pts[b] - pts[a], pts[d] - pts[c]
+    return abs((u.conjugate() * v).imag) < 1e-7 * abs(u) * abs(v)
+
+
+def similar_pairs(diagram: Diagram, names: list[str]):
+    """Pairs of vertex-matched triangles that are similar in the diagram (direct or mirrored)."""
+    pts = diagram.points
+    table: dict[tuple[int, int], list[tuple[str, str, str]]] = {}
+    for tri in combinations(names, 3):
+        a, b, c = (pts[x] for x in tri)
+        if abs(((b - a).conjugate() * (c - a)).imag) < 1e-6 * abs(b - a) * abs(c - a):
+            continue
+        for x, y, z in permutations(tri):
+            s = (pts[z] - pts[x]) / (pts[y] - pts[x])
+            table.setdefault((round(s.real * 1e5), round(s.imag * 1e5)), []).append((x, y, z))
+    seen = set()
+    for key, tris in table.items():
+        mirror = table.get((key[0], -key[1]), [])
+        for group, reflected in ((tris, False), (mirror, True)):
+            for t1 in tris:
+                for t2 in group:
+                    if set(t1) == set(t2):
+                        continue
+                    canon = (frozenset(zip(t1, t2)), reflected)
+                    if canon in seen or (frozenset(zip(t2, t1)), reflected) in seen:
+                        continue
+                    seen.add(canon)
+                    yield t1, t2, reflected
