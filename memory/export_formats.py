@@ -119,8 +119,9 @@ ROW_BUILDERS: dict[ExportFormat, Callable[[RoundRecord, int], dict[str, Any]]] =
 
 
 def write_export(records: Iterable[ExportRecord], export_format: ExportFormat, out: Path) -> Written:
-    """Write `records` in `export_format` to the file `out` (or a default name inside directory `out`)."""
-    path = export_format.default_path(out) if out.is_dir() else out
+    """Write `records` in `export_format` to the file `out`, or to a default name inside `out` when it
+    is a directory (an existing one, or a path without a suffix, which is created)."""
+    path = export_format.default_path(out) if out.is_dir() or not out.suffix else out
     path.parent.mkdir(parents=True, exist_ok=True)
     match export_format:
         case ExportFormat.OREAL_H:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
 from pathlib import Path
@@ -10,6 +11,9 @@ import pyarrow.parquet as pq
 import pytest
 from pydantic import TypeAdapter
 
+from agent.config import load_config
+from agent.problems import problem_from_text
+from agent.solve import solve_problem
 from memory import RunStore
 from memory.export import (
     AdvantageSettings,
@@ -23,8 +27,9 @@ from memory.export import (
 )
 from memory.export_formats import ExportFormat
 from memory.rewards import conjugate_reward
-from tests.conftest import REPO, SENTINEL_KEY, run_cli
+from tests.conftest import REPO, SENTINEL_KEY, complete_solution, run_cli
 from tests.export.conftest import GOLD, RecordedRun
+from tests.scripted_server import MODEL_NAME, Reply
 
 CHAT_ROLES = {"system", "user", "assistant"}
 
@@ -252,3 +257,50 @@ def test_the_docs_show_a_sample_row_for_every_format():
     text = (REPO / "docs" / "export.md").read_text(encoding="utf-8")
     for export_format in ExportFormat:
         assert f"--format {export_format.value}" in text
+
+
+# several shots -------------------------------------------------------------------------------
+
+LEMMA = """<lemma>
+**Lemma 1:** If $n$ is an even integer then $n^2 \\equiv 0 \\pmod 4$.
+**Proof 1:**
+* **Step 1:** Write $n = 2k$ with $k$ an integer.
+* **Step 2:** Then $n^2 = 4k^2 \\equiv 0 \\pmod 4$.
+</lemma>"""
+
+
+def test_shots_sharing_a_lemma_share_one_node_valued_over_both_outcomes(scripted, tmp_path):
+    scripted.script.update({
+        "reasoner": lambda body: Reply(complete_solution(
+            f"By Lemma 1 the answer is \\boxed{{{5 if scripted.counts['reasoner'] % 2 else 7}}}.")),
+        "summarizer": Reply(LEMMA),
+        "verifier": Reply("All steps check.\n\\box{STEP-1}"),
+    })
+    config = load_config(overrides={"base_url": scripted.base_url, "model": MODEL_NAME}, environ={})
+    config.store.path = tmp_path / "runs.db"
+    config.loop.shots, config.loop.rounds, config.loop.revisions = 2, 1, 0
+    store = RunStore(config.store.path)
+    result = asyncio.run(solve_problem(problem_from_text("Find x.", answer="5"), config, store))
+    with store.transaction() as db:
+        for sample in store.samples(result.run_id):
+            db["grades"].insert({"run_id": result.run_id, "problem_id": result.problem_id, "sample": sample["sample"],
+                                 "verdict": "correct" if sample["answer"] == "5" else "incorrect"})
+
+    graph, *rounds = export_records(store)
+    [node] = graph.nodes
+    assert node.occurrences == 2 and (node.passes, node.votes) == (4, 4)
+    assert sorted(t.reward for t in graph.terminals) == [0.0, conjugate_reward(4, 4)]
+    assert node.value == pytest.approx(conjugate_reward(4, 4) / 2)
+    reasons = [r for r in rounds if r.meta_action == "reason"]
+    assert len(reasons) == 2 and all(r.new_lemma and r.lemmas[0].id == node.id for r in reasons)
+    assert sorted(r.lemmas[0].first_stored for r in reasons) == [False, True]
+
+    [kept] = [r for r in export_records(store, ExportFilter.parse("outcome=correct")) if r.kind == "round"
+              and r.meta_action == "reason"]
+    assert kept.outcome.answer == "5" and kept.lemmas[0].value == node.value
+    store.close()
+
+
+def test_an_out_path_without_a_suffix_is_a_directory(recorded, tmp_path):
+    written = export(recorded.store, ExportFormat.TRL, tmp_path / "fresh")
+    assert written.path == tmp_path / "fresh" / "lemmata-trl.jsonl" and written.rows == 4
