@@ -108,11 +108,10 @@ def _visible_part(response: str) -> str:
 
 
 def _balanced(text: str, open_index: int) -> tuple[str | None, int]:
+    """Contents of the brace group opened at `open_index` (escaped `\\{ \\}` do not count)."""
     depth = 0
     for index in range(open_index, len(text)):
         char = text[index]
-        if char == "\\":
-            continue
         if char == "{" and text[index - 1] != "\\":
             depth += 1
         elif char == "}" and text[index - 1] != "\\":
@@ -173,4 +172,4 @@ def _clean(answer: str) -> str:
     answer = re.sub(r"^\*\*|\*\*$", "", answer).strip()
     answer = re.sub(r"^\\\(|\\\)$", "", answer).strip()
     answer = re.sub(r"^\\\[|\\\]$", "", answer).strip()
-    return answer.rstrip(".").strip() if not re.search(r"\d\.$", answer) else answer[:-1].strip()
+    return re.sub(r"\.+$", "", answer).strip()  # sentence full stop

@@ -45,4 +45,4 @@ if __name__ == "__main__":
     from engines.answers.grade import Grade
     from engines.answers.verdicts import DecidedBy
 
-    Console().print(Grade(verdict=Verdict.CORRECT, decided_by=DecidedBy.RULES, reason="exact rational comparison", extracted="\\frac{1}{2}", gold="0.5", seconds=0.012))
+    Console().print(Grade(verdict=Verdict.CORRECT, decided_by=DecidedBy.RULES, reason="equal as exact rationals", extracted="\\frac{1}{2}", gold="0.5", seconds=0.012))

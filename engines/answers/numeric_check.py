@@ -63,8 +63,9 @@ def compare_constants(answer: sympy.Expr, gold: sympy.Expr) -> tuple[NumericResu
     """Compare two symbol-free values; return the result and how it was reached."""
     answer, gold = _evaluated(answer), _evaluated(gold)
     if isinstance(answer, sympy.Rational) and isinstance(gold, sympy.Rational):
-        equal = answer == gold
-        return (NumericResult.EQUAL if equal else NumericResult.DIFFERENT), "exact rational comparison"
+        if answer == gold:
+            return NumericResult.EQUAL, "equal as exact rationals"
+        return NumericResult.DIFFERENT, "different as exact rationals"
     if answer.has(sympy.Float) or gold.has(sympy.Float):
         return _compare_decimal(answer, gold)
     return _compare_closed_forms(answer, gold)
@@ -125,4 +126,4 @@ def _compare_closed_forms(answer: sympy.Expr, gold: sympy.Expr) -> tuple[Numeric
         return NumericResult.EQUAL, "difference is exactly zero"
     if not difference.is_number or difference.has(sympy.zoo, sympy.nan):
         return NumericResult.UNKNOWN, "closed forms did not evaluate"
-    return NumericResult.DIFFERENT, f"values differ by {sympy.N(difference, 3)}"
+    return NumericResult.DIFFERENT, f"values differ by {sympy.N(difference, 3)} (difference evaluated)"

@@ -24,7 +24,7 @@ def no_endpoint(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 def test_check_prints_verdict_path_reason_and_answer(no_endpoint: None) -> None:
     done = CliRunner().invoke(command, ["\\frac{1}{2}", "so the answer is \\boxed{0.5}"])
     assert done.exit_code == 0, done.output
-    for text in ("correct", "rules", "exact rational comparison", "0.5"):
+    for text in ("correct", "rules", "equal as exact rationals", "0.5"):
         assert text in done.output
 
 
