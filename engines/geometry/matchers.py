@@ -303,6 +303,7 @@ def match_thales(ded: Deduction) -> None:
                     lw = ded.why_coll((o, a, c)) + ded.why_coll((o, b, d))
                     ded.derive(P.EQRATIO, (o, a, o, c, o, b, o, d), w + lw, R.THALES_RATIO)
                     ded.derive(P.EQRATIO, (o, a, o, c, a, b, c, d), w + lw, R.THALES_RATIO)
+                    ded.derive(P.EQRATIO, (o, a, a, c, o, b, b, d), w + lw, R.THALES_RATIO)
                     continue
                 w = ded.why_eqratio(o, a, o, c, o, b, o, d)
                 if w is None:
