@@ -45,7 +45,7 @@ _TEXT_COMMAND = re.compile(r"\\(?:text|textbf|textit|mathrm|mathbf|mbox|operator
 _DEGREES = re.compile(r"\^\s*\{?\\circ\}?|°")
 _THOUSANDS = re.compile(r"^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 _CONJUNCTIONS = re.compile(r"\\text\{\s*,?\s*(?:and|or)\s*\}|\s+(?:and|or)\s+|;")
-_CHOICE = re.compile(r"^\(?([A-Ea-e])\)?$")
+_CHOICE = re.compile(r"^(?:\(([A-Ea-e])\)|([A-E]))$")
 _WORDS = re.compile(r"^[A-Za-z][A-Za-z \-'.]*$")
 MATH_WORDS = frozenset(
     "sqrt exp log ln sin cos tan cot sec csc pi infty infinity frac dfrac cdot times arcsin "
@@ -121,7 +121,7 @@ def answer_shape(text: str) -> AnswerShape:
 def choice_letter(text: str) -> str | None:
     """The multiple-choice letter `text` names (`(C)`, `\\text{C}`, `C`), else None."""
     match = _CHOICE.match(plain_words(text).strip())
-    return match.group(1).upper() if match else None
+    return (match.group(1) or match.group(2)).upper() if match else None
 
 
 def plain_words(text: str) -> str:

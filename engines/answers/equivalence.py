@@ -161,6 +161,8 @@ def _compare_words(answer: str, gold: str) -> Equivalence | None:
         same = gold_letter == answer_letter
         status = EquivalenceStatus.EQUIVALENT if same else EquivalenceStatus.NOT_EQUIVALENT
         return Equivalence(status, f"choice {answer_letter} vs gold {gold_letter}")
+    if gold_letter or answer_letter:
+        return Equivalence(EquivalenceStatus.WORDS, "multiple choice: a letter against an option's content; a judge must decide")
     if not (is_word_answer(gold) or is_word_answer(answer)):
         return None
     if word_key(answer) == word_key(gold):

@@ -71,3 +71,9 @@ def test_astronomical_powers_are_refused_not_evaluated() -> None:
 
 def test_deep_nesting_is_refused() -> None:
     assert equivalent("(" * 200 + "1" + ")" * 200, "1").status == EquivalenceStatus.TOO_LARGE
+
+
+def test_a_choice_letter_against_option_content_is_left_to_the_judge() -> None:
+    assert equivalent("\\frac{1}{2}", "\\text{(C)}").status == EquivalenceStatus.WORDS
+    assert equivalent("(B)", "42").status == EquivalenceStatus.WORDS
+    assert equivalent("e", "2.718281828").status == EquivalenceStatus.EQUIVALENT  # Euler's e is not choice E
