@@ -11,28 +11,38 @@ from agent import __version__
 
 # Each module exposes `command`, a click command or group; imported lazily so that
 # `lemmata --help` stays fast and one broken verb cannot take the others down.
-COMMAND_MODULES: dict[str, str] = {
-    "solve": "agent.cli.solve",
-    "batch": "agent.cli.batch",
-    "doctor": "agent.cli.doctor",
-    "show": "agent.cli.show",
-    "config": "agent.cli.config",
-    "serve": "agent.cli.serve",
-    "check": "agent.cli.check",
-    "geometry": "agent.cli.geometry",
-    "lemmas": "agent.cli.lemmas",
-    "export": "agent.cli.export",
+COMMAND_MODULES: dict[str, tuple[str, str]] = {
+    "solve": ("agent.cli.solve", "Solve one problem with the multi-round lemma loop."),
+    "batch": ("agent.cli.batch", "Solve a competition set: problems x samples, resumable."),
+    "report": ("agent.cli.report", "pass@k, maj@k, G-Pass@k ... of a batch run, or two compared."),
+    "merge": ("agent.cli.merge", "Combine shard databases of one batch into one run."),
+    "show": ("agent.cli.show", "Print a run: rounds, lemmas, votes, verdicts, solution."),
+    "lemmas": ("agent.cli.lemmas", "Search, inspect, graph and edit the lemma memory."),
+    "export": ("agent.cli.export", "Export recorded runs as RL training data."),
+    "check": ("agent.cli.check", "Grade a final answer against the gold one."),
+    "geometry": ("agent.cli.geometry", "The symbolic geometry engine: solve and benchmark."),
+    "doctor": ("agent.cli.doctor", "Check every configured model endpoint."),
+    "config": ("agent.cli.config", "Inspect the effective configuration."),
+    "serve": ("agent.cli.serve", "Start vLLM for a model and print its base URL."),
 }
 
 
 class LazyGroup(click.Group):
+    """Imports a verb's module only when that verb runs; `--help` lists the verbs from their
+    one-line help here, so it does not pay for langgraph, sympy and math-verify."""
+
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(name for name, module in COMMAND_MODULES.items() if importlib.util.find_spec(module))
+        return [name for name, (module, _) in COMMAND_MODULES.items() if importlib.util.find_spec(module)]
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name not in COMMAND_MODULES:
             return None
-        return importlib.import_module(COMMAND_MODULES[name]).command
+        return importlib.import_module(COMMAND_MODULES[name][0]).command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMAND_MODULES[name][1]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

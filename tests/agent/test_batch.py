@@ -130,3 +130,31 @@ def _count(tmp_path, table: str) -> int:
         return sqlite_utils.Database(tmp_path / "runs.db").execute(f"select count(*) from {table}").fetchone()[0]
     except Exception:  # noqa: BLE001 - not created yet
         return 0
+
+
+def test_merged_shards_report_like_one_run(scripted, model_env, tmp_path):
+    write_dataset(tmp_path / "set.jsonl")
+    scripted.script.update(batch_script())
+    common = ["--samples", "2", "--rounds", "1", "--revisions", "0"]
+    whole = run_cli(["batch", "set.jsonl", *common, "--db", "whole.db"], model_env, tmp_path, timeout=120)
+    assert whole.returncode == 0, whole.stderr
+    scripted.script.update(batch_script())  # the same answers again, per problem
+    for index in (1, 2):
+        done = run_cli(["batch", "set.jsonl", *common, "--shard", f"{index}/2", "--db", f"s{index}.db"],
+                       model_env, tmp_path, timeout=120)
+        assert done.returncode == 0, done.stderr
+    merged = run_cli(["merge", "merged.db", "s1.db", "s2.db"], model_env, tmp_path)
+    assert merged.returncode == 0, merged.stderr
+    merged_id = merged.stdout.split("into run ")[1].split()[0]
+    whole_id = list(sqlite_utils.Database(tmp_path / "whole.db")["runs"].rows)[0]["id"]
+    reports = [json.loads(run_cli(["report", rid, "--format", "json", "--db", db], model_env, tmp_path).stdout)
+               for rid, db in ((whole_id, "whole.db"), (merged_id, "merged.db"))]
+    # Which sample index drew a right answer depends on scheduling, so compare the metrics that
+    # do not depend on sample order: per-problem c/n, pass@k, G-Pass@k, mG-Pass@k, maj@k.
+    for report in reports:
+        assert len(report["problems"]) == PROBLEMS
+    counts = [{p["problem_id"]: (p["n"], p["c"]) for p in report["problems"]} for report in reports]
+    assert counts[0] == counts[1]
+    means = [{k: r["overall"]["scores"][k] for k in ("pass_at_k", "g_pass_at_k", "mg_pass_at_k", "maj_at_k")}
+             for r in reports]
+    assert means[0] == means[1]
