@@ -158,6 +158,7 @@ def main() -> None:
         "cases_file": str(args.cases), "cases": len(rows), "seed": args.seed, "seconds": round(time.perf_counter() - started, 1),
         "summary": [asdict(row) for row in summary], "disagreements": disagreements,
         "ours_wrong": [asdict(o) for o in outcomes if (o.ours == Verdict.CORRECT) != (o.expected == "correct")],
+        "ours_undecided": [asdict(o) for o in outcomes if o.ours == Verdict.UNDECIDED],
     }, indent=2, ensure_ascii=False))
     console.print(f"wrote {args.out} ({len(disagreements)} disagreements between the checkers)")
 

@@ -60,6 +60,18 @@ MIN_PARSE_COVERAGE = 0.5
 """math-verify's parse must cover at least this share of the answer's characters."""
 INEQUALITY = re.compile(r"<|>|\\[lg]eq?\b|\\[lg]t\b")
 PERCENT = re.compile(r"\\?%")
+CLOSED_VOCABULARIES = (
+    frozenset({"yes", "no"}), frozenset({"true", "false"}), frozenset({"even", "odd"}),
+    frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}),
+    frozenset({"north", "south", "east", "west"}), frozenset({"increasing", "decreasing"}),
+    frozenset({"convergent", "divergent", "converges", "diverges"}),
+)
+"""Word answers whose alternatives are known: two different members are simply different."""
+NUMBER_WORDS = frozenset(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty hundred thousand million none infinitely infinite".split()
+)
+NUMBER_ONLY = re.compile(r"^-?[\d.,/\s]+$|^-?\\frac\{\d+\}\{\d+\}$")
 DECIMAL = re.compile(r"\d\.\d")
 LATEX_CONFIG = (LatexExtractionConfig(),)
 PLAIN_MATH = re.compile(r"\b(?:pi|sqrt|exp|ln|log|sin|cos|tan|arcsin|arccos|arctan|abs)\b|\*")
@@ -165,8 +177,13 @@ def _compare_words(answer: str, gold: str) -> Equivalence | None:
         return Equivalence(EquivalenceStatus.WORDS, "multiple choice: a letter against an option's content; a judge must decide")
     if not (is_word_answer(gold) or is_word_answer(answer)):
         return None
-    if word_key(answer) == word_key(gold):
+    mine, theirs = word_key(answer), word_key(gold)
+    if mine == theirs:
         return Equivalence(EquivalenceStatus.EQUIVALENT, "same words")
+    if any(mine in vocabulary and theirs in vocabulary for vocabulary in CLOSED_VOCABULARIES):
+        return Equivalence(EquivalenceStatus.NOT_EQUIVALENT, f"{mine!r} and {theirs!r} are different values of one closed choice")
+    if is_word_answer(gold) and NUMBER_ONLY.match(answer.strip()) and theirs not in NUMBER_WORDS:
+        return Equivalence(EquivalenceStatus.NOT_EQUIVALENT, "a number where the gold answer is a word")
     return Equivalence(EquivalenceStatus.WORDS, "word answers differ; a judge must decide")
 
 

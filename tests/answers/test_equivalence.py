@@ -65,6 +65,11 @@ def test_differently_spelled_words_are_left_undecided() -> None:
     assert result.status == EquivalenceStatus.WORDS and not result.decided
 
 
+@pytest.mark.parametrize(("answer", "gold"), [("\\text{No}", "\\text{yes}"), ("odd", "\\text{even}"), ("\\frac{1}{4}", "\\text{east}")])
+def test_different_closed_choice_words_and_numbers_for_words_are_rejected(answer: str, gold: str) -> None:
+    assert equivalent(answer, gold).status == EquivalenceStatus.NOT_EQUIVALENT
+
+
 def test_astronomical_powers_are_refused_not_evaluated() -> None:
     assert equivalent("10^{10^{10}}", "5").status == EquivalenceStatus.TOO_LARGE
 
