@@ -147,20 +147,47 @@ def match_trapezoids(ded: Deduction) -> None:
                 ded.derive(P.MIDP, (m, c, d), w1 + w2 + [f], R.PARALLELOGRAM_MIDPOINT)
 
 def match_centers(ded: Deduction) -> None:
-    """m2/r01: points proved equidistant from a centre lie on a circle about it."""
-    for o, groups in ded.index.equidistant.items():
-        for group in groups:
-            base = group[0]
-            proved, why = [base], set()
-            for x in group[1:]:
-                w = ded.why_cong(o, base, o, x)
+    """m2/r01: points proved equidistant from a centre lie on a circle about it; s9: a point
+    that sees a chord under the inscribed angle lies on that circle too."""
+    for o, group in ((o, g) for o, groups in ded.index.equidistant.items() for g in groups):
+        clusters: list[tuple[list[str], set[int]]] = []
+        for x in group:
+            for members, why in clusters:
+                w = ded.why_cong(o, members[0], o, x)
                 if w is not None:
-                    proved.append(x)
+                    members.append(x)
                     why |= set(w)
-            if len(proved) >= 3:
-                c = ded.db.circle_of(proved)
+                    break
+            else:
+                clusters.append(([x], set()))
+        for members, why in clusters:
+            if len(members) >= 3:
+                c = ded.db.circle_of(members)
                 if c is None or c.center != o:
-                    ded.derive(P.CIRCLE, (o, *proved), why, R.CIRCLE_DEF)
+                    ded.derive(P.CIRCLE, (o, *members), why, R.CIRCLE_DEF)
+        if len(clusters) > 1:
+            _inscribed_converse(ded, o, clusters)
+
+
+def _inscribed_converse(ded: Deduction, o: str, clusters) -> None:
+    members, why = max(clusters, key=lambda c: len(c[0]))
+    if len(members) < 2:
+        return
+    for others, _ in clusters:
+        if others is members:
+            continue
+        for v in others:
+            if not ded.fresh(("s9", o, v)):
+                continue
+            for x, y in combinations(members, 2):
+                w = ded.why_angle([(v, x, 1), (v, y, -1), (x, o, -1), (x, y, 1)], HALF)
+                if w is None:
+                    continue
+                wc = ded.why_cong(o, x, o, y)
+                if wc is not None:
+                    ded.derive(P.CONG, (o, x, o, v), w + wc, R.INSCRIBED_ANGLE_CONVERSE)
+                    break
+
 
 def match_cyclic(ded: Deduction) -> None:
     """r04: numerically concyclic points that see a chord under equal angles."""

@@ -59,6 +59,7 @@ class RuleId(str, Enum):
     INSCRIBED_RADIUS_ANGLE = "s5"
     ISOSCELES_TRAPEZOID = "s6"
     MENELAUS = "s7"
+    INSCRIBED_ANGLE_CONVERSE = "s9"
     CEVA = "s8"
     MIDPOINT_DEF = "m1"
     CIRCLE_DEF = "m2"
@@ -119,6 +120,7 @@ _STATEMENTS = {
     "s6": "para A B C D, cong A D B C, npara A D B C => cyclic A B C D",
     "s7": "D on BC, E on CA, F on AB, coll D E F => BD·CE·AF = DC·EA·FB (Menelaus)",
     "s8": "D on BC, E on CA, F on AB, AD, BE, CF meet at P => BD·CE·AF = DC·EA·FB (Ceva)",
+    "s9": "cong O A O B, ∠(CA,CB) = ∠(AO,AB) + π/2 => cong O C O A",
     "m1": "coll M A B, cong M A M B => midp M A B", "m2": "cong O A O B, cong O A O C => circle O A B C",
     "ar": "linear combination of the premises (angle or ratio chasing)",
     "construction": "given by the construction", "coll": "points on one line",
