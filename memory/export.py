@@ -572,6 +572,9 @@ def export(store: RunStore, export_format: ExportFormat | str, out: Path | str,
            selection: ExportFilter = ExportFilter(), settings: AdvantageSettings = AdvantageSettings(),
            redactor: Redactor | None = None) -> Written:
     """`lemmata export`: select, build and redact the records, then write them in one format."""
+    unknown = [run for run in selection.runs if not store.db.execute("select 1 from runs where id = ?", [run]).fetchone()]
+    if unknown:
+        raise ExportError(f"no run {', '.join(map(repr, unknown))} in {store.path}; check the id, or pass --db PATH")
     redactor = Redactor.from_environment() if redactor is None else redactor
     records = (redactor.record(record) for record in export_records(store, selection, settings))
     return write_export(records, ExportFormat(export_format), Path(out))

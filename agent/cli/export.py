@@ -47,7 +47,7 @@ def command(config: Config, run_ids: tuple[str, ...], export_format: str, out: P
     try:
         written = export(store, export_format, out, selection, AdvantageSettings(gamma, step_weight),
                          Redactor.from_environment(_configured_keys(config)))
-    except ExportFormatUnavailable as error:
+    except (ExportError, ExportFormatUnavailable) as error:
         raise click.ClickException(str(error)) from None
     finally:
         store.close()

@@ -249,6 +249,9 @@ def test_the_cli_prints_the_schema_and_refuses_a_bad_filter(recorded, tmp_path):
     bad = run_cli(["export", "--out", str(tmp_path / "x.jsonl"), "--db", str(recorded.db), "--filter", "outcome=maybe"],
                   env, cwd=tmp_path)
     assert bad.returncode == 2 and "choose one of" in bad.stderr
+    unknown = run_cli(["export", "nosuchrun", "--out", str(tmp_path / "x.jsonl"), "--db", str(recorded.db)],
+                      env, cwd=tmp_path)
+    assert unknown.returncode == 1 and "no run 'nosuchrun'" in unknown.stderr
     missing = run_cli(["export", "--out", str(tmp_path / "x.jsonl"), "--db", str(tmp_path / "none.db")], env, cwd=tmp_path)
     assert missing.returncode == 1 and "no run store" in missing.stderr
 
