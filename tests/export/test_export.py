@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import sqlite3
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from memory.export import (
     export_records,
     export_schema,
 )
-from memory.export_formats import ExportFormat
+from memory.export_formats import ROW_BUILDERS, ExportFormat
 from memory.rewards import conjugate_reward
 from tests.conftest import REPO, SENTINEL_KEY, complete_solution, run_cli
 from tests.export.conftest import GOLD, RecordedRun
@@ -256,10 +257,18 @@ def test_the_cli_prints_the_schema_and_refuses_a_bad_filter(recorded, tmp_path):
     assert missing.returncode == 1 and "no run store" in missing.stderr
 
 
-def test_the_docs_show_a_sample_row_for_every_format():
+def test_the_docs_show_a_valid_sample_row_for_every_format(recorded):
     text = (REPO / "docs" / "export.md").read_text(encoding="utf-8")
-    for export_format in ExportFormat:
-        assert f"--format {export_format.value}" in text
+    samples: dict[str, list[dict]] = {}
+    for section in re.split(r"^### `--format ", text, flags=re.M)[1:]:
+        name = section.split("`", 1)[0]
+        samples[name] = [json.loads(block) for block in re.findall(r"```json\n(.*?)```", section, flags=re.S)]
+    assert set(samples) == {f.value for f in ExportFormat} and all(samples.values())
+    for sample in samples[ExportFormat.OREAL_H]:
+        TypeAdapter(ExportRecord).validate_python(sample)
+    [record] = [r for r in export_records(recorded.store) if r.kind == "round"][:1]
+    for export_format, build in ROW_BUILDERS.items():
+        assert set(samples[export_format][0]) == set(build(record, 0)), export_format
 
 
 # several shots -------------------------------------------------------------------------------
