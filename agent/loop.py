@@ -50,6 +50,8 @@ class ShotState(TypedDict, total=False):
     passed: bool
     status: str
     started_at: float
+    stop_requested: bool
+    """Set by an interactive session: end the rounds and go to final verification."""
 
 
 class ShotStatus:
@@ -118,7 +120,8 @@ class ShotRun:
         messages = prompts.render(
             "reasoner", problem=self.problem.text,
             library=self.library(shot).render(self.settings.library_budget_tokens),
-            round_note=_round_note(round, self.settings.rounds),
+            round_note=_round_note(round, self.settings.rounds,
+                                   records.hints_for(self.store, self.run_id, self.problem.id, shot, round)),
         )
         parsed, call_id, why = await self.call_parsed(
             Role.REASONER, messages, f"s{shot}/r{round}/reason", shot, round, parse_reasoner)
@@ -167,25 +170,39 @@ class ShotRun:
         entries = {entry.id: entry for entry in library.entries()}
         provided = library.render(self.settings.library_budget_tokens, exclude=set(pending))
         for lemma_id in pending:
-            entry = entries[lemma_id]
-            messages = prompts.render("lemma_verifier", problem=self.problem.text, library=provided,
-                                      lemma=_lemma_for_verifier(entry))
-            votes = await asyncio.gather(*[
-                self.call_parsed(Role.VERIFIER, messages, f"s{shot}/r{round}/verify/{lemma_id}/v{i}", shot, round,
-                                 parse_lemma_vote)
-                for i in range(self.settings.lemma_votes)
-            ])
-            for vote, call_id, _ in votes:
-                if vote is not None:
-                    entry = library.record_vote(lemma_id, VerifierVote(
-                        vote.first_wrong_step, vote.explanation, call_id, vote.format_error))
-            self.on_event(LoopEvent("lemma_verified", self.problem.id, shot, round, detail={
-                "id": lemma_id, "number": entry.number, "confidence": entry.confidence}))
+            await self.verify_lemma(library, entries[lemma_id], provided, shot, round,
+                                    key=f"s{shot}/r{round}/verify/{lemma_id}")
         records.save_round(self.store, self.run_id, self.problem.id, shot, round, status="verified")
         self.on_event(LoopEvent("round_finished", self.problem.id, shot, round, detail={"new_lemmas": len(pending)}))
         return {"pending": []}
 
+    async def verify_lemma(self, library: LemmaLibrary, entry, provided: str, shot: int, round: int, key: str):
+        """n independent verifier votes on one lemma; each parsed vote is stored as it lands."""
+        messages = prompts.render("lemma_verifier", problem=self.problem.text, library=provided,
+                                  lemma=_lemma_for_verifier(entry))
+        votes = await asyncio.gather(*[
+            self.call_parsed(Role.VERIFIER, messages, f"{key}/v{i}", shot, round, parse_lemma_vote)
+            for i in range(self.settings.lemma_votes)
+        ])
+        for vote, call_id, _ in votes:
+            if vote is not None:
+                entry = library.record_vote(entry.id, VerifierVote(
+                    vote.first_wrong_step, vote.explanation, call_id, vote.format_error))
+        self.on_event(LoopEvent("lemma_verified", self.problem.id, shot, round, detail={
+            "id": entry.id, "number": entry.number, "confidence": entry.confidence}))
+        return entry
+
+    async def reverify(self, shot: int, lemma_id: int, round: int) -> object:
+        """Verify a lemma again on a person's request: fresh votes are added to its record."""
+        library = self.library(shot)
+        entry = next(e for e in library.entries(include_rejected=True) if e.id == lemma_id)
+        provided = library.render(self.settings.library_budget_tokens, exclude={lemma_id})
+        return await self.verify_lemma(library, entry, provided, shot, round,
+                                       key=f"s{shot}/reverify/{lemma_id}/after{entry.votes}")
+
     def after_round(self, state: ShotState) -> str:
+        if state.get("stop_requested"):
+            return "final_verify"
         if state.get("verdict") == Verdict.COMPLETE.value or state["round"] >= self.settings.rounds:
             return "final_verify"
         if self._over_budget(state):
@@ -273,6 +290,11 @@ class ShotRun:
         return False
 
 
+def next_round(state: ShotState) -> int:
+    """The round the reasoner works on next, for hints given between rounds."""
+    return state.get("round", 0) + 1
+
+
 def build_shot_graph(run: ShotRun) -> StateGraph:
     graph = StateGraph(ShotState)
     for name in ("reason", "summarize", "verify", "final_verify", "revise", "conclude"):
@@ -287,11 +309,15 @@ def build_shot_graph(run: ShotRun) -> StateGraph:
     return graph
 
 
-def _round_note(round: int, rounds: int) -> str:
+def _round_note(round: int, rounds: int, hints: list[str]) -> str:
     if round == 1:
-        return f"Round 1 of at most {rounds}. Work on the problem."
-    return (f"Round {round} of at most {rounds}. Build on the library: use its lemmas (mind their "
-            f"confidence), repair the doubtful ones, and push further.")
+        note = f"Round 1 of at most {rounds}. Work on the problem."
+    else:
+        note = (f"Round {round} of at most {rounds}. Build on the library: use its lemmas (mind their "
+                f"confidence), repair the doubtful ones, and push further.")
+    if hints:
+        note += "\n\nHints from the mathematician working with you:\n" + "\n".join(f"- {hint}" for hint in hints)
+    return note
 
 
 def _lemma_for_verifier(entry) -> str:

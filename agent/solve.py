@@ -37,8 +37,15 @@ class SolveResult:
     """Every shot's status."""
 
 
-def shot_graph(run: ShotRun, saver: AsyncSqliteSaver):
-    return build_shot_graph(run).compile(checkpointer=saver)
+def shot_graph(run: ShotRun, saver: AsyncSqliteSaver, *, pause_between_rounds: bool = False):
+    """The compiled loop; an interactive session pauses it before every round (a LangGraph
+    interrupt, saved in the checkpoint so a resumed session finds the pending question)."""
+    return build_shot_graph(run).compile(checkpointer=saver,
+                                         interrupt_before=["reason"] if pause_between_rounds else None)
+
+
+def shot_thread(run: ShotRun, shot: int) -> dict:
+    return {"configurable": {"thread_id": f"{run.run_id}/{run.problem.id}/{shot}"}, "recursion_limit": RECURSION_LIMIT}
 
 
 def checkpoints_path(store_path: Path) -> Path:
@@ -105,7 +112,7 @@ async def _run_shots(graph, run: ShotRun) -> dict[int, str]:
 
 async def run_shot(graph, run: ShotRun, shot: int) -> str:
     """Run one shot to its end, or continue it from its last checkpoint; returns its status."""
-    thread = {"configurable": {"thread_id": f"{run.run_id}/{run.problem.id}/{shot}"}, "recursion_limit": RECURSION_LIMIT}
+    thread = shot_thread(run, shot)
     snapshot = await graph.aget_state(thread)
     if snapshot.values and not snapshot.next:
         return snapshot.values.get("status", ShotStatus.UNVERIFIED)  # finished before a resume

@@ -86,3 +86,14 @@ def save_grade(store: RunStore, run_id: str, problem_id: str, sample: int, **fie
 
 def grades(store: RunStore, run_id: str) -> dict[tuple[str, int], dict]:
     return {(row["problem_id"], row["sample"]): row for row in store.db["grades"].rows_where("run_id = ?", [run_id])}
+
+
+def add_hint(store: RunStore, run_id: str, problem_id: str, shot: int, round: int, text: str) -> None:
+    with store.transaction() as db:
+        db["hints"].insert({"run_id": run_id, "problem_id": problem_id, "shot": shot, "round": round,
+                            "text": text, "created_at": now()})
+
+
+def hints_for(store: RunStore, run_id: str, problem_id: str, shot: int, round: int) -> list[str]:
+    return [row["text"] for row in store.db["hints"].rows_where(
+        "run_id = ? and problem_id = ? and shot = ? and round = ?", [run_id, problem_id, shot, round], order_by="id")]

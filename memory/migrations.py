@@ -128,3 +128,13 @@ def m005_grades(db: Database) -> None:
         pk="id",
     )
     db["grades"].create_index(["run_id", "problem_id", "sample"], unique=True)
+
+
+@migrations()
+def m006_hints(db: Database) -> None:
+    """Hints a person gives the reasoner in an interactive session, for a given round."""
+    db["hints"].create(
+        {"id": int, "run_id": str, "problem_id": str, "shot": int, "round": int, "text": str, "created_at": str},
+        pk="id",
+    )
+    db["hints"].create_index(["run_id", "problem_id", "shot", "round"])
