@@ -278,6 +278,38 @@ def match_midpoints(ded: Deduction) -> None:
                 ded.derive(P.CONG, (b, a, b, c), w + [f], R.PERP_BISECTOR_CONG)
         ded.tick()
 
+def match_projected_midpoints(ded: Deduction) -> None:
+    """s10: the feet of A and B on a line are equidistant from the midpoint of AB."""
+    from engines.geometry.loci import foot_on, line_through
+
+    pts = ded.db.diagram.points
+    for (m, s), fm in list(ded.db.midpoints.items()):
+        a, b = sorted(s)
+        for lid, on in list(ded.db.line_points.items()):
+            if m in on or (a in on and b in on):
+                continue
+            x, y = sorted(on)[:2]
+            line = line_through(pts[x], pts[y])
+            feet = []
+            for v in (a, b):
+                f = foot_on(pts[v], line)
+                hit = [q for q in on if abs(pts[q] - f) < 1e-6]
+                feet.append(hit[0] if hit else None)
+            fa, fb = feet
+            if fa is None or fb is None or fa == fb or not ded.fresh(("s10", m, lid, fa, fb)):
+                continue
+            why = [fm] + sorted(ded.db.line_why[lid])
+            for v, f in ((a, fa), (b, fb)):
+                if v != f:
+                    w = ded.why_perp(v, f, x, y)
+                    if w is None:
+                        break
+                    why += w
+            else:
+                ded.derive(P.CONG, (m, fa, m, fb), why, R.PROJECTED_MIDPOINT)
+        ded.tick()
+
+
 def match_isosceles(ded: Deduction) -> None:
     """r13 / r14: equal sides ⇔ equal base angles."""
     for o, groups in ded.index.equidistant.items():
@@ -497,6 +529,8 @@ def try_similar(ded: Deduction, t1, t2, reflected: bool) -> None:
 
 
 # Order matters only for speed: cheap structural passes first, triangle matching last.
-MATCHERS = [match_coll, match_lengths, match_centers, match_cyclic, match_inscribed,
-            match_midpoints, match_isosceles, match_perp_bisector, match_thales, match_bisector,
-            match_equal_chords, match_trapezoids, match_triangles, match_menelaus_ceva]
+MATCHERS = [
+    match_coll, match_lengths, match_centers, match_cyclic, match_inscribed, match_midpoints,
+    match_isosceles, match_perp_bisector, match_thales, match_bisector, match_equal_chords,
+    match_projected_midpoints, match_trapezoids, match_triangles, match_menelaus_ceva,
+]

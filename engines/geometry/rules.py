@@ -60,6 +60,7 @@ class RuleId(str, Enum):
     ISOSCELES_TRAPEZOID = "s6"
     MENELAUS = "s7"
     INSCRIBED_ANGLE_CONVERSE = "s9"
+    PROJECTED_MIDPOINT = "s10"
     CEVA = "s8"
     MIDPOINT_DEF = "m1"
     CIRCLE_DEF = "m2"
@@ -121,6 +122,7 @@ _STATEMENTS = {
     "s7": "D on BC, E on CA, F on AB, coll D E F => BD·CE·AF = DC·EA·FB (Menelaus)",
     "s8": "D on BC, E on CA, F on AB, AD, BE, CF meet at P => BD·CE·AF = DC·EA·FB (Ceva)",
     "s9": "cong O A O B, ∠(CA,CB) = ∠(AO,AB) + π/2 => cong O C O A",
+    "s10": "midp M A B, A' and B' the feet of A and B on a line => cong M A' M B'",
     "m1": "coll M A B, cong M A M B => midp M A B", "m2": "cong O A O B, cong O A O C => circle O A B C",
     "ar": "linear combination of the premises (angle or ratio chasing)",
     "construction": "given by the construction", "coll": "points on one line",
