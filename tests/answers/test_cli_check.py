@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from agent.cli.check import command
-from tests.conftest import run_cli
+from agent.cli.main import cli
 from tests.scripted_server import Reply
 
 
@@ -68,6 +67,6 @@ def test_check_with_no_judge_flag_stays_on_rules(judge_endpoint) -> None:
     assert done.exit_code == 2 and judge_endpoint.counts["judge"] == 0
 
 
-def test_lemmata_check_runs_as_a_command(no_endpoint: None, tmp_path: Path) -> None:
-    done = run_cli(["check", "7", "\\boxed{7}"], {k: v for k, v in os.environ.items() if not k.startswith("LEMMATA_")}, tmp_path)
-    assert done.returncode == 0 and "correct" in done.stdout
+def test_lemmata_check_is_registered_as_a_verb(no_endpoint: None) -> None:
+    done = CliRunner().invoke(cli, ["check", "7", "\\boxed{7}"])
+    assert done.exit_code == 0 and "correct" in done.output

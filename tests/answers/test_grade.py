@@ -11,7 +11,7 @@ import pytest
 
 from engines.answers import DecidedBy, Grade, Verdict, agrade, grade
 
-LIMIT = 3.0
+LIMIT = 2.0
 """Wall-clock limit given to grade in the pathological cases."""
 SLACK = 3.0
 """Allowed overhead over the limit (process start, kill, respawn)."""
