@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import signal
 import threading
 import time
 from collections import Counter
@@ -290,9 +291,23 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--token-latency", type=float, default=0.0)
     parser.add_argument("--model", action="append", help="A served model name (repeatable).")
+    parser.add_argument("--max-concurrent", type=int, help="Requests served at once; the rest queue.")
+    parser.add_argument("--stats", type=Path, help="On SIGTERM, write request counts and busy time here as JSON.")
     args = parser.parse_args()
     server = ScriptedServer(load_script(args.script), port=args.port, token_latency=args.token_latency,
-                            models=args.model)
+                            models=args.model, max_concurrent=args.max_concurrent)
+
+    def finish(*_: object) -> None:
+        if args.stats:
+            args.stats.write_text(json.dumps({
+                "counts": dict(server.counts), "completed": dict(server.completed),
+                "busy_seconds": server.busy_seconds, "union_busy_seconds": server.union_busy_seconds(),
+                "span_seconds": (max(e for _, e in server.intervals) - min(s for s, _ in server.intervals))
+                if server.intervals else 0.0,
+            }))
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, finish)
     print(server.base_url, flush=True)
     server._httpd.serve_forever()
 
