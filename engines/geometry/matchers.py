@@ -310,6 +310,31 @@ def match_projected_midpoints(ded: Deduction) -> None:
         ded.tick()
 
 
+def match_bisector_feet(ded: Deduction) -> None:
+    """s11: the foot C of A on the bisector of angle ABD and the midpoint E of AD: CE ∥ BD."""
+    from engines.geometry.predicates import check
+
+    pts = ded.db.diagram.points
+    for (e, s), fe in list(ded.db.midpoints.items()):
+        for a, d in permutations(sorted(s)):
+            for b in ded.index.names:
+                if b in (a, d, e):
+                    continue
+                for c in ded.index.names:
+                    if c in (a, b, d, e):
+                        continue
+                    q = [pts[x] for x in (a, c, b, c)]
+                    if not check(P.PERP, q) or not check(P.EQANGLE, [pts[x] for x in (b, a, b, c, b, c, b, d)]):
+                        continue
+                    if not ded.fresh(("s11", a, b, c, d, e)):
+                        continue
+                    w1 = ded.why_perp(a, c, b, c)
+                    w2 = ded.why_eqangle(b, a, b, c, b, c, b, d) if w1 is not None else None
+                    if w2 is not None:
+                        ded.derive(P.PARA, (c, e, b, d), w1 + w2 + [fe], R.BISECTOR_FOOT_MIDLINE)
+        ded.tick()
+
+
 def match_isosceles(ded: Deduction) -> None:
     """r13 / r14: equal sides ⇔ equal base angles."""
     for o, groups in ded.index.equidistant.items():
@@ -532,5 +557,5 @@ def try_similar(ded: Deduction, t1, t2, reflected: bool) -> None:
 MATCHERS = [
     match_coll, match_lengths, match_centers, match_cyclic, match_inscribed, match_midpoints,
     match_isosceles, match_perp_bisector, match_thales, match_bisector, match_equal_chords,
-    match_projected_midpoints, match_trapezoids, match_triangles, match_menelaus_ceva,
+    match_projected_midpoints, match_bisector_feet, match_trapezoids, match_triangles, match_menelaus_ceva,
 ]

@@ -61,6 +61,7 @@ class RuleId(str, Enum):
     MENELAUS = "s7"
     INSCRIBED_ANGLE_CONVERSE = "s9"
     PROJECTED_MIDPOINT = "s10"
+    BISECTOR_FOOT_MIDLINE = "s11"
     CEVA = "s8"
     MIDPOINT_DEF = "m1"
     CIRCLE_DEF = "m2"
@@ -123,6 +124,7 @@ _STATEMENTS = {
     "s8": "D on BC, E on CA, F on AB, AD, BE, CF meet at P => BD·CE·AF = DC·EA·FB (Ceva)",
     "s9": "cong O A O B, ∠(CA,CB) = ∠(AO,AB) + π/2 => cong O C O A",
     "s10": "midp M A B, A' and B' the feet of A and B on a line => cong M A' M B'",
+    "s11": "eqangle B A B C B C B D, perp A C B C, midp E A D => para C E B D",
     "m1": "coll M A B, cong M A M B => midp M A B", "m2": "cong O A O B, cong O A O C => circle O A B C",
     "ar": "linear combination of the premises (angle or ratio chasing)",
     "construction": "given by the construction", "coll": "points on one line",
