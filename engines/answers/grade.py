@@ -25,6 +25,10 @@ RULES_TIMEOUT_SECONDS = 10.0
 LOOP_MIN_REPEATS = 8
 """A response whose tail repeats one chunk this many times is looping."""
 LOOP_TAIL_CHARS = 4_000
+LOOP_MAX_PERIOD = 400
+"""Longest repeated chunk looked for."""
+LOOP_MIN_CHARS = 60
+"""A loop must cover at least this many characters (so `!!!!!!!!` is not one)."""
 WEAK_EXTRACTIONS = frozenset(
     {ExtractionMethod.NONE, ExtractionMethod.LAST_NUMBER, ExtractionMethod.LAST_MATH, ExtractionMethod.WHOLE_RESPONSE}
 )
@@ -131,10 +135,14 @@ def grade_by_rules(
 
 
 def is_looping(response: str) -> bool:
-    """True when the end of `response` is one chunk repeated LOOP_MIN_REPEATS times or more."""
-    tail = response[-LOOP_TAIL_CHARS:]
-    pattern = r"(.{%d,%d}?)\1{%d,}\s*$" % (4, 400, LOOP_MIN_REPEATS - 1)
-    return re.search(pattern, tail, re.DOTALL) is not None
+    """True when `response` ends with one chunk repeated LOOP_MIN_REPEATS times or more
+    (covering at least LOOP_MIN_CHARS): a degenerate, looping generation."""
+    tail = response[-LOOP_TAIL_CHARS:].rstrip()
+    for period in range(1, LOOP_MAX_PERIOD + 1):
+        repeats = max(LOOP_MIN_REPEATS, -(-LOOP_MIN_CHARS // period))
+        if period * repeats <= len(tail) and tail.endswith(tail[-period:] * repeats):
+            return True
+    return False
 
 
 def _compare(answer: str, gold: str, question: str | None, timeout: float, pool: WorkerPool | None) -> Equivalence:

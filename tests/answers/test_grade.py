@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from engines.answers import DecidedBy, Grade, Verdict, agrade, grade
+from engines.answers.grade import is_looping
 
 LIMIT = 2.0
 """Wall-clock limit given to grade in the pathological cases."""
@@ -45,6 +46,12 @@ def test_form_question_without_judge_is_undecided_and_says_why() -> None:
 def test_empty_and_looping_responses_are_invalid() -> None:
     assert grade("5", "   ").verdict == Verdict.INVALID
     assert grade("5", "Let me recompute. " * 200).verdict == Verdict.INVALID
+
+
+def test_looping_detection_is_fast_on_adversarial_text() -> None:
+    assert not is_looping("a" * 4000 + "b")
+    assert not is_looping("ok " * 100 + "so the answer is 5")
+    assert is_looping("The answer is 5. Wait. " * 20)
 
 
 def test_grade_round_trips_as_json() -> None:
