@@ -335,6 +335,33 @@ def match_bisector_feet(ded: Deduction) -> None:
         ded.tick()
 
 
+def match_midline_of_strip(ded: Deduction) -> None:
+    """s12: C on the perpendicular bisector of AB, AE ⟂ AB, BD ⟂ AB, E C D collinear ⇒ CE = CD."""
+    from engines.geometry.predicates import check
+
+    pts = ded.db.diagram.points
+    for lid in ded.db.lines_with(3):
+        on = sorted(ded.db.line_points[lid])
+        for c in on:
+            for group in ded.index.equidistant.get(c, []):
+                for a, b in permutations(group, 2):
+                    if a in on or b in on:
+                        continue
+                    for e, d in permutations([x for x in on if x != c], 2):
+                        if not (check(P.PERP, [pts[a], pts[e], pts[a], pts[b]])
+                                and check(P.PERP, [pts[b], pts[d], pts[a], pts[b]])):
+                            continue
+                        if not ded.fresh(("s12", a, b, c, d, e)):
+                            continue
+                        w1 = ded.why_cong(c, a, c, b)
+                        w2 = ded.why_perp(a, e, a, b) if w1 is not None else None
+                        w3 = ded.why_perp(b, d, a, b) if w2 is not None else None
+                        if w3 is not None:
+                            ded.derive(P.CONG, (c, e, c, d), w1 + w2 + w3 + sorted(ded.db.line_why[lid]),
+                                       R.STRIP_MIDLINE)
+        ded.tick()
+
+
 def match_isosceles(ded: Deduction) -> None:
     """r13 / r14: equal sides ⇔ equal base angles."""
     for o, groups in ded.index.equidistant.items():
@@ -557,5 +584,6 @@ def try_similar(ded: Deduction, t1, t2, reflected: bool) -> None:
 MATCHERS = [
     match_coll, match_lengths, match_centers, match_cyclic, match_inscribed, match_midpoints,
     match_isosceles, match_perp_bisector, match_thales, match_bisector, match_equal_chords,
-    match_projected_midpoints, match_bisector_feet, match_trapezoids, match_triangles, match_menelaus_ceva,
+    match_projected_midpoints, match_bisector_feet, match_midline_of_strip, match_trapezoids,
+    match_triangles, match_menelaus_ceva,
 ]

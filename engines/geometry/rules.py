@@ -62,6 +62,7 @@ class RuleId(str, Enum):
     INSCRIBED_ANGLE_CONVERSE = "s9"
     PROJECTED_MIDPOINT = "s10"
     BISECTOR_FOOT_MIDLINE = "s11"
+    STRIP_MIDLINE = "s12"
     CEVA = "s8"
     MIDPOINT_DEF = "m1"
     CIRCLE_DEF = "m2"
@@ -125,6 +126,7 @@ _STATEMENTS = {
     "s9": "cong O A O B, ∠(CA,CB) = ∠(AO,AB) + π/2 => cong O C O A",
     "s10": "midp M A B, A' and B' the feet of A and B on a line => cong M A' M B'",
     "s11": "eqangle B A B C B C B D, perp A C B C, midp E A D => para C E B D",
+    "s12": "cong C A C B, perp A E A B, perp B D A B, coll E C D => cong C E C D",
     "m1": "coll M A B, cong M A M B => midp M A B", "m2": "cong O A O B, cong O A O C => circle O A B C",
     "ar": "linear combination of the premises (angle or ratio chasing)",
     "construction": "given by the construction", "coll": "points on one line",
