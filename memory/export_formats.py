@@ -171,7 +171,8 @@ def _write_verl(rows: Iterable[dict[str, Any]], path: Path) -> int:
         import pyarrow as pa
         import pyarrow.parquet as pq
     except ImportError:
-        raise ExportFormatUnavailable("pyarrow is not installed (needed for --format verl): pip install 'lemmata[export]'") from None
+        raise ExportFormatUnavailable(
+            "pyarrow is not installed (needed for --format verl): pip install 'lemmata[export]'") from None
     table = pa.Table.from_pylist(list(rows), schema=verl_schema())
     pq.write_table(table, path)
     return table.num_rows
