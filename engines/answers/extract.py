@@ -15,9 +15,11 @@ MAX_SEARCHED_CHARS = 20_000
 """Only this many trailing characters of a response are searched for the final answer."""
 MAX_ANSWER_CHARS = 1_000
 """Longer extracted answers are kept but flagged as too long for rule-based checking."""
+MAX_MATH_SPAN_CHARS = 1_000
+"""Math spans longer than this are not answers; the bound keeps the search linear."""
 WHOLE_RESPONSE_MAX_WORDS = 5
 """A response this short with no other anchor is taken as the answer itself."""
-BOX_COMMANDS = ("\\boxed", "\\fbox")
+_BOX_START = re.compile(r"\\(?:boxed|fbox)(?:\s*(\{)|\s+([^\s${}]+))")
 THINK_END = re.compile(r"</think>", re.IGNORECASE)
 
 
@@ -50,7 +52,9 @@ _FINAL_PHRASE = re.compile(
     re.IGNORECASE,
 )
 _MATH_SPANS = re.compile(
-    r"(?<!\\)\$\$(.+?)(?<!\\)\$\$|\\\[(.+?)\\\]|\\\((.+?)\\\)|(?<!\\)\$((?:\\\$|[^$\n])+?)(?<!\\)\$", re.DOTALL
+    r"(?<!\\)\$\$(.{1,%(n)d}?)(?<!\\)\$\$|\\\[(.{1,%(n)d}?)\\\]|\\\((.{1,%(n)d}?)\\\)|(?<!\\)\$((?:\\\$|[^$\n]){1,%(n)d}?)(?<!\\)\$"
+    % {"n": MAX_MATH_SPAN_CHARS},
+    re.DOTALL,
 )
 """Display and inline maths; `\\$` is an escaped dollar (currency), not a delimiter."""
 _COUNTED = re.compile(r"^\**(-?\d[\d,]*(?:\.\d+)?)\**\s+[A-Za-z]+(?:\s+[A-Za-z]+)?\s*\.?\s*$")
@@ -75,29 +79,30 @@ def extract_final_answer(response: str) -> Extraction:
 
 def boxed_contents(text: str) -> list[str]:
     """Contents of every `\\boxed{...}` / `\\fbox{...}` in order, with balanced braces."""
+    closing = _brace_pairs(text)
     found: list[str] = []
-    position = 0
-    while True:
-        starts = [(text.find(command, position), command) for command in BOX_COMMANDS]
-        starts = [(index, command) for index, command in starts if index >= 0]
-        if not starts:
-            return found
-        index, command = min(starts)
-        cursor = index + len(command)
-        while cursor < len(text) and text[cursor] == " ":
-            cursor += 1
-        if cursor < len(text) and text[cursor] == "{":
-            body, end = _balanced(text, cursor)
-            if body is not None:
-                found.append(body)
-                position = end
-                continue
-        elif command == "\\boxed" and cursor < len(text):
-            # `\boxed 5`: a single token argument
-            match = re.match(r"\s*([^\s$]+)", text[cursor:])
-            if match:
-                found.append(match.group(1))
-        position = cursor
+    for match in _BOX_START.finditer(text):
+        if match.group(2) is not None:  # `\boxed 5`: a single-token argument
+            found.append(match.group(2))
+            continue
+        opening = match.end() - 1
+        if opening in closing:
+            found.append(text[opening + 1 : closing[opening]])
+    return found
+
+
+def _brace_pairs(text: str) -> dict[int, int]:
+    """Index of each `{` mapped to its matching `}`, in one pass (escaped braces skipped)."""
+    pairs: dict[int, int] = {}
+    stack: list[int] = []
+    for index, char in enumerate(text):
+        if char in "{}" and index and text[index - 1] == "\\":
+            continue
+        if char == "{":
+            stack.append(index)
+        elif char == "}" and stack:
+            pairs[stack.pop()] = index
+    return pairs
 
 
 def _visible_part(response: str) -> str:
@@ -105,20 +110,6 @@ def _visible_part(response: str) -> str:
     parts = THINK_END.split(response)
     text = parts[-1] if len(parts) > 1 and parts[-1].strip() else response
     return text[-MAX_SEARCHED_CHARS:]
-
-
-def _balanced(text: str, open_index: int) -> tuple[str | None, int]:
-    """Contents of the brace group opened at `open_index` (escaped `\\{ \\}` do not count)."""
-    depth = 0
-    for index in range(open_index, len(text)):
-        char = text[index]
-        if char == "{" and text[index - 1] != "\\":
-            depth += 1
-        elif char == "}" and text[index - 1] != "\\":
-            depth -= 1
-            if depth == 0:
-                return text[open_index + 1 : index], index + 1
-    return None, len(text)
 
 
 def _boxed(text: str) -> tuple[str, ExtractionMethod] | None:
