@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import Field, ValidationError
 
 from agent.errors import ConfigError
-from agent.loop_settings import PROFILES, LoopSettings
+from agent.loop_settings import PROFILES, GeometryAgentSettings, LoopSettings
 from agent.roles import Role
 from engines.llm.settings import ClientSettings, RoleSettings, Strict
 
@@ -33,6 +33,7 @@ class Config(Strict):
     profile: str = "default"
     """A named set of loop budgets (default | competition); [loop] keys override it."""
     loop: LoopSettings = Field(default_factory=LoopSettings)
+    geometry: GeometryAgentSettings = Field(default_factory=GeometryAgentSettings)
 
     def for_role(self, role: Role | str) -> RoleSettings:
         """The settings a role actually uses: its own where set, the defaults elsewhere."""
@@ -97,13 +98,21 @@ def _read_toml(file: Path) -> dict[str, Any]:
         raise ConfigError(f"{file}: not valid TOML ({error})") from None
 
 
-def _from_environment(environ: dict[str, str] | os._Environ[str]) -> dict[str, str]:
+def _from_environment(environ: dict[str, str] | os._Environ[str]) -> dict[str, str | list[str]]:
     values = {
-        "base_url": environ.get("LEMMATA_BASE_URL"),
+        "base_url": one_or_many(environ.get("LEMMATA_BASE_URL", "").split(",")),
         "model": environ.get("LEMMATA_MODEL"),
         "api_key": environ.get("LEMMATA_API_KEY") or environ.get("OPENAI_API_KEY"),
     }
     return {key: value for key, value in values.items() if value}
+
+
+def one_or_many(urls: list[str] | tuple[str, ...]) -> str | list[str] | None:
+    """Base URLs as given by env or flags: None for none, a str for one, a list for several."""
+    kept = [url.strip() for url in urls if url.strip()]
+    if not kept:
+        return None
+    return kept[0] if len(kept) == 1 else kept
 
 
 def _describe(error: ValidationError, source: str) -> str:

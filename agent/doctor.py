@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from agent.config import Config
 from agent.roles import Role
-from engines.llm import LLMClient, ModelCallError, public_url
+from engines.llm import ClientSettings, LLMClient, ModelCallError, RoleSettings, public_url
 
 PROBE_MESSAGES = [{"role": "user", "content": "Reply with the single word OK."}]
 
@@ -23,26 +23,39 @@ class EndpointHealth:
     detail: str = ""
 
 
+@dataclass
+class _PinnedConfig:
+    """A role's settings with one of its endpoints pinned, so that a probe goes exactly there."""
+
+    client: ClientSettings
+    settings: RoleSettings
+
+    def for_role(self, role: Role | str) -> RoleSettings:
+        return self.settings
+
+
 async def check_endpoints(config: Config) -> list[EndpointHealth]:
     """One row per distinct (endpoint, model) among the roles that have one configured."""
-    probe_config = config.model_copy(deep=True)
-    probe_config.client.max_retries = 0
-    probe_config.client.idle_timeout = min(config.client.idle_timeout, 60)
-    probe_config.client.total_timeout = min(config.client.total_timeout, 120)
-    llm = LLMClient(probe_config)
+    probe_client = config.client.model_copy(deep=True)
+    probe_client.max_retries = 0
+    probe_client.idle_timeout = min(config.client.idle_timeout, 60)
+    probe_client.total_timeout = min(config.client.total_timeout, 120)
     rows: dict[tuple[str, str], EndpointHealth] = {}
-    try:
-        for role in Role:
-            settings = config.for_role(role)
-            if not settings.base_url or not settings.model:
-                continue
-            key = (settings.base_url, settings.model)
+    for role in Role:
+        settings = config.for_role(role)
+        if not settings.base_url or not settings.model:
+            continue
+        for endpoint in settings.endpoints:
+            key = (endpoint, settings.model)
             if key in rows:
                 rows[key].roles.append(role.value)
                 continue
-            rows[key] = await _check(llm, role, public_url(settings.base_url), settings.model)
-    finally:
-        await llm.aclose()
+            pinned = settings.model_copy(update={"base_url": endpoint})
+            llm = LLMClient(_PinnedConfig(probe_client, pinned))
+            try:
+                rows[key] = await _check(llm, role, public_url(endpoint), settings.model)
+            finally:
+                await llm.aclose()
     return list(rows.values())
 
 

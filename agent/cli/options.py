@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from agent.config import Config, load_config
+from agent.config import Config, load_config, one_or_many
 from agent.errors import LemmataError
 from engines.llm import ModelCallError
 from prompts import PromptError
@@ -21,12 +21,13 @@ def model_options(command: Callable) -> Callable:
     """--config, --base-url, --model and --db, turned into one `config` argument."""
 
     @click.option("--config", "config_path", type=click.Path(path_type=Path), help="A lemmata.toml (default: ./lemmata.toml if present).")
-    @click.option("--base-url", help="OpenAI-compatible API root for every role, e.g. http://127.0.0.1:8000/v1.")
+    @click.option("--base-url", "base_urls", multiple=True,
+                  help="OpenAI-compatible API root for every role, e.g. http://127.0.0.1:8000/v1; repeat to spread calls over several.")
     @click.option("--model", help="Served model name for every role.")
     @click.option("--db", type=click.Path(path_type=Path), help="The run store (default: runs/lemmata.db).")
     @functools.wraps(command)
-    def wrapper(config_path: Path | None, base_url: str | None, model: str | None, db: Path | None, **kwargs: Any):
-        config = guarded(load_config)(config_path, {"base_url": base_url, "model": model})
+    def wrapper(config_path: Path | None, base_urls: tuple[str, ...], model: str | None, db: Path | None, **kwargs: Any):
+        config = guarded(load_config)(config_path, {"base_url": one_or_many(base_urls), "model": model})
         if db is not None:
             config.store.path = db
         return command(config=config, **kwargs)

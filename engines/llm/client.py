@@ -15,6 +15,7 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 import openai
 
+from engines.llm.endpoints import EndpointHealthState, EndpointPool, Outcome
 from engines.llm.errors import EndpointNotConfiguredError, ModelCallError, ModelNotServedError
 from engines.llm.result import CallResult, Choice, hash_messages
 from engines.llm.settings import ClientSettings, RoleSettings
@@ -56,6 +57,9 @@ class LLMClient:
         self.on_call = on_call
         self._clients: dict[tuple[str, str], openai.AsyncOpenAI] = {}
         self._checked_models: set[tuple[str, str]] = set()
+        self._pool = EndpointPool(
+            config.client.endpoint_cooldown_s, config.client.endpoint_cooldown_max_s, public=public_url
+        )
 
     async def chat(
         self,
@@ -72,11 +76,10 @@ class LLMClient:
         A truncated completion is returned with `truncated` set (its `.text` refuses it).
         """
         settings = self._settings(role)
-        await self._ensure_model_served(role, settings)
         result = CallResult(
             role=str(role),
             model=settings.model or "",
-            endpoint=public_url(settings.base_url or ""),
+            endpoint=public_url(settings.endpoints[0]),
             messages_hash=hash_messages(messages),
             messages=messages,
             tags=dict(tags or {}),
@@ -96,10 +99,19 @@ class LLMClient:
         await self._observe(result)
         return result
 
-    async def list_models(self, role: str) -> list[str]:
+    async def list_models(self, role: str, endpoint: str | None = None) -> list[str]:
+        """The models served at `endpoint` (default: the role's first endpoint)."""
         settings = self._settings(role)
-        page = await self._client(settings).models.list()
+        page = await self._client(settings, endpoint or settings.endpoints[0]).models.list()
         return [model.id for model in page.data]
+
+    def endpoint_health(self) -> list[EndpointHealthState]:
+        """Every endpoint of every role used so far: in flight, failures, out or in."""
+        return self._pool.health()
+
+    def endpoints_out(self) -> int:
+        """How many endpoints are out (cooling down after a failure) right now."""
+        return self._pool.out_count()
 
     def _settings(self, role: str) -> RoleSettings:
         settings = self.config.for_role(role)
@@ -109,15 +121,16 @@ class LLMClient:
                 f"role '{role}' has no {missing}: set LEMMATA_BASE_URL / LEMMATA_MODEL, "
                 f"pass --base-url / --model, or set [defaults] {missing} in lemmata.toml"
             )
+        self._pool.register(settings.endpoints)
         return settings
 
-    def _client(self, settings: RoleSettings) -> openai.AsyncOpenAI:
+    def _client(self, settings: RoleSettings, endpoint: str) -> openai.AsyncOpenAI:
         key = settings.api_key.get_secret_value() if settings.api_key else "EMPTY"
-        cache_key = (settings.base_url or "", key)
+        cache_key = (endpoint, key)
         if cache_key not in self._clients:
             timeouts = self.config.client
             self._clients[cache_key] = openai.AsyncOpenAI(
-                base_url=settings.base_url,
+                base_url=endpoint,
                 api_key=key,
                 max_retries=0,  # retries are ours, so that they are counted and recorded
                 timeout=httpx.Timeout(
@@ -126,12 +139,13 @@ class LLMClient:
             )
         return self._clients[cache_key]
 
-    async def _ensure_model_served(self, role: str, settings: RoleSettings) -> None:
-        marker = (settings.base_url or "", settings.model or "")
+    async def _ensure_model_served(self, role: str, settings: RoleSettings, endpoint: str) -> None:
+        """Once per (endpoint, model): the endpoint lists the model, else ModelNotServedError."""
+        marker = (endpoint, settings.model or "")
         if marker in self._checked_models:
             return
         try:
-            served = await self.list_models(role)
+            served = await self.list_models(role, endpoint)
         except openai.APIStatusError as error:
             if error.status_code in RETRYABLE_STATUS:
                 return  # a busy server is the retry loop's business, not a naming problem
@@ -140,37 +154,55 @@ class LLMClient:
             return
         if served and settings.model not in served:
             raise ModelNotServedError(
-                f"model '{settings.model}' is not served at {public_url(settings.base_url or '')}; "
+                f"model '{settings.model}' is not served at {public_url(endpoint)}; "
                 f"it lists: {', '.join(served)}"
             )
         self._checked_models.add(marker)
 
     async def _with_retries(self, role, settings, messages, n, on_token, sampling, result) -> _Attempt:
+        """Attempts until one answers or the retries run out, each on an endpoint the pool picks.
+
+        After a failure the endpoint is out for its cool-down and the retry goes to another
+        one at once; only when every endpoint is out does the retry wait, at most the backoff.
+        """
         policy = self.config.client
+        tried: list[str] = []
+        max_wait = policy.backoff_initial
         for attempt in range(policy.max_retries + 1):
+            endpoint = await self._pool.acquire(settings.endpoints, max_wait=max_wait)
+            result.endpoint = public_url(endpoint)
+            if result.endpoint not in tried:
+                tried.append(result.endpoint)
+            outcome, hold_off = Outcome.NEUTRAL, None
             try:
-                return await asyncio.wait_for(
-                    self._attempt(role, settings, messages, n, on_token, sampling),
+                await self._ensure_model_served(role, settings, endpoint)
+                answer = await asyncio.wait_for(
+                    self._attempt(role, settings, endpoint, messages, n, on_token, sampling),
                     timeout=policy.total_timeout,
                 )
+                outcome = Outcome.ANSWERED
+                return answer
             except Exception as error:  # noqa: BLE001 - classified just below
-                cause, wait = _classify(error)
+                cause, hold_off = _classify(error)
                 if cause is None:
                     raise
+                outcome = Outcome.FAILED
                 if attempt == policy.max_retries:
                     raise ModelCallError(
-                        f"{role} call to {result.endpoint} failed after {attempt + 1} attempts: {cause}"
+                        f"{role} call to {', '.join(tried)} failed after {attempt + 1} attempts: {cause}"
                     ) from error
-                delay = wait if wait is not None else _backoff(attempt, policy)
-                delay = min(delay, policy.backoff_max)
-                log.warning("%s call to %s: %s; retrying in %.1fs", role, result.endpoint, cause, delay)
+                max_wait = min(hold_off if hold_off is not None else _backoff(attempt, policy), policy.backoff_max)
+                log.warning("%s call to %s: %s; retrying", role, result.endpoint, cause)
                 result.retries += 1
-                await asyncio.sleep(delay)
+            finally:
+                out_for = self._pool.release(endpoint, outcome, hold_off_s=hold_off)
+                if outcome is Outcome.FAILED and len(settings.endpoints) > 1:
+                    log.warning("endpoint %s taken out for %.1fs", result.endpoint, out_for)
         raise AssertionError("unreachable")
 
-    async def _attempt(self, role, settings, messages, n, on_token, sampling) -> _Attempt:
+    async def _attempt(self, role, settings, endpoint, messages, n, on_token, sampling) -> _Attempt:
         request = _request_body(settings, messages, n, sampling)
-        client = self._client(settings)
+        client = self._client(settings, endpoint)
         headers = {"X-Lemmata-Role": str(role)}
         if not self.config.client.stream:
             response = await client.chat.completions.create(**request, extra_headers=headers)
