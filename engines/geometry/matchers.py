@@ -335,6 +335,45 @@ def match_bisector_feet(ded: Deduction) -> None:
         ded.tick()
 
 
+def _bisector_feet(ded: Deduction) -> list[tuple[str, str, str, str]]:
+    """(c, b, d, a): D is the foot of C on a bisector at B of the angle between BA and BC."""
+    from engines.geometry.predicates import check
+
+    cached = getattr(ded.index, "bisector_feet", None)
+    if cached is not None:
+        return cached
+    pts = ded.db.diagram.points
+    names = ded.index.names
+    out = []
+    for c, d, b in permutations(names, 3):
+        if not check(P.PERP, [pts[c], pts[d], pts[b], pts[d]]):
+            continue
+        for a in names:
+            if a not in (b, c, d) and check(P.EQANGLE, [pts[x] for x in (b, a, b, d, b, d, b, c)]) \
+                    and not is_coll([pts[a], pts[b], pts[c]]):
+                out.append((c, b, d, a))
+    ded.index.bisector_feet = out
+    return out
+
+
+def match_feet_on_two_bisectors(ded: Deduction) -> None:
+    """s13: the feet of C on bisectors at A and at B (of triangle ABC) lie on a parallel to AB."""
+    feet = _bisector_feet(ded)
+    for (c, b, d, a), (c2, a2, e, b2) in permutations(feet, 2):
+        if c != c2 or a2 != a or b2 != b or d == e or not ded.fresh(("s13", c, a, b, d, e)):
+            continue
+        w = []
+        for x, y, z, o in ((c, b, d, a), (c, a, e, b)):
+            w1 = ded.why_perp(x, z, y, z)
+            w2 = ded.why_eqangle(y, o, y, z, y, z, y, x) if w1 is not None else None
+            if w2 is None:
+                break
+            w += w1 + w2
+        else:
+            ded.derive(P.PARA, (d, e, a, b), w, R.BISECTOR_FEET_PARALLEL)
+    ded.tick()
+
+
 def match_midline_of_strip(ded: Deduction) -> None:
     """s12: C on the perpendicular bisector of AB, AE ⟂ AB, BD ⟂ AB, E C D collinear ⇒ CE = CD."""
     from engines.geometry.predicates import check
@@ -584,6 +623,6 @@ def try_similar(ded: Deduction, t1, t2, reflected: bool) -> None:
 MATCHERS = [
     match_coll, match_lengths, match_centers, match_cyclic, match_inscribed, match_midpoints,
     match_isosceles, match_perp_bisector, match_thales, match_bisector, match_equal_chords,
-    match_projected_midpoints, match_bisector_feet, match_midline_of_strip, match_trapezoids,
-    match_triangles, match_menelaus_ceva,
+    match_projected_midpoints, match_bisector_feet, match_feet_on_two_bisectors,
+    match_midline_of_strip, match_trapezoids, match_triangles, match_menelaus_ceva,
 ]

@@ -22,6 +22,8 @@ class NumericIndex:
     equidistant: dict[str, list[list[str]]]
     """centre → groups (≥2) of points at one distance from it."""
     midpoints: list[tuple[str, str, str]]
+    bisector_feet: list[tuple[str, str, str, str]] | None = None
+    """Filled on first use by the bisector-feet rule."""
 
 
 def index_diagram(diagram: Diagram) -> NumericIndex:

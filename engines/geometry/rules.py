@@ -63,6 +63,7 @@ class RuleId(str, Enum):
     PROJECTED_MIDPOINT = "s10"
     BISECTOR_FOOT_MIDLINE = "s11"
     STRIP_MIDLINE = "s12"
+    BISECTOR_FEET_PARALLEL = "s13"
     CEVA = "s8"
     MIDPOINT_DEF = "m1"
     CIRCLE_DEF = "m2"
@@ -127,6 +128,7 @@ _STATEMENTS = {
     "s10": "midp M A B, A' and B' the feet of A and B on a line => cong M A' M B'",
     "s11": "eqangle B A B C B C B D, perp A C B C, midp E A D => para C E B D",
     "s12": "cong C A C B, perp A E A B, perp B D A B, coll E C D => cong C E C D",
+    "s13": "D, E the feet of C on bisectors at B and at A of triangle ABC => para D E A B",
     "m1": "coll M A B, cong M A M B => midp M A B", "m2": "cong O A O B, cong O A O C => circle O A B C",
     "ar": "linear combination of the premises (angle or ratio chasing)",
     "construction": "given by the construction", "coll": "points on one line",
