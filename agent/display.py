@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rich.console import Group, RenderableType
@@ -35,6 +36,8 @@ class LoopView:
     shots: dict[int, ShotLine] = field(default_factory=dict)
     lemmas: dict[tuple[int, int], dict] = field(default_factory=dict)
     streamed_chars: int = 0
+    library: Callable[[], RenderableType] | None = None
+    """Pulled at each refresh in place of the table built from events (interactive sessions)."""
 
     def on_event(self, event: LoopEvent) -> None:
         line = self.shots.setdefault(event.shot, ShotLine())
@@ -67,7 +70,7 @@ class LoopView:
             tail = "".join(line.tail)[-TAIL_CHARS:]
             if tail:
                 parts.append(Text(tail, style="dim"))
-        parts.append(self._library())
+        parts.append(self.library() if self.library is not None else self._library())
         parts.append(Text(f"streamed {self.streamed_chars} chars", style="dim"))
         return Panel(Group(*parts), title="Lemmata", border_style="cyan")
 

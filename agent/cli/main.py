@@ -13,6 +13,7 @@ from agent import __version__
 # `lemmata --help` stays fast and one broken verb cannot take the others down.
 COMMAND_MODULES: dict[str, tuple[str, str]] = {
     "solve": ("agent.cli.solve", "Solve one problem with the multi-round lemma loop."),
+    "sessions": ("agent.cli.sessions", "List interactive sessions."),
     "batch": ("agent.cli.batch", "Solve a competition set: problems x samples, resumable."),
     "report": ("agent.cli.report", "pass@k, maj@k, G-Pass@k ... of a batch run, or two compared."),
     "merge": ("agent.cli.merge", "Combine shard databases of one batch into one run."),

@@ -50,30 +50,38 @@ def apply_loop_options(config: Config, profile: str | None, **budgets: int | Non
 @click.argument("problem", required=False)
 @click.option("-f", "--file", "file", type=click.Path(path_type=Path), help="A .md/.tex/.txt file holding the problem.")
 @click.option("--answer", help="The gold answer, if known (shown to the process verifier as the reference).")
-@click.option("--resume", "resume_run", help="Continue the run with this id after a crash or kill.")
+@click.option("--resume", "resume_run", help="Continue the run with this id after a crash or kill (with -i: reopen a session).")
+@click.option("-i", "--interactive", is_flag=True, help="Steer the loop between rounds: hints, pins, rejections, budgets (/help).")
 @click.option("--serve", "serve_model", help="Start `vllm serve MODEL` for this run and stop it afterwards.")
 @click.option("--quiet", is_flag=True, help="Print only the answer.")
 @loop_options
 @model_options
 @guarded
 def command(config: Config, problem: str | None, file: Path | None, answer: str | None, resume_run: str | None,
-            serve_model: str | None, quiet: bool, profile: str | None, **budgets: int | None) -> None:
+            interactive: bool, serve_model: str | None, quiet: bool, profile: str | None, **budgets: int | None) -> None:
     """Solve PROBLEM (a string) or the problem in --file with the multi-round lemma loop."""
     apply_loop_options(config, profile, **budgets)
-    console = Console(stderr=quiet)
+    console = Console(stderr=quiet and not interactive)
     store = RunStore(config.store.path)
     try:
         loaded = _problem(store, problem, file, answer, resume_run)
+        if interactive and resume_run:
+            _reopen(store, resume_run, config)
+            apply_loop_options(config, profile, **budgets)  # flags still win over the saved budgets
         with contextlib.ExitStack() as stack:
             if serve_model:
                 server = VLLMServer(serve_model)
                 console.print(f"starting vllm serve {serve_model} …")
                 stack.enter_context(server)
                 config.defaults.base_url, config.defaults.model = server.base_url, server.served_name
-            result = asyncio.run(_solve_live(loaded, config, store, console, quiet, resume_run))
+            if interactive:
+                result = asyncio.run(_solve_interactive(loaded, config, store, console, resume_run))
+            else:
+                result = asyncio.run(_solve_live(loaded, config, store, console, quiet, resume_run))
     finally:
         store.close()
-    _print(result, console, quiet)
+    if result is not None:
+        _print(result, console, quiet and not interactive)
 
 
 def _problem(store: RunStore, problem: str | None, file: Path | None, answer: str | None, resume_run: str | None) -> Problem:
@@ -101,6 +109,40 @@ async def _solve_live(problem: Problem, config: Config, store: RunStore, console
     with Live(view, console=console, refresh_per_second=4, transient=True):
         return await solve_problem(problem, config, store, run_id=resume_run, on_run_started=announce,
                                    on_event=view.on_event, on_tokens=view.on_tokens)
+
+
+def _reopen(store: RunStore, run_id: str, config: Config) -> None:
+    from agent.session import SessionEnd, is_session, restore_budgets
+
+    if not is_session(store, run_id):
+        raise ProblemInputError(f"run {run_id} is not an interactive session; continue it with lemmata solve --resume {run_id}")
+    if store.run(run_id)["status"] == SessionEnd.FINISHED:
+        raise ProblemInputError(f"session {run_id} is finished; lemmata show {run_id} prints it")
+    restore_budgets(store, run_id, config)
+
+
+async def _solve_interactive(problem: Problem, config: Config, store: RunStore, console: Console,
+                             resume_run: str | None) -> SolveResult | None:
+    """The session of `lemmata solve -i`; None when the person saved or quit before the end."""
+    from agent.session import SessionEnd, run_session
+    from agent.session_view import SessionScreen, command_source
+
+    def announce(run_id: str) -> None:
+        console.print(f"[dim]session {run_id} · /help lists the commands · reopen with "
+                      f"lemmata solve -i --resume {run_id}[/]")
+
+    if config.loop.shots != 1:
+        console.print("[dim]an interactive session works one shot[/]")
+    screen = SessionScreen(console, problem.text, config.loop.rounds)
+    screen.show_problem()
+    history = Path(config.store.path).with_suffix(".history")
+    outcome = await run_session(problem, config, store, command_source(console, history), screen,
+                                run_id=resume_run, on_run_started=announce)
+    if outcome.end is SessionEnd.PAUSED:
+        console.print(f"session {outcome.run_id} saved: lemmata solve -i --resume {outcome.run_id}")
+    elif outcome.end is SessionEnd.QUIT:
+        console.print(f"session {outcome.run_id} left unfinished (status quit)")
+    return outcome.result
 
 
 def _print(result: SolveResult, console: Console, quiet: bool) -> None:

@@ -1,0 +1,49 @@
+"""`lemmata sessions`: the interactive sessions in the run store, the latest first."""
+
+from __future__ import annotations
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from agent.cli.options import model_options
+from agent.config import Config
+from agent.session import SessionSummary, list_sessions
+from agent.tex import readable
+from memory import RunStore
+
+PROBLEM_CHARS = 60
+
+
+@click.command("sessions")
+@model_options
+def command(config: Config) -> None:
+    """List interactive sessions: problem, rounds done, lemmas, status, last activity."""
+    store = RunStore(config.store.path)
+    try:
+        sessions = list_sessions(store)
+    finally:
+        store.close()
+    console = Console()
+    if not sessions:
+        console.print(f"no sessions in {config.store.path}; start one with lemmata solve -i PROBLEM")
+        return
+    console.print(sessions_table(sessions))
+    console.print("[dim]reopen one with lemmata solve -i --resume ID[/]")
+
+
+def sessions_table(sessions: list[SessionSummary]) -> Table:
+    table = Table(title="interactive sessions")
+    table.add_column("id", no_wrap=True)
+    table.add_column("problem")
+    table.add_column("rounds", justify="right")
+    table.add_column("lemmas", justify="right")
+    table.add_column("status")
+    table.add_column("last activity", no_wrap=True)
+    for session in sessions:
+        problem = " ".join(readable(session.problem).split())
+        if len(problem) > PROBLEM_CHARS:
+            problem = problem[:PROBLEM_CHARS - 1] + "…"
+        table.add_row(session.run_id, problem, str(session.rounds_done), str(session.lemmas), session.status,
+                      session.last_activity[:19].replace("T", " "))
+    return table
