@@ -1,0 +1,48 @@
+"""Our rules beyond the public list, each on a problem that needs it (JGEX / Newclid data)."""
+
+import pytest
+
+from engines.geometry import parse_problem, solve
+
+CASES = {
+    "s6": "a b c d = eq_trapezoid a b c d ? eqangle a d a b b a b c",
+    "s7": "a b c = triangle a b c; d = angle_bisector d c b a, on_line d a c; "
+          "e = angle_bisector e a c b, on_line e a b; f = on_line f d e, on_line f b c; "
+          "g = on_line g a b ? eqangle a g a f a f a c",
+    "s9": "a o = segment a o; b = eqdistance b o o a; x = angle_bisector x a o b; "
+          "c = eqangle3 c a b o a x ? cong o c o a",
+    "s10": "a b c d = quadrangle a b c d; e = midpoint e b a; f = foot f a c d; g = foot g b c d ? cong e f e g",
+    "s11": "a b d = triangle a b d; e = midpoint e d a; c = angle_bisector c a b d, on_dia c a b ? para c e b d",
+    "s12": "a b = segment a b; c = on_bline c a b; d = on_tline d b a b; "
+           "e = intersection_lt e c d a a b ? cong e c c d",
+    "s13": "a b c = triangle a b c; d = angle_bisector d a b c, on_dia d b c; "
+           "e = angle_bisector e b a c, on_dia e a c ? para d e a b",
+}
+
+
+@pytest.mark.parametrize("rule_id", sorted(CASES))
+def test_rule_is_used_in_the_proof(rule_id: str) -> None:
+    solution = solve(parse_problem(CASES[rule_id], rule_id), timeout=20)
+    assert solution.proved
+    assert rule_id in {f.rule.value for f in solution.proof}
+
+
+def test_ratio_products_prove_ceva_consequence() -> None:
+    text = ("a b c = triangle a b c; d = midpoint d b c; p = on_line p a d; "
+            "e = on_line e b p, on_line e c a; f = on_line f c p, on_line f a b ? para e f b c")
+    solution = solve(parse_problem(text, "ceva"), timeout=20)
+    assert solution.proved
+    assert {"s7", "s8"} & {f.rule.value for f in solution.proof}
+
+
+IMO_PROVED = ["translated_imo_2004_p5", "translated_imo_2012_p1", "translated_imo_2022_p4"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", IMO_PROVED)
+def test_imo_problems_proved_without_auxiliary_points(name: str) -> None:
+    from tests.geometry.conftest import SHARED
+    from engines.geometry.language import read_problems
+
+    problems = read_problems(SHARED / "imo_ag_30.txt")
+    assert solve(parse_problem(problems[name], name), timeout=60).proved
