@@ -102,6 +102,14 @@ class Deduction:
         c = self.db.circle_of(pts)
         if c is not None:
             return sorted(c.why)
+        if len(pts) > 4:  # every further point on the circle through the first three
+            why: set[int] = set()
+            for x in pts[3:]:
+                w = self.why_cyclic((*pts[:3], x))
+                if w is None:
+                    return None
+                why |= set(w)
+            return sorted(why)
         if len(pts) == 4:
             a, b, p, q = pts
             if is_coll([self.db.diagram[x] for x in (a, b, p)]):
