@@ -15,9 +15,8 @@ from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
 from agent.config import Config
 from agent.events import LoopEvent
-from agent.loop import ShotRun
 from agent.problems import Problem, ProblemKind
-from agent.solve import checkpoints_path, run_shot, select_result, shot_graph
+from agent.solve import checkpoints_path, make_run, run_shot, select_result, shot_graph
 from engines.answers import agrade
 from engines.llm import CallResult, LLMClient
 from memory import RunStore, StoredProblem
@@ -151,7 +150,7 @@ async def run_batch(
 
 async def _solve_problem(problem, plan, config, store, llm, saver, slots, stop, progress, run_id, done_samples,
                          graded) -> None:
-    run = ShotRun(problem, config, store, llm, run_id, progress.on_event)
+    run = make_run(problem, config, store, llm, run_id, progress.on_event)
     graph = shot_graph(run, saver)
     statuses: dict[int, str] = {}
 

@@ -108,6 +108,12 @@ class ShotRun:
                 self.on_event(LoopEvent("parse_failure", self.problem.id, shot, round, role.value, {"why": why}))
         return None, call_id, why
 
+    def initial_state(self, shot: int) -> ShotState:
+        return {"shot": shot, "round": 0, "loop": 0, "started_at": time.time()}
+
+    def graph(self) -> StateGraph:
+        return build_shot_graph(self)
+
     def library(self, shot: int) -> LemmaLibrary:
         return LemmaLibrary(self.store, run_id=self.run_id, problem_id=self.problem.id, shot=shot)
 

@@ -37,6 +37,20 @@ class LoopSettings(Strict):
     parse_failures: ParseFailurePolicy = Field(default_factory=ParseFailurePolicy)
 
 
+class GeometryAgentSettings(Strict):
+    max_steps: int = Field(default=200, ge=1)
+    """Actions per trajectory (InternGeometry uses 200)."""
+    formalisation_attempts: int = Field(default=5, ge=1)
+    """Rejected <build> actions before the trajectory gives up."""
+    resamples: int = Field(default=3, ge=0)
+    """Turns drawn again when an action is malformed, a repeat, or one kind too many times in a row."""
+    max_same_kind_run: int = Field(default=8, ge=2)
+    engine_timeout_s: float = Field(default=30.0, gt=0)
+    """Saturation time per engine call."""
+    history_steps_verbatim: int = Field(default=1, ge=1)
+    """Steps whose feedback stays verbatim in the prompt; older ones are compressed."""
+
+
 PROFILES: dict[str, dict[str, Any]] = {
     "default": {},
     # Intern-S1-MO's CMO setting: 12 rounds, 8-vote lemma checks, 24 revision loops.

@@ -12,7 +12,7 @@ from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
 from agent.config import Config
 from agent.events import EventSink, LoopEvent, TokenSink, ignore_event
-from agent.loop import ShotRun, ShotStatus, build_shot_graph
+from agent.loop import ShotRun, ShotStatus
 from agent.problems import Problem, ProblemKind
 from agent.selection import Candidate, Selection, select_best_verified, select_by_verifier_vote
 from engines.answers import Verdict, agrade
@@ -37,10 +37,20 @@ class SolveResult:
     """Every shot's status."""
 
 
+def make_run(problem: Problem, config: Config, store: RunStore, llm: LLMClient, run_id: str,
+             on_event: EventSink = ignore_event, on_tokens: TokenSink | None = None) -> ShotRun:
+    """The lemma loop, or the geometry agent for geometry problems."""
+    if problem.kind == ProblemKind.GEOMETRY:
+        from agent.geometry_agent import GeometryRun
+
+        return GeometryRun(problem, config, store, llm, run_id, on_event, on_tokens)
+    return ShotRun(problem, config, store, llm, run_id, on_event, on_tokens)
+
+
 def shot_graph(run: ShotRun, saver: AsyncSqliteSaver, *, pause_between_rounds: bool = False):
     """The compiled loop; an interactive session pauses it before every round (a LangGraph
     interrupt, saved in the checkpoint so a resumed session finds the pending question)."""
-    return build_shot_graph(run).compile(checkpointer=saver,
+    return run.graph().compile(checkpointer=saver,
                                          interrupt_before=["reason"] if pause_between_rounds else None)
 
 
@@ -71,7 +81,7 @@ async def solve_problem(
     if on_run_started is not None:
         on_run_started(run_id)
     llm = LLMClient(config, on_call=store.record_call)
-    run = ShotRun(problem, config, store, llm, run_id, on_event, on_tokens)
+    run = make_run(problem, config, store, llm, run_id, on_event, on_tokens)
     try:
         async with AsyncSqliteSaver.from_conn_string(str(checkpoints_path(Path(config.store.path)))) as saver:
             graph = shot_graph(run, saver)
@@ -119,7 +129,7 @@ async def run_shot(graph, run: ShotRun, shot: int) -> str:
     if not snapshot.values:
         run.store.save_sample(run.run_id, run.problem.id, shot, status="running")
         run.on_event(LoopEvent("shot_started", run.problem.id, shot))
-        inputs = {"shot": shot, "round": 0, "loop": 0, "started_at": time.time()}
+        inputs = run.initial_state(shot)
     else:
         inputs = None  # continue from the last checkpoint
     final = await graph.ainvoke(inputs, thread)
@@ -133,7 +143,10 @@ async def select_result(run: ShotRun, statuses: dict[int, str]) -> Selection | N
         if row["problem_id"] != run.problem.id or row["sample"] not in statuses:
             continue
         final = final_revision(run, row["sample"])
-        rate = final["passes"] / final["votes"] if final and final["votes"] else 0.0
+        if final and final["votes"]:
+            rate = final["passes"] / final["votes"]
+        else:  # no process votes (the geometry engine's proofs are checked, not voted on)
+            rate = 1.0 if row["status"] == ShotStatus.VERIFIED else 0.0
         candidates.append(Candidate(row["sample"], row["answer"], rate))
     selection = None
     if run.problem.kind == ProblemKind.ANSWER:
@@ -163,8 +176,9 @@ def final_revision(run: ShotRun, shot: int) -> dict | None:
 def _result(run: ShotRun, statuses: dict[int, str], selection: Selection | None) -> SolveResult:
     if selection is None:
         return SolveResult(run.run_id, run.problem.id, None, None, ShotStatus.NO_SOLUTION, None, statuses)
-    final = final_revision(run, selection.shot)
-    return SolveResult(run.run_id, run.problem.id, selection.answer, final["solution"] if final else None,
+    sample = next(run.store.db["samples"].rows_where(
+        "run_id = ? and problem_id = ? and sample = ?", [run.run_id, run.problem.id, selection.shot]))
+    return SolveResult(run.run_id, run.problem.id, selection.answer, sample["solution"],
                        statuses[selection.shot], selection.shot, statuses)
 
 

@@ -97,3 +97,12 @@ def add_hint(store: RunStore, run_id: str, problem_id: str, shot: int, round: in
 def hints_for(store: RunStore, run_id: str, problem_id: str, shot: int, round: int) -> list[str]:
     return [row["text"] for row in store.db["hints"].rows_where(
         "run_id = ? and problem_id = ? and shot = ? and round = ?", [run_id, problem_id, shot, round], order_by="id")]
+
+
+def save_geometry_step(store: RunStore, run_id: str, problem_id: str, shot: int, step: int, **fields) -> None:
+    _upsert(store, "geometry_steps", {"run_id": run_id, "problem_id": problem_id, "shot": shot, "step": step}, fields)
+
+
+def geometry_steps(store: RunStore, run_id: str, problem_id: str, shot: int) -> list[dict]:
+    return list(store.db["geometry_steps"].rows_where(
+        "run_id = ? and problem_id = ? and shot = ?", [run_id, problem_id, shot], order_by="step"))

@@ -138,3 +138,15 @@ def m006_hints(db: Database) -> None:
         pk="id",
     )
     db["hints"].create_index(["run_id", "problem_id", "shot", "round"])
+
+
+@migrations()
+def m007_geometry_steps(db: Database) -> None:
+    """One row per geometry-agent step: thought, action, engine feedback, step reward."""
+    db["geometry_steps"].create(
+        {"id": int, "run_id": str, "problem_id": str, "shot": int, "step": int, "thought": str,
+         "action": str, "action_text": str, "ok": int, "feedback": str, "goal_proved": int,
+         "reward": float, "call_id": int, "created_at": str},
+        pk="id",
+    )
+    db["geometry_steps"].create_index(["run_id", "problem_id", "shot", "step"], unique=True)

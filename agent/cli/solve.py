@@ -16,7 +16,7 @@ from agent.cli.options import guarded, model_options
 from agent.config import Config
 from agent.display import LoopView
 from agent.errors import ProblemInputError
-from agent.problems import Problem, load_problem_file, problem_from_text
+from agent.problems import Problem, ProblemKind, load_problem_file, problem_from_text
 from agent.solve import SolveResult, problem_of_run, solve_problem
 from agent.tex import readable
 from engines.llm.vllm_server import VLLMServer
@@ -50,6 +50,8 @@ def apply_loop_options(config: Config, profile: str | None, **budgets: int | Non
 @click.argument("problem", required=False)
 @click.option("-f", "--file", "file", type=click.Path(path_type=Path), help="A .md/.tex/.txt file holding the problem.")
 @click.option("--answer", help="The gold answer, if known (shown to the process verifier as the reference).")
+@click.option("--kind", type=click.Choice([k.value for k in ProblemKind]),
+              help="answer | proof | geometry (default: geometry for a statement in the engine's language, else answer).")
 @click.option("--resume", "resume_run", help="Continue the run with this id after a crash or kill (with -i: reopen a session).")
 @click.option("-i", "--interactive", is_flag=True, help="Steer the loop between rounds: hints, pins, rejections, budgets (/help).")
 @click.option("--serve", "serve_model", help="Start `vllm serve MODEL` for this run and stop it afterwards.")
@@ -57,14 +59,15 @@ def apply_loop_options(config: Config, profile: str | None, **budgets: int | Non
 @loop_options
 @model_options
 @guarded
-def command(config: Config, problem: str | None, file: Path | None, answer: str | None, resume_run: str | None,
+def command(config: Config, problem: str | None, file: Path | None, answer: str | None, kind: str | None,
+            resume_run: str | None,
             interactive: bool, serve_model: str | None, quiet: bool, profile: str | None, **budgets: int | None) -> None:
     """Solve PROBLEM (a string) or the problem in --file with the multi-round lemma loop."""
     apply_loop_options(config, profile, **budgets)
     console = Console(stderr=quiet and not interactive)
     store = RunStore(config.store.path)
     try:
-        loaded = _problem(store, problem, file, answer, resume_run)
+        loaded = _problem(store, problem, file, answer, kind, resume_run)
         if interactive and resume_run:
             _reopen(store, resume_run, config)
             apply_loop_options(config, profile, **budgets)  # flags still win over the saved budgets
@@ -84,7 +87,8 @@ def command(config: Config, problem: str | None, file: Path | None, answer: str 
         _print(result, console, quiet and not interactive)
 
 
-def _problem(store: RunStore, problem: str | None, file: Path | None, answer: str | None, resume_run: str | None) -> Problem:
+def _problem(store: RunStore, problem: str | None, file: Path | None, answer: str | None, kind: str | None,
+             resume_run: str | None) -> Problem:
     if resume_run:
         try:
             return problem_of_run(store, resume_run)
@@ -93,8 +97,8 @@ def _problem(store: RunStore, problem: str | None, file: Path | None, answer: st
     if (problem is None) == (file is None):
         raise ProblemInputError("give the problem as an argument or with -f FILE (exactly one)")
     loaded = load_problem_file(file) if file else problem_from_text(problem)
-    if answer is not None:
-        loaded = Problem(loaded.id, loaded.text, answer, loaded.kind, loaded.source)
+    if answer is not None or kind is not None:
+        loaded = Problem(loaded.id, loaded.text, answer or loaded.answer, ProblemKind(kind or loaded.kind), loaded.source)
     return loaded
 
 

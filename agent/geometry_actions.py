@@ -1,0 +1,63 @@
+"""The geometry agent's action language: exactly one <build>, <add> or <propose> per turn,
+checked before it runs (well-formed, not a repeat, not one kind too many times in a row)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from agent.role_outputs import OutputParseError
+
+ACTION_TAG = re.compile(r"<(build|add|propose)>(.*?)</\1>", re.S | re.I)
+MAX_ACTION_CHARS = 4000
+
+
+class ActionKind(StrEnum):
+    BUILD = "build"
+    ADD = "add"
+    PROPOSE = "propose"
+
+
+@dataclass(frozen=True)
+class Action:
+    kind: ActionKind
+    text: str
+    thought: str
+    """What the model wrote before its action."""
+
+    @property
+    def key(self) -> str:
+        """Normalised form, for recognising a repeated action."""
+        return f"{self.kind.value}:{' '.join(self.text.lower().split())}"
+
+
+def parse_action(completion: str) -> Action:
+    found = ACTION_TAG.findall(completion)
+    if len(found) != 1:
+        raise OutputParseError(f"expected exactly one <build>, <add> or <propose> action, found {len(found)}")
+    kind, text = found[0]
+    text = " ".join(text.split())
+    if not text:
+        raise OutputParseError(f"the <{kind}> action is empty")
+    if len(text) > MAX_ACTION_CHARS:
+        raise OutputParseError(f"the <{kind}> action is longer than {MAX_ACTION_CHARS} characters")
+    thought = completion[: ACTION_TAG.search(completion).start()].strip()
+    return Action(ActionKind(kind.lower()), text, thought[-4000:])
+
+
+def check_action(action: Action, earlier: list[Action], *, built: bool, max_same_kind_run: int) -> None:
+    """PassCheck: raise OutputParseError (so the turn is drawn again) when the action may not run."""
+    if not built and action.kind != ActionKind.BUILD:
+        raise OutputParseError("the problem is not built yet: the first action must be <build>")
+    if built and action.kind == ActionKind.BUILD:
+        raise OutputParseError("the problem is already built; use <add> or <propose>")
+    if any(action.key == other.key for other in earlier):
+        raise OutputParseError(f"repeats an earlier action: <{action.kind}>{action.text}</{action.kind}>")
+    run = 0
+    for other in reversed(earlier):
+        if other.kind != action.kind:
+            break
+        run += 1
+    if run >= max_same_kind_run:
+        raise OutputParseError(f"{run} <{action.kind}> actions in a row; try another kind of action")
