@@ -59,7 +59,8 @@ def solve_command(file: Path, name: str | None, solve_all: bool, timeout: float,
                           f"{len(sol.proof)} steps (angles are directed, modulo π):")
             console.print(proof_text(sol.proof), markup=False, highlight=False, soft_wrap=True)
         else:
-            console.print(f"[yellow]saturated, not proved[/yellow]: `{sol.problem.goal}` after "
+            why = "time limit reached, not proved" if sol.timed_out else "saturated, not proved"
+            console.print(f"[yellow]{why}[/yellow]: `{sol.problem.goal}` after "
                           f"{sol.rounds} rounds, {sol.facts} facts, {sol.seconds:.2f}s")
         if figure_path is not None and n == names[0]:
             from engines.geometry.figure import render

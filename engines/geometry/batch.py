@@ -40,7 +40,7 @@ def solve_record(name: str, text: str, timeout: float, seed: int) -> BatchRecord
         sol = solve(parse_problem(text, name), timeout=timeout, seed=seed)
     except GeometryError as exc:
         return BatchRecord(name, False, time.monotonic() - start, 0, 0, f"error: {exc}")
-    status = "proved" if sol.proved else ("timeout" if sol.seconds >= timeout else "saturated")
+    status = "proved" if sol.proved else ("timeout" if sol.timed_out else "saturated")
     return BatchRecord(name, sol.proved, sol.seconds, len(sol.proof), sol.facts, status)
 
 

@@ -33,6 +33,7 @@ class Deduction:
         self.done_inscribed: dict[int, frozenset[str]] = {}
         self.tried: dict[tuple, tuple[int, int]] = {}
         self.rounds = 0
+        self.timed_out = False
 
     def refresh_index(self) -> None:
         self.index = index_diagram(self.db.diagram)
@@ -150,6 +151,7 @@ class Deduction:
                 if len(self.db.facts) == before:
                     return goal_check()
         except OutOfTime:
+            self.timed_out = True
             return goal_check()
         return goal_check()
 

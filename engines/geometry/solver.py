@@ -29,6 +29,8 @@ class Solution:
     facts: int = 0
     rounds: int = 0
     diagram: Diagram | None = None
+    timed_out: bool = False
+    """True when the deadline stopped saturation (rather than a fixpoint)."""
 
 
 def premise_facts(clause: Clause) -> list[tuple]:
@@ -90,4 +92,4 @@ def solve(problem: Problem | str, timeout: float = 60.0, seed: int = 0) -> Solut
         proved = ded.run(lambda: goal_premises(ded, goal) is not None, timeout=max(remaining, 0.1))
     proof = extract_proof(ded, goal) if proved else []
     return Solution(problem, proved and bool(proof), time.monotonic() - start, proof,
-                    len(ded.db.facts), ded.rounds, ded.db.diagram)
+                    len(ded.db.facts), ded.rounds, ded.db.diagram, ded.timed_out)
