@@ -7,7 +7,6 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -119,7 +118,6 @@ async def run_batch(
     progress: BatchProgress,
     *,
     stop: asyncio.Event | None = None,
-    health: Callable[[LLMClient], int] | None = None,
 ) -> BatchProgress:
     """Solve every (problem, sample) not finished yet; `stop` set = start nothing new."""
     stop = stop or asyncio.Event()
@@ -129,6 +127,7 @@ async def run_batch(
     def observe(result: CallResult) -> None:
         store.record_call(result)
         progress.on_call(result)
+        progress.failed_endpoints = llm.endpoints_out()
 
     llm = LLMClient(config, on_call=observe)
     slots = asyncio.Semaphore(plan.concurrency)

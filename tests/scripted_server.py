@@ -49,6 +49,10 @@ class Reply:
 Script = Reply | list[Reply] | Callable[[dict], Reply]
 
 
+class _Listener(ThreadingHTTPServer):
+    request_queue_size = 512  # the stdlib's 5 refuses connections under benchmark concurrency
+
+
 class ScriptedServer:
     def __init__(
         self,
@@ -73,7 +77,7 @@ class ScriptedServer:
         self._positions: Counter[str] = Counter()
         self._lock = threading.Lock()
         self._slots = threading.BoundedSemaphore(max_concurrent) if max_concurrent else None
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", port), self._handler_class())
+        self._httpd = _Listener(("127.0.0.1", port), self._handler_class())
         self._httpd.daemon_threads = True
         self._thread: threading.Thread | None = None
 

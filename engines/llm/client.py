@@ -207,59 +207,60 @@ class LLMClient:
         if not self.config.client.stream:
             response = await client.chat.completions.create(**request, extra_headers=headers)
             return _from_response(response)
-        idle = self.config.client.idle_timeout
-        try:
-            # Waiting for the response head counts as idle time too: a server that never
-            # starts answering is as stuck as one that stops mid-stream.
-            stream = await asyncio.wait_for(
-                client.chat.completions.create(
-                    **request, stream=True, stream_options={"include_usage": True}, extra_headers=headers
-                ),
-                timeout=idle,
-            )
-        except asyncio.TimeoutError:
-            raise _IdleTimeout(f"no response for {idle:g}s") from None
-        return await self._consume(stream, n, on_token)
+        return await self._stream(client, request, headers, on_token)
 
-    async def _consume(self, stream, n: int, on_token: TokenCallbackType | None) -> _Attempt:
+    async def _stream(self, client, request: dict, headers: dict, on_token: TokenCallbackType | None) -> _Attempt:
+        """Read the SSE stream as raw lines: building the SDK's typed object for every chunk
+        costs about a millisecond, and a long reasoning answer has tens of thousands of chunks.
+        One watchdog, pushed forward on every line, is the idle timeout; waiting for the
+        response head counts as idle too, since a server that never starts is as stuck as one
+        that stops."""
+        idle = self.config.client.idle_timeout
+        loop = asyncio.get_running_loop()
+        manager = client.chat.completions.with_streaming_response.create(
+            **request, stream=True, stream_options={"include_usage": True}, extra_headers=headers
+        )
+        try:
+            async with asyncio.timeout(idle) as watchdog:
+                async with manager as response:
+                    return await self._consume(response.iter_lines(), watchdog, loop, on_token)
+        except TimeoutError:
+            raise _IdleTimeout(f"nothing received for {idle:g}s") from None
+
+    async def _consume(self, lines, watchdog, loop, on_token: TokenCallbackType | None) -> _Attempt:
+        idle = self.config.client.idle_timeout
         texts: dict[int, list[str]] = {}
         thoughts: dict[int, list[str]] = {}
         finish: dict[int, str | None] = {}
-        usage = None
-        chunks = stream.__aiter__()
-        idle = self.config.client.idle_timeout
-        try:
-            while True:
-                try:
-                    chunk = await asyncio.wait_for(chunks.__anext__(), timeout=idle)
-                except StopAsyncIteration:
-                    break
-                except asyncio.TimeoutError:
-                    raise _IdleTimeout(f"no token for {idle:g}s while streaming") from None
-                if chunk.usage is not None:
-                    usage = chunk.usage
-                for delta_choice in chunk.choices or []:
-                    index = delta_choice.index
-                    delta = delta_choice.delta
-                    text = (delta.content if delta else None) or ""
-                    thought = _reasoning_of(delta) if delta else ""
-                    texts.setdefault(index, []).append(text)
-                    thoughts.setdefault(index, []).append(thought)
-                    if delta_choice.finish_reason:
-                        finish[index] = delta_choice.finish_reason
-                    if on_token and (text or thought):
-                        on_token(index, text, thought)
-        finally:
-            await stream.close()
+        usage: dict = {}
+        async for line in lines:
+            watchdog.reschedule(loop.time() + idle)
+            if not line.startswith("data:"):
+                continue
+            data = line[5:].strip()
+            if data == "[DONE]":
+                break
+            chunk = json.loads(data)
+            if not isinstance(chunk, dict):
+                raise _MalformedResponse("a stream event is not a JSON object")
+            if chunk.get("error"):
+                raise _MalformedResponse(f"the server reported an error mid-stream: {str(chunk['error'])[:200]}")
+            usage = chunk.get("usage") or usage
+            for choice in chunk.get("choices") or []:
+                index = choice.get("index", 0)
+                delta = choice.get("delta") or {}
+                text = delta.get("content") or ""
+                thought = delta.get("reasoning") or delta.get("reasoning_content") or ""
+                texts.setdefault(index, []).append(text)
+                thoughts.setdefault(index, []).append(thought)
+                if choice.get("finish_reason"):
+                    finish[index] = choice["finish_reason"]
+                if on_token and (text or thought):
+                    on_token(index, text, thought)
         if not texts:
             raise _MalformedResponse("the server returned no choices")
-        choices = [
-            Choice("".join(texts[i]), "".join(thoughts.get(i, [])), finish.get(i))
-            for i in sorted(texts)
-        ]
-        prompt_tokens = usage.prompt_tokens if usage else 0
-        completion_tokens = usage.completion_tokens if usage else 0
-        return _Attempt(choices, prompt_tokens, completion_tokens)
+        choices = [Choice("".join(texts[i]), "".join(thoughts.get(i, [])), finish.get(i)) for i in sorted(texts)]
+        return _Attempt(choices, int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0))
 
     async def _observe(self, result: CallResult) -> None:
         if self.on_call is None:
