@@ -113,9 +113,11 @@ def _circle_circle(a: Circle, b: Circle) -> list[complex]:
 
 
 def random_point_on(locus: Locus, rng: random.Random, scale: float) -> complex:
-    """A random point of a line (near its anchor) or of a circle."""
+    """A random point of a line (around its anchor, on both sides, at the scale of its
+    direction vector or of `scale`) or of a circle."""
     if isinstance(locus, Line):
-        return locus.p + unit(locus.d) * rng.uniform(-1.0, 1.0) * scale
+        reach = max(abs(locus.d), scale)
+        return locus.p + unit(locus.d) * rng.uniform(-1.2, 2.2) * reach
     if isinstance(locus, Circle):
         return locus.c + locus.r * cmath.exp(1j * rng.uniform(0, 2 * math.pi))
     return locus
