@@ -429,4 +429,4 @@ def _3peq(p: Points, r: random.Random) -> Points:
     return {"z": z, "y": y, "x": 2 * z - y}
 
 
-define("3peq z x y a b c", "coll z b c; coll x a b; coll y a c; coll x y z; cong z x z y", _3peq, new="z x y")
+define("3peq x y z a b c", "coll z b c; coll x a b; coll y a c; coll x y z; cong z x z y", _3peq, new="x y z")
