@@ -58,6 +58,16 @@ def define(signature: str, premises: str, recipe: Recipe, new: int | str = 1, nu
     CONSTRUCTIONS[name] = Construction(name, tuple(params), new_names, tuple(facts), recipe, numbers)
 
 
+def s_angle_degrees(text: str) -> float:
+    """Signed degrees of an `s_angle` argument. The two public dialects turn opposite ways:
+    Newclid writes `30o` (counter-clockwise from BA), the JGEX/AlphaGeometry files write a bare
+    `30`, which their figures only satisfy when turned clockwise."""
+    from engines.geometry.predicates import parse_number
+
+    value = float(parse_number(text))
+    return value if text.strip().endswith("o") else -value
+
+
 def rotate(z: complex, degrees: float) -> complex:
     return z * cmath.exp(1j * math.radians(degrees))
 

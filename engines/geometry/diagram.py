@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from engines.geometry.constructions import CONSTRUCTIONS
+from engines.geometry.constructions import CONSTRUCTIONS, s_angle_degrees
 from engines.geometry.errors import DiagramError
 from engines.geometry.language import Clause, Problem
 from engines.geometry.loci import intersect, random_point_on
@@ -48,7 +48,8 @@ def draw_clause(clause: Clause, diagram: Diagram, rng: random.Random) -> dict[st
         binding = dict(zip(spec.params, step.args))
         for i, (param, arg) in enumerate(binding.items()):
             if i >= spec.arity - spec.numbers:
-                values[param] = float(parse_number(arg))  # π units when written with `pi`
+                values[param] = (s_angle_degrees(arg) if step.name == "s_angle"
+                                 else float(parse_number(arg)))  # π units when written with `pi`
             elif param not in spec.new:
                 values[param] = diagram.points[arg]
         try:

@@ -6,7 +6,9 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from engines.geometry.constructions import CONSTRUCTIONS
+from fractions import Fraction
+
+from engines.geometry.constructions import CONSTRUCTIONS, s_angle_degrees
 from engines.geometry.database import Database
 from engines.geometry.deduction import Deduction
 from engines.geometry.diagram import Diagram, draw
@@ -42,14 +44,16 @@ def premise_facts(clause: Clause) -> list[tuple]:
         for pred_name, args in spec.premises:
             pred = parse_predicate(pred_name)
             pts = tuple(binding[a] for a in args if a in binding and not _is_number_param(spec, a))
-            nums = tuple(_number(binding.get(a, a), pred_name)
+            nums = tuple(_number(binding.get(a, a), pred_name, step.name)
                          for a in args if a not in binding or _is_number_param(spec, a))
             out.append((pred, pts, nums))
     return out
 
 
-def _number(text: str, pred_name: str) -> "Fraction":
+def _number(text: str, pred_name: str, construction: str = "") -> "Fraction":
     """Angles are kept in π units: `1pi/3` as written, `60` or `60o` as degrees."""
+    if construction == "s_angle":
+        return Fraction(s_angle_degrees(text)).limit_denominator(10_000) / 180
     value = parse_number(text)
     return value / 180 if pred_name == "aconst" and "pi" not in text else value
 
