@@ -37,3 +37,18 @@ def test_bench_writes_json(tmp_path) -> None:
     assert "proved" in result.output
     records = json.loads(out.read_text())
     assert len(records) == 4 and any(r["proved"] for r in records)
+
+
+def test_solve_all_and_deadline_message() -> None:
+    imo = Path(__file__).resolve().parents[3] / "shared" / "geometry" / "imo_ag_30.txt"
+    result = CliRunner().invoke(command, ["solve", str(imo), "--problem", "translated_imo_2011_p6",
+                                          "--timeout", "0.05"])
+    assert result.exit_code == 0, result.output
+    assert "not proved" in result.output
+
+
+def test_language_error_is_a_cli_error(tmp_path) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_text("broken\na b c = triangle a b c; d = on_spiral d a b ? coll a b d\n")
+    result = CliRunner().invoke(command, ["solve", str(bad)])
+    assert result.exit_code != 0 and "on_spiral" in result.output
