@@ -131,6 +131,8 @@ def _verb(word: str) -> SessionVerb:
         matches = [verb for verb in SessionVerb if verb.startswith(word.lower())] if word else []
         if len(matches) == 1:
             return matches[0]  # an unambiguous prefix: /c, /lib
+        if matches:
+            raise CommandError(f"'/{word}' could be {' or '.join(f'/{verb}' for verb in matches)}; type more of it") from None
         raise CommandError(f"unknown command '/{word}'; /help lists the commands") from None
 
 

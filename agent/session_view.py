@@ -114,10 +114,10 @@ class SessionScreen:
             self.console.print(line, highlight=False, markup=False)
 
     def info(self, text: str) -> None:
-        self.console.print(Text(text, style="green"))
+        self.console.print(Text(text, style="green"), soft_wrap=True)
 
     def error(self, text: str) -> None:
-        self.console.print(Text(f"error: {text}", style="red"))
+        self.console.print(Text(f"error: {text}", style="red"), soft_wrap=True)
 
 
 def _library_and_budgets(pause: Pause) -> RenderableType:

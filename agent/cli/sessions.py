@@ -12,7 +12,7 @@ from agent.session import SessionSummary, list_sessions
 from agent.tex import readable
 from memory import RunStore
 
-PROBLEM_CHARS = 60
+PROBLEM_CHARS = 200
 
 
 @click.command("sessions")
@@ -33,17 +33,17 @@ def command(config: Config) -> None:
 
 
 def sessions_table(sessions: list[SessionSummary]) -> Table:
-    table = Table(title="interactive sessions")
-    table.add_column("id", no_wrap=True)
-    table.add_column("problem")
-    table.add_column("rounds", justify="right")
-    table.add_column("lemmas", justify="right")
-    table.add_column("status")
-    table.add_column("last activity", no_wrap=True)
+    table = Table(title="interactive sessions", expand=True)
+    table.add_column("id", no_wrap=True, min_width=12)
+    table.add_column("problem", no_wrap=True, overflow="ellipsis", ratio=1)
+    table.add_column("rounds", justify="right", min_width=6)
+    table.add_column("lemmas", justify="right", min_width=6)
+    table.add_column("status", min_width=8)
+    table.add_column("last activity", no_wrap=True, min_width=16)
     for session in sessions:
         problem = " ".join(readable(session.problem).split())
         if len(problem) > PROBLEM_CHARS:
             problem = problem[:PROBLEM_CHARS - 1] + "…"
         table.add_row(session.run_id, problem, str(session.rounds_done), str(session.lemmas), session.status,
-                      session.last_activity[:19].replace("T", " "))
+                      session.last_activity[:16].replace("T", " "))
     return table
