@@ -15,7 +15,7 @@ from agent.geometry_actions import Action, ActionKind, check_action, parse_actio
 from agent.loop import ShotRun, ShotStatus
 from agent.role_outputs import OutputParseError
 from agent.roles import Role
-from engines.geometry import GeometrySession
+from engines.geometry.worker import GeometryWorkerError, SessionWorker
 from engines.geometry.errors import GeometryError
 from engines.geometry.language import parse_problem
 from memory import loop_records as records
@@ -42,7 +42,7 @@ class GeometryRun(ShotRun):
     """A shot of the geometry agent; the engine session lives in memory and is rebuilt from the
     recorded steps after a resume."""
 
-    sessions: dict[int, GeometrySession] = field(default_factory=dict)
+    sessions: dict[int, SessionWorker] = field(default_factory=dict)
 
     def initial_state(self, shot: int) -> GeometryState:
         return {"shot": shot, "step": 0, "build_failures": 0}
@@ -58,15 +58,22 @@ class GeometryRun(ShotRun):
         shot, step = state["shot"], state.get("step", 0) + 1
         session = await self._session(shot)
         steps = records.geometry_steps(self.store, self.run_id, self.problem.id, shot)
-        if session.problem is None and is_formal_statement(self.problem.text):
+        if not session.built and is_formal_statement(self.problem.text):
             action, call_id = Action(ActionKind.BUILD, " ".join(self.problem.text.split()), "(given formally)"), None
         else:
-            action, call_id, why = await self._next_action(shot, step, steps, built=session.problem is not None)
+            action, call_id, why = await self._next_action(shot, step, steps, built=session.built)
             if action is None:
                 records.save_geometry_step(self.store, self.run_id, self.problem.id, shot, step, action="invalid",
                                            ok=0, feedback=why, goal_proved=0, reward=0.0, call_id=call_id)
                 return {"step": step}
-        status = await asyncio.to_thread(self._run, session, action)
+        try:
+            status = await asyncio.to_thread(self._run, session, action)
+        except GeometryWorkerError as error:  # killed past its limit, or crashed: rebuilt next step
+            self.sessions.pop(shot, None)
+            records.save_geometry_step(self.store, self.run_id, self.problem.id, shot, step, thought=action.thought,
+                                       action=action.kind.value, action_text=action.text, ok=0,
+                                       feedback=f"engine error: {error}", goal_proved=0, reward=0.0, call_id=call_id)
+            return {"step": step}
         proved = status.goal_proved
         feedback = status.message + ("\n" + "\n".join(status.new_facts) if status.new_facts else "")
         reward = 1.0 if action.kind == ActionKind.PROPOSE and status.ok else 0.0
@@ -74,8 +81,6 @@ class GeometryRun(ShotRun):
                                    action=action.kind.value, action_text=action.text, ok=int(status.ok),
                                    feedback=feedback, goal_proved=int(proved), reward=reward, call_id=call_id)
         failures = state.get("build_failures", 0) + (action.kind == ActionKind.BUILD and not status.ok)
-        if action.kind == ActionKind.BUILD and not status.ok:
-            session.problem = session.ded = None  # a rejected formalisation leaves nothing built
         return {"step": step, "proved": proved, "build_failures": failures}
 
     def after_act(self, state: GeometryState) -> str:
@@ -89,20 +94,24 @@ class GeometryRun(ShotRun):
         shot = state["shot"]
         session = await self._session(shot)
         if not state.get("proved"):
-            status = ShotStatus.UNVERIFIED if session.problem is not None else ShotStatus.NO_SOLUTION
+            status = ShotStatus.UNVERIFIED if session.built else ShotStatus.NO_SOLUTION
+            self._close(shot)
             self.store.save_sample(self.run_id, self.problem.id, shot, status=status, finished_at=records.now())
             return {"status": status}
-        engine_proof = session.proof_text()
+        engine_proof = await asyncio.to_thread(session.proof_text)
         self._reward_used_constructions(shot, engine_proof, session)
         auxiliary = "\n".join(f"{s['action_text']}" for s in records.geometry_steps(
             self.store, self.run_id, self.problem.id, shot) if s["action"] == "add" and s["ok"]) or "(none)"
+        formal = next(s["action_text"] for s in reversed(records.geometry_steps(
+            self.store, self.run_id, self.problem.id, shot)) if s["action"] == "build" and s["ok"])
         messages = prompts.render("geometry_writeup", problem=self.problem.text,
-                                  formal=_formal_text(session), auxiliary=auxiliary, proof=engine_proof)
+                                  formal=formal, auxiliary=auxiliary, proof=engine_proof)
         writeup, _, _ = await self.call_parsed(Role.GEOMETRY, messages, f"s{shot}/writeup", shot, state["step"],
                                                lambda text: text.strip() or _empty())
         figure = Path(self.config.store.path).parent / "figures" / f"{self.run_id}-{self.problem.id}-s{shot}.svg"
         figure.parent.mkdir(parents=True, exist_ok=True)
         await asyncio.to_thread(session.figure, figure)
+        self._close(shot)
         solution = f"{writeup or ''}\n\nAuxiliary constructions:\n{auxiliary}\n\nEngine proof (re-checked):\n{engine_proof}"
         self.store.save_sample(self.run_id, self.problem.id, shot, status=ShotStatus.VERIFIED,
                                solution=solution.strip(), finished_at=records.now())
@@ -134,7 +143,7 @@ class GeometryRun(ShotRun):
                 why = f"geometry: {error}"
         return None, call_id, why
 
-    def _run(self, session: GeometrySession, action: Action):
+    def _run(self, session: SessionWorker, action: Action):
         match action.kind:
             case ActionKind.BUILD:
                 return session.build(action.text, name=self.problem.id)
@@ -143,16 +152,23 @@ class GeometryRun(ShotRun):
             case ActionKind.PROPOSE:
                 return session.propose(action.text)
 
-    async def _session(self, shot: int) -> GeometrySession:
+    async def _session(self, shot: int) -> SessionWorker:
+        """The shot's engine worker; after a resume or a killed worker, rebuilt by replaying the
+        recorded successful actions."""
         if shot not in self.sessions:
-            session = GeometrySession(seed=shot, timeout=self.agent.engine_timeout_s)
+            session = await asyncio.to_thread(SessionWorker, seed=shot, timeout=self.agent.engine_timeout_s)
             for step in records.geometry_steps(self.store, self.run_id, self.problem.id, shot):
                 if step["ok"] and step["action"] in ActionKind.__members__.values():
                     await asyncio.to_thread(self._run, session, Action(ActionKind(step["action"]), step["action_text"], ""))
             self.sessions[shot] = session
         return self.sessions[shot]
 
-    def _reward_used_constructions(self, shot: int, proof: str, session: GeometrySession) -> None:
+    def _close(self, shot: int) -> None:
+        session = self.sessions.pop(shot, None)
+        if session is not None:
+            session.close()
+
+    def _reward_used_constructions(self, shot: int, proof: str, session: SessionWorker) -> None:
         """Step reward for an auxiliary construction: 1 when its point appears in the final proof."""
         words = set(proof.replace(",", " ").replace("(", " ").replace(")", " ").split())
         for step in records.geometry_steps(self.store, self.run_id, self.problem.id, shot):
@@ -182,11 +198,6 @@ def _history(steps: list[dict], settings) -> str:
     for s in steps[len(older):]:
         lines.append(f"{s['step']}. <{s['action']}>{s['action_text'] or ''}</{s['action']}> (feedback below)")
     return "\n".join(lines)
-
-
-def _formal_text(session: GeometrySession) -> str:
-    problem = session.problem
-    return "; ".join(clause.text for clause in problem.clauses) + (f" ? {problem.goal}" if problem.goal else "")
 
 
 def _empty():

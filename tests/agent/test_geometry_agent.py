@@ -79,3 +79,21 @@ def test_a_formal_statement_is_routed_to_the_engine_and_solved_from_the_cli(scri
     assert "verified" in done.stdout
     assert scripted.counts["geometry"] == 1  # only the write-up: the engine built and proved it alone
     assert scripted.counts["reasoner"] == 0
+
+
+def test_an_engine_call_past_its_limit_is_killed_and_the_agent_carries_on(scripted, tmp_path, monkeypatch):
+    import engines.geometry.worker as worker
+
+    monkeypatch.setattr(worker, "CALL_MARGIN_S", 0.0)
+    heavy = open(Path(__file__).parents[2].parent / "shared/geometry/imo_ag_30.txt").read().splitlines()[3]
+    small = "a b c = triangle a b c; o = circle o a b c; m = midpoint m b c ? perp o m b c"
+    scripted.script["geometry"] = [Reply(f"<build>{heavy}</build>"), Reply(f"<build>{small}</build>"),
+                                   Reply("**Proof.** OM is the perpendicular bisector of BC.")]
+    config = load_config(overrides={"base_url": scripted.base_url, "model": MODEL_NAME}, environ={})
+    config.store.path = tmp_path / "runs.db"
+    config.geometry.engine_timeout_s = 0.2
+    problem = Problem("two-tries", "Prove that the circumcentre lies on the perpendicular bisector.", kind=ProblemKind.GEOMETRY)
+    result = asyncio.run(solve_problem(problem, config, RunStore(config.store.path)))
+    steps = list(RunStore(config.store.path).db["geometry_steps"].rows_where(order_by="step"))
+    assert steps[0]["ok"] == 0 and "was stopped" in steps[0]["feedback"]
+    assert steps[1]["ok"] == 1 and result.status == "verified"
