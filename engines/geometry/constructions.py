@@ -440,3 +440,79 @@ def _3peq(p: Points, r: random.Random) -> Points:
 
 
 define("3peq x y z a b c", "coll z b c; coll x a b; coll y a c; coll x y z; cong z x z y", _3peq, new="x y z")
+
+
+def _two_lines_one_circle(p: Points, r: random.Random) -> Points:
+    """Circle tangent to lines CA, CB and internally tangent to the circle (O, OA)."""
+    a, b, c, o = p["a"], p["b"], p["c"], p["o"]
+    big = abs(a - o)
+    ua, ub = unit(a - c), unit(b - c)
+    u = unit(ua + ub)
+    s = abs((ua.conjugate() * u).imag)  # sin of half the angle at C
+    # |o - (c + t u)| = big - t s  →  quadratic in t
+    w = o - c
+    qa = 1 - s * s
+    qb = -2 * (w.conjugate() * u).real + 2 * big * s
+    qc = abs(w) ** 2 - big * big
+    disc = qb * qb - 4 * qa * qc
+    if disc < 0 or abs(qa) < 1e-12:
+        raise ValueError("no circle tangent to both lines inside the circle")
+    roots = [t for t in ((-qb + math.sqrt(disc)) / (2 * qa), (-qb - math.sqrt(disc)) / (2 * qa))
+             if t > 1e-9 and big - t * s > 1e-9]
+    if not roots:
+        raise ValueError("no circle tangent to both lines inside the circle")
+    t = roots[r.randrange(len(roots))]
+    i = c + t * u
+    return {"x": foot_on(i, line_through(a, c)), "y": foot_on(i, line_through(b, c)),
+            "z": o + big * unit(i - o), "i": i}
+
+
+define("2l1c x y z i a b c o", "coll x a c; coll y b c; cong o a o z; coll i o z; cong i x i y; "
+       "cong i y i z; perp i x a c; perp i y b c", _two_lines_one_circle, new=4)
+
+
+def _e5128(p: Points, r: random.Random) -> Points:
+    """X on circle (C, CB), Y = XD ∩ AB, with ∠(AB, AD) = ∠(XA, XY): found by a 1-D search."""
+    from engines.geometry.loci import intersect
+
+    a, b, c, d = p["a"], p["b"], p["c"], p["d"]
+    radius = abs(b - c)
+    target = cmath.phase(unit(d - a) / unit(b - a)) / math.pi
+
+    def mismatch(phi: float) -> tuple[float, complex, complex] | None:
+        x = c + radius * cmath.exp(1j * phi)
+        meet = intersect(line_through(x, d), line_through(a, b)) if abs(x - d) > 1e-6 else []
+        if not meet:
+            return None
+        y = meet[0]
+        got = cmath.phase(unit(y - x) / unit(a - x)) / math.pi
+        return ((got - target + 0.5) % 1.0) - 0.5, x, y
+
+    roots = []
+    steps = 720
+    prev = mismatch(0.0)
+    for k in range(1, steps + 1):
+        phi = 2 * math.pi * k / steps
+        cur = mismatch(phi)
+        if prev and cur and prev[0] * cur[0] < 0 and abs(prev[0] - cur[0]) < 0.2:
+            lo, hi = 2 * math.pi * (k - 1) / steps, phi
+            for _ in range(50):
+                mid = (lo + hi) / 2
+                m = mismatch(mid)
+                if m is None:
+                    break
+                if (m[0] < 0) == (prev[0] < 0):
+                    lo = mid
+                else:
+                    hi = mid
+            m = mismatch((lo + hi) / 2)
+            if m and abs(m[0]) < 1e-9 and abs(m[1] - d) > 1e-3 and abs(m[1] - b) > 1e-3:
+                roots.append(m)
+        prev = cur
+    if not roots:
+        raise ValueError("no point satisfies the angle condition")
+    _, x, y = roots[r.randrange(len(roots))]
+    return {"x": x, "y": y}
+
+
+define("e5128 x y a b c d", "cong c b c x; coll y a b; coll x y d; eqangle a b a d x a x y", _e5128, new=2)
