@@ -1,109 +1,307 @@
 """Heuristic auxiliary points, no model: midpoints, feet of perpendiculars, circumcentres,
-reflections and intersections of lines through existing points, tried in order of a simple
-score under a time budget, singly and then in pairs."""
+reflections and intersections of lines through existing points.
+
+Candidates are placed numerically in the problem's diagram first, so degenerate ones (parallel
+lines, collinear triples, far away) and ones that coincide with an existing point or with a
+better-scored candidate are dropped before any symbolic work. The rest are scored (kind, goal
+relevance, how busy their points are in the saturated database, how many existing lines and
+equal distances meet them) and tried under a time budget: first batches of the best candidates
+added together (one saturation for many points, HAGeo-style), then one point at a time, then
+pairs of the most productive points. A proof found with a batch is reduced to the auxiliary
+points its steps actually mention, and re-checked with only those."""
 
 from __future__ import annotations
 
 import copy
 import itertools
+import math
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from engines.geometry.errors import GeometryError
 from engines.geometry.language import Problem, parse_problem
-from engines.geometry.session import GeometrySession
+from engines.geometry.loci import circumcenter_of, foot_on, line_through, reflect_in
+from engines.geometry.proof import extract_proof
+from engines.geometry.session import GeometrySession, Status
 
 # Cheaper and more often useful constructions first (HAGeo and AlphaGeometry's experience).
-KIND_WEIGHT = {"midpoint": 3.0, "foot": 2.5, "circle": 2.0, "intersection": 1.5, "mirror": 1.0, "reflect": 1.0}
-PAIR_POOL = 12
+KIND_WEIGHT = {"midpoint": 3.0, "foot": 2.5, "circle": 2.0, "intersection": 1.5, "mirror": 1.0,
+               "reflect": 1.0}
+GOAL_WEIGHT = 2.0
+"""Score per goal point among the candidate's defining points."""
+BUSY_WEIGHT = 1.0
+"""Score for defining points that appear in many facts (mean share of the busiest point's count)."""
+INCIDENCE_WEIGHT = 0.75
+"""Score per existing line through two points, or pair of equidistant points, the candidate meets
+beyond those its construction implies: such points tie the figure together."""
+MAX_INCIDENCES = 4
+SIZE_PENALTY = 0.1
+
+SAME_POINT = 1e-2
+"""Absolute distance under which two diagram points count as the same (the diagram refuses
+closer points)."""
+FAR_FACTOR = 8.0
+"""Candidates farther than this many diagram radii from the centroid are dropped."""
+MAX_VARIANTS = 3
+"""Constructions kept per position: the same point reached another way brings other facts (a
+foot on line ar is not known to be the foot on line pr until a, p, r are proved collinear)."""
+VARIANT_PENALTY = 1.0
+"""Score lost by a candidate for each better one at the same position."""
+TOLERANCE = 1e-6
+"""Relative tolerance for numeric incidences."""
+
+PLAIN_SHARE = 0.5
+"""Plain deduction may use up to this share of the budget (it usually saturates in a second)."""
+BATCH_SIZES = (6, 12)
+"""Sizes of the batches of best candidates added together before single points are tried."""
+BATCH_SHARE = 0.35
+"""At most this share of the budget goes to batches."""
+SINGLE_STEP_TIMEOUT = 4.0
+"""Saturation budget after one candidate point (seconds)."""
+PAIR_POOL = 10
 """How many of the most productive single candidates are combined in pairs."""
 
 
 @dataclass(frozen=True)
 class Candidate:
+    """One auxiliary construction over existing points, placed in the diagram."""
+
     clause: str
     kind: str
     score: float
+    name: str
+    """The new point's name (unique among all candidates of one problem)."""
+    position: complex
 
 
 @dataclass
 class AuxSearch:
+    """Outcome of a heuristic auxiliary-point search."""
+
     proved: bool
     clauses: list[str] = field(default_factory=list)
-    """The auxiliary constructions of the proof found."""
+    """The auxiliary constructions of the proof found (only those the proof uses)."""
     tried: int = 0
+    """Saturations run after the plain one (a batch counts once)."""
     seconds: float = 0.0
     session: GeometrySession | None = None
+    """The session holding the proof (aux points in `session.aux_points`); None when unproved."""
+    plain_proved: bool = False
+    """Whether plain deduction alone proved the goal."""
+    candidates: int = 0
+    """Candidates left after numeric pruning."""
+    phase: str = ""
+    """'plain', 'batch', 'single' or 'pair': which stage found the proof."""
 
 
-def candidates(problem: Problem) -> list[Candidate]:
-    """Every candidate construction over the problem's points, best score first."""
-    points = problem.points
+# ---- candidates ---------------------------------------------------------------------------
+
+def candidates(problem: Problem, coords: dict[str, complex],
+               busy: dict[str, int] | None = None) -> list[Candidate]:
+    """Every non-degenerate candidate construction over the problem's points, best score first,
+    with no two candidates (or a candidate and an existing point) at the same position."""
+    points = [p for p in problem.points if p in coords]
     goal = set(problem.goal.points) if problem.goal else set()
+    busy = busy or {}
+    top = max(busy.values(), default=0) or 1
+    placed = list(coords.values())
+    centre = sum(placed) / len(placed)
+    radius = max(abs(z - centre) for z in placed) or 1.0
     fresh = _fresh_names(points)
-    found: list[Candidate] = []
+    raw: list[tuple[float, str, str, tuple[str, ...], complex]] = []
 
-    def add(kind: str, template: str, used: tuple[str, ...]) -> None:
-        score = KIND_WEIGHT[kind] + 2.0 * len(goal.intersection(used)) - 0.1 * len(used)
-        found.append(Candidate(template.format(x=next(fresh)), kind, score))
+    def add(kind: str, template: str, used: tuple[str, ...], where: complex | None,
+            implied: int) -> None:
+        if where is None or where != where or abs(where - centre) > FAR_FACTOR * radius:
+            return
+        if any(abs(where - z) < SAME_POINT for z in placed):
+            return
+        meets = max(0, _incidences(where, coords, radius) - implied)
+        score = (KIND_WEIGHT[kind] + GOAL_WEIGHT * len(goal.intersection(used))
+                 + BUSY_WEIGHT * sum(busy.get(p, 0) for p in used) / (top * len(used))
+                 + INCIDENCE_WEIGHT * min(meets, MAX_INCIDENCES) - SIZE_PENALTY * len(used))
+        raw.append((score, kind, template, used, where))
 
+    c = coords
     for a, b in itertools.combinations(points, 2):
-        add("midpoint", "{x} = midpoint {x} " + f"{a} {b}", (a, b))
-        add("mirror", "{x} = mirror {x} " + f"{a} {b}", (a, b))
-        add("mirror", "{x} = mirror {x} " + f"{b} {a}", (a, b))
-    for a, b, c in itertools.permutations(points, 3):
-        if b < c:
-            add("foot", "{x} = foot {x} " + f"{a} {b} {c}", (a, b, c))
-            add("reflect", "{x} = reflect {x} " + f"{a} {b} {c}", (a, b, c))
-    for a, b, c in itertools.combinations(points, 3):
-        add("circle", "{x} = circle {x} " + f"{a} {b} {c}", (a, b, c))
-    for (a, b), (c, d) in itertools.combinations(itertools.combinations(points, 2), 2):
-        if len({a, b, c, d}) == 4:
-            add("intersection", "{x} = on_line {x} " + f"{a} {b}, on_line {{x}} {c} {d}", (a, b, c, d))
-    return sorted(found, key=lambda c: -c.score)
+        # A midpoint sits on ab and is equidistant from a and b; a mirror image sits on ab.
+        add("midpoint", "{x} = midpoint {x} " + f"{a} {b}", (a, b), (c[a] + c[b]) / 2, 2)
+        add("mirror", "{x} = mirror {x} " + f"{a} {b}", (a, b), 2 * c[b] - c[a], 1)
+        add("mirror", "{x} = mirror {x} " + f"{b} {a}", (a, b), 2 * c[a] - c[b], 1)
+    for a, b, d in itertools.permutations(points, 3):
+        if b < d and _ncoll(c[a], c[b], c[d], radius):
+            line = line_through(c[b], c[d])
+            add("foot", "{x} = foot {x} " + f"{a} {b} {d}", (a, b, d), foot_on(c[a], line), 2)
+            add("reflect", "{x} = reflect {x} " + f"{a} {b} {d}", (a, b, d),
+                reflect_in(c[a], line), 3)
+    for a, b, d in itertools.combinations(points, 3):
+        add("circle", "{x} = circle {x} " + f"{a} {b} {d}", (a, b, d),
+            circumcenter_of(c[a], c[b], c[d]), 3)
+    for (a, b), (d, e) in itertools.combinations(itertools.combinations(points, 2), 2):
+        if len({a, b, d, e}) == 4:
+            add("intersection", "{x} = on_line {x} " + f"{a} {b}, on_line {{x}} {d} {e}",
+                (a, b, d, e), _line_meet(c[a], c[b], c[d], c[e]), 2)
+
+    raw.sort(key=lambda r: (-r[0], r[2].format(x="x"), r[3]))  # deterministic order
+    ranked: list[tuple[float, int, str, str, complex]] = []
+    seen: dict[tuple[int, int], list[complex]] = {}
+    for order, (score, kind, template, used, where) in enumerate(raw):
+        cell = (round(where.real / SAME_POINT), round(where.imag / SAME_POINT))
+        near = [z for dx in (-1, 0, 1) for dy in (-1, 0, 1)
+                for z in seen.get((cell[0] + dx, cell[1] + dy), [])]
+        twins = sum(abs(where - z) < SAME_POINT for z in near)
+        if twins >= MAX_VARIANTS:
+            continue
+        seen.setdefault(cell, []).append(where)
+        ranked.append((score - VARIANT_PENALTY * twins, order, kind, template, where))
+    ranked.sort(key=lambda r: (-r[0], r[1]))
+    kept: list[Candidate] = []
+    for score, _, kind, template, where in ranked:
+        name = next(fresh)
+        kept.append(Candidate(template.format(x=name), kind, round(score, 6), name, where))
+    return kept
 
 
-def search(problem_text: str, *, timeout: float = 60.0, seed: int = 0, step_timeout: float = 10.0) -> AuxSearch:
-    """Plain deduction first; then one auxiliary point at a time; then pairs of the points that
-    added the most facts. Stops at the first proof or when the time budget is spent."""
+def _ncoll(a: complex, b: complex, d: complex, radius: float) -> bool:
+    return abs(((b - a).conjugate() * (d - a)).imag) > TOLERANCE * radius * radius * 100
+
+
+def _line_meet(a: complex, b: complex, d: complex, e: complex) -> complex | None:
+    u, v = b - a, e - d
+    cross = (u.conjugate() * v).imag
+    if abs(cross) < 1e-9 * abs(u) * abs(v) + 1e-15:
+        return None
+    t = ((d - a).conjugate() * v).imag / cross
+    return a + t * u
+
+
+def _incidences(z: complex, coords: dict[str, complex], radius: float) -> int:
+    """Existing lines (through ≥ 2 points) through z, plus groups of ≥ 2 points equidistant
+    from z: what ties a new point to the figure."""
+    tol = TOLERANCE * 100
+    angles = sorted(math.atan2(w.imag - z.imag, w.real - z.real) % math.pi
+                    for w in coords.values() if abs(w - z) > SAME_POINT)
+    dists = sorted(abs(w - z) / radius for w in coords.values() if abs(w - z) > SAME_POINT)
+    return _groups(angles, tol) + _groups(dists, tol)
+
+
+def _groups(values: list[float], tol: float) -> int:
+    """How many runs of ≥ 2 (sorted) values lie within tol of each other."""
+    count, run = 0, 1
+    for prev, cur in zip(values, values[1:]):
+        if cur - prev < tol:
+            run += 1
+        else:
+            count += run >= 2
+            run = 1
+    return count + (run >= 2)
+
+
+def _fresh_names(points: list[str]) -> Iterator[str]:
+    used = set(points)
+    counter = itertools.count(1)
+    while True:
+        name = f"x{next(counter)}"
+        if name not in used:
+            yield name
+
+
+# ---- search -------------------------------------------------------------------------------
+
+def search(problem_text: str, *, timeout: float = 60.0, seed: int = 0,
+           step_timeout: float = 10.0) -> AuxSearch:
+    """Plain deduction first; then batches of the best candidates; then one auxiliary point at
+    a time; then pairs of the points that added the most facts. Stops at the first proof or
+    when the time budget is spent. Same seed ⇒ same candidates in the same order."""
     started = time.monotonic()
-    base = GeometrySession(seed=seed, timeout=min(step_timeout, timeout))
+    deadline = started + timeout
+
+    def left() -> float:
+        return deadline - time.monotonic()
+
+    base = GeometrySession(seed=seed, timeout=max(min(step_timeout, timeout), timeout * PLAIN_SHARE))
     status = base.build(problem_text)
     if not status.ok:
         raise GeometryError(status.message)
     if status.goal_proved:
-        return AuxSearch(True, [], 0, time.monotonic() - started, base)
-    deadline = started + timeout
-    productive: list[tuple[int, str]] = []
+        return AuxSearch(True, [], 0, time.monotonic() - started, base, plain_proved=True,
+                         phase="plain")
+    problem = parse_problem(problem_text)
+    pool = candidates(problem, dict(base.ded.db.diagram.points), _busy(base))
     tried = 0
-    for candidate in candidates(parse_problem(problem_text)):
-        if time.monotonic() > deadline:
+
+    def done(session: GeometrySession, used: list[Candidate], phase: str) -> AuxSearch:
+        return AuxSearch(True, [c.clause for c in used], tried, time.monotonic() - started,
+                         session, candidates=len(pool), phase=phase)
+
+    # Batches: one saturation for many points, then keep only what the proof mentions.
+    batch_deadline = started + timeout * BATCH_SHARE
+    for size in BATCH_SIZES:
+        if time.monotonic() > batch_deadline or size > len(pool):
             break
-        session, status = _try(base, [candidate.clause], deadline)
+        batch = pool[:size]
+        session, status = _try(base, batch, min(step_timeout * 2, batch_deadline - time.monotonic()))
+        tried += 1
+        if status is not None and status.goal_proved:
+            used = [c for c in batch if c.name in _proof_points(session)]
+            if len(used) < len(batch) and left() > 0:
+                smaller, check = _try(base, used, min(step_timeout, max(0.5, left())))
+                tried += 1
+                if check is not None and check.goal_proved:
+                    return done(smaller, used, "batch")
+            return done(session, batch, "batch")
+
+    # Single points, best score first.
+    productive: list[tuple[int, int, Candidate]] = []
+    for index, cand in enumerate(pool):
+        if left() <= 0:
+            break
+        session, status = _try(base, [cand], min(SINGLE_STEP_TIMEOUT, step_timeout, left()))
         tried += 1
         if status is None:
             continue
         if status.goal_proved:
-            return AuxSearch(True, [candidate.clause], tried, time.monotonic() - started, session)
-        productive.append((len(status.new_facts), candidate.clause))
-    best = [clause for _, clause in sorted(productive, reverse=True)[:PAIR_POOL]]
+            return done(session, [cand], "single")
+        productive.append((-len(session.ded.db.facts), index, cand))
+
+    # Pairs of the most productive single points.
+    best = [cand for _, _, cand in sorted(productive)[:PAIR_POOL]]
     for first, second in itertools.combinations(best, 2):
-        if time.monotonic() > deadline:
+        if left() <= 0:
             break
-        session, status = _try(base, [first, _renamed(second, first)], deadline)
+        session, status = _try(base, [first, second], min(step_timeout, left()))
         tried += 1
         if status is not None and status.goal_proved:
-            return AuxSearch(True, [first, _renamed(second, first)], tried, time.monotonic() - started, session)
-    return AuxSearch(False, [], tried, time.monotonic() - started, None)
+            return done(session, [first, second], "pair")
+    return AuxSearch(False, [], tried, time.monotonic() - started, None, candidates=len(pool))
 
 
-def _try(base: GeometrySession, clauses: list[str], deadline: float):
+def _busy(session: GeometrySession) -> dict[str, int]:
+    """How many facts mention each point."""
+    count: dict[str, int] = {}
+    for fact in session.ded.db.facts:
+        for p in set(fact.points):
+            count[p] = count.get(p, 0) + 1
+    return count
+
+
+def _try(base: GeometrySession, chosen: list[Candidate], budget: float
+         ) -> tuple[GeometrySession, Status | None]:
+    """A copy of the saturated base session with the chosen points added and re-saturated
+    within `budget` seconds (status None when a point could not be added)."""
     session = copy.deepcopy(base)
-    status = None
-    for clause in clauses:
-        session.timeout = max(0.1, min(session.timeout, deadline - time.monotonic()))
+    session.timeout = max(0.1, budget)
+    status: Status | None = None
+    started = time.monotonic()
+    for cand in chosen:
+        if len(chosen) > 1 and cand is not chosen[-1]:
+            # Only the last addition needs to saturate: earlier ones just enter the database.
+            session.timeout = 0.0 + 1e-3
+        else:
+            session.timeout = max(0.1, budget - (time.monotonic() - started))
         try:
-            status = session.add(clause)
+            status = session.add(cand.clause)
         except GeometryError:
             return session, None
         if not status.ok:
@@ -111,19 +309,9 @@ def _try(base: GeometrySession, clauses: list[str], deadline: float):
     return session, status
 
 
-def _renamed(clause: str, other: str) -> str:
-    """The second point of a pair must not reuse the first one's name."""
-    first_name = other.split("=")[0].strip()
-    name = clause.split("=")[0].strip()
-    if name != first_name:
-        return clause
-    return clause.replace(name, name + "b")
-
-
-def _fresh_names(points: list[str]):
-    used = set(points)
-    counter = itertools.count(1)
-    while True:
-        name = f"x{next(counter)}"
-        if name not in used:
-            yield name
+def _proof_points(session: GeometrySession) -> set[str]:
+    """Points mentioned by any step of the session's proof of its goal."""
+    ded, problem = session.ded, session.problem
+    if ded is None or problem is None or problem.goal is None:
+        return set()
+    return {p for fact in extract_proof(ded, problem.goal) for p in fact.points}

@@ -1,0 +1,147 @@
+"""Heuristic auxiliary-point benchmark on IMO-AG-30:
+`python -m bench.geometry_aux_bench --timeout 60 [--names ...] [--jobs 1]`.
+
+Each problem runs in its own process (killed shortly after its budget): plain deduction first,
+then the heuristic auxiliary-point search with what is left of the budget. Prints a table and
+totals, and writes a JSON summary to bench/out/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import platform
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from engines.geometry.language import read_problems
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "geometry"
+IMO_AG_30 = SHARED / "imo_ag_30.txt"
+OUT = Path(__file__).resolve().parent / "out"
+KILL_GRACE = 10.0
+"""Seconds a worker may overrun its budget (a stuck saturation) before it is killed."""
+POLL = 0.2
+
+
+@dataclass
+class AuxRecord:
+    """One problem's outcome."""
+
+    name: str
+    plain: bool
+    """Proved by plain deduction (DD+AR, no auxiliary point)."""
+    proved: bool
+    """Proved with or without auxiliary points."""
+    clauses: list[str] = field(default_factory=list)
+    phase: str = ""
+    tried: int = 0
+    candidates: int = 0
+    seconds: float = 0.0
+    status: str = ""
+    """'proved', 'unproved', 'killed' or 'error: …'."""
+
+
+def run_one(name: str, text: str, timeout: float, seed: int) -> AuxRecord:
+    """Search one problem in this process."""
+    from engines.geometry.auxiliary import search
+
+    start = time.monotonic()
+    try:
+        found = search(text, timeout=timeout, seed=seed)
+    except Exception as exc:  # a problem the engine cannot draw or parse is a result too
+        return AuxRecord(name, False, False, seconds=time.monotonic() - start,
+                         status=f"error: {type(exc).__name__}: {exc}"[:200])
+    return AuxRecord(name, found.plain_proved, found.proved, found.clauses, found.phase,
+                     found.tried, found.candidates, found.seconds,
+                     "proved" if found.proved else "unproved")
+
+
+def _worker(name: str, text: str, timeout: float, seed: int, queue) -> None:
+    queue.put(run_one(name, text, timeout, seed))
+
+
+def run_many(problems: dict[str, str], timeout: float, jobs: int, seed: int, on_result=None
+             ) -> list[AuxRecord]:
+    """Every problem in a killable worker process, at most `jobs` at a time."""
+    ctx = mp.get_context("fork")
+    queue = ctx.Queue()
+    todo = list(problems.items())
+    running: dict[str, tuple] = {}
+    results: dict[str, AuxRecord] = {}
+
+    def finish(record: AuxRecord) -> None:
+        results[record.name] = record
+        if on_result:
+            on_result(record)
+
+    while todo or running:
+        while todo and len(running) < jobs:
+            name, text = todo.pop(0)
+            proc = ctx.Process(target=_worker, args=(name, text, timeout, seed, queue), daemon=True)
+            proc.start()
+            running[name] = (proc, time.monotonic())
+        try:
+            record = queue.get(timeout=POLL)
+        except Exception:
+            record = None
+        if record is not None:
+            proc, _ = running.pop(record.name, (None, 0))
+            if proc is not None:
+                proc.join(1)
+            finish(record)
+        for name, (proc, started) in list(running.items()):
+            elapsed = time.monotonic() - started
+            if elapsed > timeout + KILL_GRACE:
+                proc.kill()
+                proc.join(1)
+                running.pop(name)
+                finish(AuxRecord(name, False, False, seconds=elapsed, status="killed"))
+            elif not proc.is_alive() and proc.exitcode not in (0, None) and queue.empty():
+                running.pop(name)
+                finish(AuxRecord(name, False, False, seconds=elapsed,
+                                 status=f"error: worker exit {proc.exitcode}"))
+    return [results[n] for n in problems if n in results]
+
+
+def row(r: AuxRecord) -> str:
+    aux = "; ".join(r.clauses) if r.clauses else ("-" if r.proved else r.status[:60])
+    return (f"{r.name:28s} {'yes' if r.plain else 'no ':5s} {'yes' if r.proved else 'no ':5s} "
+            f"{r.seconds:7.1f} {r.tried:6d}  {aux}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--timeout", type=float, default=60.0, help="Seconds per problem.")
+    parser.add_argument("--names", nargs="*", help="Only these problems.")
+    parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--file", type=Path, default=IMO_AG_30)
+    args = parser.parse_args()
+    problems = read_problems(args.file)
+    if args.names:
+        problems = {n: problems[n] for n in args.names}
+    start = time.time()
+    print(f"{'problem':28s} {'plain':5s} {'aux':5s} {'seconds':>7s} {'tried':>6s}  aux clauses",
+          flush=True)
+    records = run_many(problems, args.timeout, max(1, args.jobs), args.seed,
+                       on_result=lambda r: print(row(r), flush=True))
+    plain = sum(r.plain for r in records)
+    proved = sum(r.proved for r in records)
+    print(f"total: {len(records)} problems, plain {plain}, with heuristics {proved} "
+          f"(+{proved - plain}), {time.time() - start:.0f} s wall", flush=True)
+    OUT.mkdir(exist_ok=True)
+    stamp = time.strftime("%Y%m%d_%H%M%S")
+    path = OUT / f"geometry_aux_{int(args.timeout)}s_{stamp}.json"
+    path.write_text(json.dumps({
+        "set": args.file.name, "timeout": args.timeout, "jobs": args.jobs, "seed": args.seed,
+        "problems": len(records), "plain": plain, "proved": proved,
+        "wall_seconds": time.time() - start, "machine": platform.platform(),
+        "records": [asdict(r) for r in records]}, indent=1))
+    print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()
