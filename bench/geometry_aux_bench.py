@@ -16,6 +16,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from engines.geometry.auxiliary import search
 from engines.geometry.language import read_problems
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "geometry"
@@ -46,8 +47,6 @@ class AuxRecord:
 
 def run_one(name: str, text: str, timeout: float, seed: int) -> AuxRecord:
     """Search one problem in this process."""
-    from engines.geometry.auxiliary import search
-
     start = time.monotonic()
     try:
         found = search(text, timeout=timeout, seed=seed)
