@@ -131,4 +131,5 @@ def draw(problem: Problem, seed: int = 0) -> Diagram:
             return diagram
         last = f"goal `{goal}` is numerically false"
     raise DiagramError(f"problem {problem.name!r}: no good drawing in {DRAWING_ATTEMPTS} random "
-                       f"drawings; last failure: {last}")
+                       f"drawings; last failure: {last}. Check the statement (is the goal true, do "
+                       "the constructions meet?) or try another seed")
