@@ -28,6 +28,7 @@ from agent.role_outputs import (
     split_steps,
 )
 from agent.roles import Role
+from agent.verifier_tools import MAX_TOOL_TURNS, compute_requests, results_message, run_requests, tool_menu
 from engines.llm import CallResult, Choice, LLMClient
 from memory import LemmaLibrary, RunStore
 from memory import loop_records as records
@@ -114,6 +115,36 @@ class ShotRun:
     def graph(self) -> StateGraph:
         return build_shot_graph(self)
 
+    async def call_verifier(self, messages: list[dict], key: str, shot: int, round: int,
+                            parse: Callable[[str], Any]) -> tuple[Any, int | None, str | None]:
+        """A verifier call that may first ask for computations (at most MAX_TOOL_TURNS turns);
+        the tool calls are recorded with the call whose verdict they supported."""
+        conversation, used, requester = list(messages), [], None
+        for turn in range(MAX_TOOL_TURNS + 1):
+            asks_allowed = turn < MAX_TOOL_TURNS
+
+            def verdict_or_requests(text: str) -> Any:
+                try:
+                    return parse(text)
+                except OutputParseError:
+                    requests = compute_requests(text) if asks_allowed else []
+                    if not requests:
+                        raise
+                    return _ToolRequests(text, requests)
+
+            turn_key = key if turn == 0 else f"{key}/tools{turn}"
+            parsed, call_id, why = await self.call_parsed(Role.VERIFIER, conversation, turn_key, shot, round,
+                                                          verdict_or_requests)
+            if not isinstance(parsed, _ToolRequests):
+                if used:
+                    records.add_tool_calls(self.store, self.run_id, self.problem.id, shot, requester, call_id, used)
+                return parsed, call_id, why
+            results = await run_requests(parsed.requests)
+            used.extend(results)
+            requester = call_id
+            conversation += [{"role": "assistant", "content": parsed.text}, results_message(results)]
+        raise AssertionError("unreachable: the last turn may not ask for tools")
+
     def library(self, shot: int) -> LemmaLibrary:
         return LemmaLibrary(self.store, run_id=self.run_id, problem_id=self.problem.id, shot=shot)
 
@@ -185,9 +216,9 @@ class ShotRun:
     async def verify_lemma(self, library: LemmaLibrary, entry, provided: str, shot: int, round: int, key: str):
         """n independent verifier votes on one lemma; each parsed vote is stored as it lands."""
         messages = prompts.render("lemma_verifier", problem=self.problem.text, library=provided,
-                                  lemma=_lemma_for_verifier(entry))
+                                  lemma=_lemma_for_verifier(entry), tools=tool_menu())
         votes = await asyncio.gather(*[
-            self.call_parsed(Role.VERIFIER, messages, f"{key}/v{i}", shot, round, parse_lemma_vote)
+            self.call_verifier(messages, f"{key}/v{i}", shot, round, parse_lemma_vote)
             for i in range(self.settings.lemma_votes)
         ])
         for vote, call_id, _ in votes:
@@ -228,11 +259,10 @@ class ShotRun:
         self.on_event(LoopEvent("role_started", self.problem.id, shot, state["round"], "process verifier"))
         messages = prompts.render("process_verifier", problem=self.problem.text,
                                   reference=self.problem.answer or "(none given)",
-                                  solution=split_steps(current["solution"]))
+                                  solution=split_steps(current["solution"]), tools=tool_menu())
         recorded = {row["call_id"] for row in records.verdicts(self.store, self.run_id, self.problem.id, shot, loop)}
         results = await asyncio.gather(*[
-            self.call_parsed(Role.VERIFIER, messages, f"s{shot}/final/{loop}/v{i}", shot, state["round"],
-                             parse_process_verdict)
+            self.call_verifier(messages, f"s{shot}/final/{loop}/v{i}", shot, state["round"], parse_process_verdict)
             for i in range(self.settings.process_votes)
         ])
         for verdict, call_id, why in results:
@@ -313,6 +343,12 @@ def build_shot_graph(run: ShotRun) -> StateGraph:
     graph.add_edge("revise", "final_verify")
     graph.add_edge("conclude", END)
     return graph
+
+
+@dataclass(frozen=True)
+class _ToolRequests:
+    text: str
+    requests: list[tuple[str, str]]
 
 
 def _round_note(round: int, rounds: int, hints: list[str]) -> str:

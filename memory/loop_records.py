@@ -106,3 +106,14 @@ def save_geometry_step(store: RunStore, run_id: str, problem_id: str, shot: int,
 def geometry_steps(store: RunStore, run_id: str, problem_id: str, shot: int) -> list[dict]:
     return list(store.db["geometry_steps"].rows_where(
         "run_id = ? and problem_id = ? and shot = ?", [run_id, problem_id, shot], order_by="step"))
+
+
+def add_tool_calls(store: RunStore, run_id: str, problem_id: str, shot: int, requested_by: int | None,
+                   verdict_call: int | None, calls: list[dict]) -> None:
+    with store.transaction() as db:
+        for call in calls:
+            db["tool_calls"].insert({
+                "run_id": run_id, "problem_id": problem_id, "shot": shot, "requested_by_call_id": requested_by,
+                "verdict_call_id": verdict_call, "tool": call["name"], "input": call["input"],
+                "output": call["output"], "status": call["status"], "seconds": call["seconds"], "created_at": now(),
+            })

@@ -150,3 +150,15 @@ def m007_geometry_steps(db: Database) -> None:
         pk="id",
     )
     db["geometry_steps"].create_index(["run_id", "problem_id", "shot", "step"], unique=True)
+
+
+@migrations()
+def m008_tool_calls(db: Database) -> None:
+    """Computations a verifier asked for, linked to the call whose verdict they supported."""
+    db["tool_calls"].create(
+        {"id": int, "run_id": str, "problem_id": str, "shot": int, "requested_by_call_id": int,
+         "verdict_call_id": int, "tool": str, "input": str, "output": str, "status": str, "seconds": float,
+         "created_at": str},
+        pk="id",
+    )
+    db["tool_calls"].create_index(["run_id", "verdict_call_id"])

@@ -169,3 +169,40 @@ def _recorded_calls(path) -> int:
         return sqlite_utils.Database(path).execute("select count(*) from calls where error is null").fetchone()[0]
     except Exception:  # noqa: BLE001 - the database may not exist yet
         return -1
+
+
+def test_a_verifier_may_ask_for_a_computation_before_its_verdict(scripted, tmp_path):
+    script = three_round_script()
+
+    def verifier(body: dict) -> Reply:
+        last = body["messages"][-1]["content"]
+        if "Computation results:" in last:
+            verdict = "\\box{STEP-1}" if "holds at" in last else "\\box{STEP1}"
+            return Reply(f"The computation settles step 1. {verdict}")
+        if "### Lemma to verify ###" in last:
+            return Reply('Let me check. <compute tool="check_identity">(2*k+1)^2 = 4*k^2 + 4*k + 1</compute>')
+        return Reply("\\box{STEP-1}")
+
+    script["verifier"] = verifier
+    scripted.script.update(script)
+    result, store, _ = solve(scripted, tmp_path, rounds=1, revisions=0)
+    tools = list(store.db["tool_calls"].rows)
+    assert tools and all(t["tool"] == "check_identity" and t["status"] == "ok" for t in tools)
+    assert "holds at" in tools[0]["output"]
+    votes = {v["call_id"] for v in store.db["lemma_votes"].rows}
+    assert {t["verdict_call_id"] for t in tools} <= votes  # each result is linked to the vote it supported
+    assert all(l["confidence"] == 1.0 for l in store.db["lemmas"].rows)
+
+
+def test_a_garbled_process_verdict_is_not_counted_and_a_garbled_revision_keeps_the_solution(scripted, tmp_path):
+    script = three_round_script()
+    script["reasoner"] = script["reasoner"][:2] + [Reply(""), Reply(""), Reply("")]
+    script["verifier"] = lambda body: Reply("I cannot decide." if "checking a complete solution" in body["messages"][0]["content"]
+                                            else "\\box{STEP-1}")
+    scripted.script.update(script)
+    result, store, _ = solve(scripted, tmp_path, revisions=1)
+    revisions = list(store.db["revisions"].rows_where(order_by="loop"))
+    assert [r["passes"] for r in revisions] == [0, 0]
+    assert revisions[1]["solution"] == revisions[0]["solution"]  # an empty revision changes nothing
+    assert all(v["first_wrong"] is None for v in store.db["verdicts"].rows)
+    assert result.status == "unverified"
