@@ -144,20 +144,31 @@ def candidates(problem: Problem, coords: dict[str, complex],
                 (a, b, d, e), _line_meet(c[a], c[b], c[d], c[e]), 2)
 
     raw.sort(key=lambda r: (-r[0], r[2].format(x="x"), r[3]))  # deterministic order
-    ranked: list[tuple[float, int, str, str, complex]] = []
-    seen: dict[tuple[int, int], list[complex]] = {}
-    for order, (score, kind, template, used, where) in enumerate(raw):
+    # Candidates at one position form a group scored by its best member. Its members are
+    # ordered by how early their defining points were made: a definition through basic points
+    # brings facts the engine can use, one through the goal's (derived) points rarely does.
+    age = {p: i for i, p in enumerate(points)}
+    groups: list[list[tuple]] = []
+    seen: dict[tuple[int, int], list[tuple[complex, int]]] = {}
+    for entry in raw:
+        where = entry[4]
         cell = (round(where.real / SAME_POINT), round(where.imag / SAME_POINT))
-        near = [z for dx in (-1, 0, 1) for dy in (-1, 0, 1)
-                for z in seen.get((cell[0] + dx, cell[1] + dy), [])]
-        twins = sum(abs(where - z) < SAME_POINT for z in near)
-        if twins >= MAX_VARIANTS:
-            continue
-        seen.setdefault(cell, []).append(where)
-        ranked.append((score - VARIANT_PENALTY * twins, order, kind, template, where))
-    ranked.sort(key=lambda r: (-r[0], r[1]))
+        near = [g for dx in (-1, 0, 1) for dy in (-1, 0, 1)
+                for z, g in seen.get((cell[0] + dx, cell[1] + dy), []) if abs(where - z) < SAME_POINT]
+        if near:
+            groups[near[0]].append(entry)
+        else:
+            seen.setdefault(cell, []).append((where, len(groups)))
+            groups.append([entry])
+    ranked: list[tuple[float, int, int, str, str, complex]] = []
+    for order, group in enumerate(groups):
+        best = group[0][0]
+        members = sorted(group, key=lambda r: (sum(age[p] for p in r[3]), -r[0], r[2]))
+        for rank, (_, kind, template, _, where) in enumerate(members[:MAX_VARIANTS]):
+            ranked.append((best - VARIANT_PENALTY * rank, order, rank, kind, template, where))
+    ranked.sort(key=lambda r: (-r[0], r[1], r[2]))
     kept: list[Candidate] = []
-    for score, _, kind, template, where in ranked:
+    for score, _, _, kind, template, where in ranked:
         name = next(fresh)
         kept.append(Candidate(template.format(x=name), kind, round(score, 6), name, where))
     return kept
