@@ -4,6 +4,7 @@ while the models work, and the command reader (readline on a terminal, lines fro
 from __future__ import annotations
 
 import contextlib
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -181,7 +182,8 @@ class TerminalCommands:
 
     def read(self) -> str | None:
         try:
-            line = input(PROMPT)
+            with _ctrl_c_raises():
+                line = input(PROMPT)
         except (EOFError, KeyboardInterrupt):
             print()
             return None
@@ -211,6 +213,20 @@ def command_source(console: Console, history: Path | None = None, stream: TextIO
     if stream.isatty():
         return TerminalCommands(history)
     return ScriptCommands(stream, console)
+
+
+@contextlib.contextmanager
+def _ctrl_c_raises() -> Iterator[None]:
+    """Ctrl-C interrupts input() (asyncio.run's own handler would only cancel the main task later)."""
+    try:
+        previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _completer(names: list[str]) -> Callable[[str, int], str | None]:

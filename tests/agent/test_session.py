@@ -179,3 +179,130 @@ def test_typed_lines_become_commands(line, command):
 def test_malformed_lines_are_refused_with_a_reason(line):
     with pytest.raises(CommandError):
         parse_command(line)
+
+
+def test_own_lemmas_edits_and_a_second_verification_then_stop(scripted, model_env, tmp_path):
+    scripted.script.update(three_round_script())
+    done = session("\n/lemma Every odd square is $1 \\pmod 8$.\n/edit 2 If $n$ is odd then $n^2 \\equiv 1 \\pmod 4$.\n"
+                   "/verify 2\n/pin 1\n/unpin 1\n/stop\n", model_env, tmp_path)
+
+    assert done.returncode == 0, done.stderr
+    assert "lemma 3 added as yours" in done.stdout and "lemma 2 edited (version 2" in done.stdout
+    assert "lemma 2: confidence 0.00 (0/4 votes)" in done.stdout
+    db = sqlite_utils.Database(tmp_path / "runs.db")
+    lemmas = {row["statement"]: row for row in db["lemmas"].rows}
+    assert lemmas["Every odd square is $1 \\pmod 8$."]["origin"] == "user"
+    edited = lemmas["If $n$ is odd then $n^2 \\equiv 1 \\pmod 4$."]
+    assert (edited["version"], edited["votes"], edited["status"]) == (2, 4, "active")
+    assert lemmas[LEMMA1.replace("$n$ is an even integer", "$n$ is an even integer")]["status"] == "active"
+    # /stop after round 1: no round 2, the round-1 solution goes to final verification.
+    assert scripted.completed["reasoner"] == 1 and scripted.completed["summarizer"] == 1
+    assert list(db["revisions"].rows)[0]["call_id"] is not None
+    assert only_run(tmp_path)["status"] == "finished"
+
+
+def test_quit_leaves_the_session_unfinished(scripted, model_env, tmp_path):
+    scripted.script.update(three_round_script())
+    done = session("/quit\n", model_env, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert only_run(tmp_path)["status"] == "quit" and scripted.completed.total() == 0
+
+
+class Terminal:
+    """A pseudo-terminal that is the session's controlling terminal, so Ctrl-C is a real SIGINT."""
+
+    def __init__(self, args: list[str], env: dict, cwd: Path):
+        import fcntl
+        import os
+        import pty
+        import termios
+
+        self.os = os
+        self.master, slave = pty.openpty()
+
+        def controlling_terminal() -> None:
+            os.setsid()
+            fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
+
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "agent.cli.main", *args], stdin=slave, stdout=slave, stderr=slave,
+            env={**env, "PYTHONPATH": str(REPO), "TERM": "xterm", "COLUMNS": "100"}, cwd=cwd,
+            preexec_fn=controlling_terminal)
+        os.close(slave)
+        self.seen = ""
+
+    def expect(self, text: str, timeout: float = 60) -> str:
+        import re
+        import select
+
+        deadline = time.monotonic() + timeout
+        while text not in self.seen:
+            assert time.monotonic() < deadline, f"no {text!r} in:\n{self.seen[-2000:]}"
+            if select.select([self.master], [], [], 0.1)[0]:
+                try:
+                    chunk = self.os.read(self.master, 65536).decode(errors="replace")
+                except OSError:
+                    break
+                self.seen += re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", chunk)
+        shown, _, self.seen = self.seen.partition(text)
+        return shown
+
+    def type(self, keys: str) -> None:
+        self.os.write(self.master, keys.encode())
+
+    def close(self) -> int:
+        """Wait for the session to end (reading what it still prints), then hang up."""
+        import select
+
+        deadline = time.monotonic() + 30
+        while self.process.poll() is None and time.monotonic() < deadline:
+            if select.select([self.master], [], [], 0.1)[0]:
+                try:
+                    self.os.read(self.master, 65536)
+                except OSError:
+                    break
+        self.os.close(self.master)
+        return self.process.wait(timeout=30)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
+def test_at_a_terminal_commands_complete_and_ctrl_c_interrupts_the_round(scripted, model_env, tmp_path):
+    script = three_round_script()
+    script["reasoner"] = [script["reasoner"][0], Reply(script["reasoner"][1].content, delay=30)]
+    scripted.script.update(script)
+    terminal = Terminal(["solve", "-i", PROBLEM, "--db", "runs.db"], model_env, tmp_path)
+    try:
+        terminal.expect("lemmata> ")
+        terminal.type("\r")
+        terminal.expect("before round 2")
+        terminal.expect("lemmata> ")
+        terminal.type("/hi\t")  # readline completes the command name
+        terminal.expect("/hint ")
+        terminal.type("odd squares\r")
+        terminal.expect("hint noted for round 2")
+        terminal.type("\r")
+        while scripted.counts["reasoner"] < 2:
+            time.sleep(0.02)
+        terminal.type("\x03")
+        terminal.expect("interrupted")
+        terminal.expect("lemmata> ")
+        terminal.type("/save\r")
+        terminal.expect("saved")
+    finally:
+        returncode = terminal.close()
+    assert returncode == 0
+    assert "- odd squares" in reasoner_prompt(scripted, 2)
+    assert only_run(tmp_path)["status"] == "paused" and scripted.completed["reasoner"] == 1
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
+def test_at_a_terminal_ctrl_c_at_the_prompt_saves_and_quits(scripted, model_env, tmp_path):
+    scripted.script.update(three_round_script())
+    terminal = Terminal(["solve", "-i", PROBLEM, "--db", "runs.db"], model_env, tmp_path)
+    try:
+        terminal.expect("lemmata> ")
+        terminal.type("\x03")
+        terminal.expect("saved")
+    finally:
+        returncode = terminal.close()
+    assert returncode == 0 and only_run(tmp_path)["status"] == "paused"
