@@ -191,13 +191,14 @@ def test_geometry_steps_are_exported_when_the_store_has_them(recorded, tmp_path)
     store = copy_store(recorded, tmp_path)
     with store.transaction() as db:
         db["geometry_steps"].insert_all([
-            {"run_id": "g1", "problem_id": "geo", "shot": 0, "step": 1, "action": "aux_point", "reward": 0.0,
-             "construction": "e = midpoint e a b"},
-            {"run_id": "g1", "problem_id": "geo", "shot": 0, "step": 2, "action": "deduce", "reward": 1.0},
+            {"run_id": "g1", "problem_id": "geo", "shot": 0, "step": 1, "action": "add", "reward": 1.0,
+             "action_text": "e = midpoint e a b", "ok": 1},
+            {"run_id": "g1", "problem_id": "geo", "shot": 0, "step": 2, "action": "propose", "reward": 0.0,
+             "action_text": "cong e a e b", "ok": 0},
         ])
     steps = [r for r in export_records(store) if r.kind == "geometry_step"]
-    assert [(s.step, s.action, s.step_reward) for s in steps] == [(1, "aux_point", 0.0), (2, "deduce", 1.0)]
-    assert steps[0].detail["construction"] == "e = midpoint e a b"
+    assert [(s.step, s.action, s.step_reward) for s in steps] == [(1, "add", 1.0), (2, "propose", 0.0)]
+    assert steps[0].detail["action_text"] == "e = midpoint e a b"
     store.close()
 
 
