@@ -124,8 +124,11 @@ async def run_shot(graph, run: ShotRun, shot: int) -> str:
     """Run one shot to its end, or continue it from its last checkpoint; returns its status."""
     thread = shot_thread(run, shot)
     snapshot = await graph.aget_state(thread)
-    if snapshot.values and not snapshot.next:
-        return snapshot.values.get("status", ShotStatus.UNVERIFIED)  # finished before a resume
+    if snapshot.values and not snapshot.next and snapshot.values.get("status"):
+        return snapshot.values["status"]  # finished before a resume
+    # No `next` but no status either: killed after a step's writes were saved and before the
+    # checkpoint that follows them was; `next` leaves out tasks with saved writes, so it looks
+    # finished. Invoking with None applies those writes and carries on from there.
     if not snapshot.values:
         run.store.save_sample(run.run_id, run.problem.id, shot, status="running")
         run.on_event(LoopEvent("shot_started", run.problem.id, shot))
