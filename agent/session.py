@@ -107,7 +107,9 @@ class Session:
     async def drive(self) -> SessionEnd:
         """Run to the end of the shot, or until the person saves or quits."""
         await self._start_if_new()
-        interrupted = False
+        snapshot = await self.graph.aget_state(self.thread)
+        # A session killed during a round reopens at the prompt too, not straight into work.
+        interrupted = bool(snapshot.next) and snapshot.next != ("reason",)
         while True:
             snapshot = await self.graph.aget_state(self.thread)
             if not snapshot.next:

@@ -110,6 +110,41 @@ def test_end_of_input_saves_and_the_budgets_changed_at_the_prompt_are_kept(scrip
     assert scripted.completed["summarizer"] == 1 and "round 2 · reasoner" not in resumed.stdout
 
 
+def test_lowering_the_round_cap_at_a_pause_ends_the_rounds(scripted, model_env, tmp_path):
+    scripted.script.update(three_round_script())
+    done = session("\n/rounds 1\n\n", model_env, tmp_path)
+
+    assert done.returncode == 0, done.stderr
+    assert "the round cap (1) is reached: verifying the final solution" in done.stdout
+    assert scripted.completed["reasoner"] == 1 and scripted.completed["summarizer"] == 1
+    assert only_run(tmp_path)["status"] == "finished"
+
+
+def test_the_library_table_shows_numbers_readable_statements_confidence_and_status():
+    from rich.console import Console
+
+    from agent.session import Pause
+    from agent.session_view import LibraryTable
+    from memory.lemma_library import LibraryEntry
+    from memory.lemma_records import LemmaOrigin, LemmaStatus
+
+    def entry(number, statement, confidence, status=LemmaStatus.ACTIVE, origin=LemmaOrigin.MODEL):
+        votes = 0 if confidence is None else 4
+        return LibraryEntry(int(number), number, statement, [], [], True, confidence, int((confidence or 0) * 4), votes,
+                            origin, status, 1, 1)
+
+    console = Console(width=100, record=True, color_system=None)
+    console.print(LibraryTable([
+        entry("1", LEMMA1, 1.0, LemmaStatus.PINNED), entry("2", LEMMA2, 0.0, LemmaStatus.REJECTED),
+        entry("3", "$\\frac{n(n+1)}{2}$ is an integer.", None, origin=LemmaOrigin.USER)]))
+    rows = [line for line in console.export_text().splitlines() if line.startswith("│")]
+    assert [row.split("│")[1:5] for row in rows] == [
+        [" 1       ", " If n is an even integer then n^2 ≡ 0 (mod 4).".ljust(59), " 1.00 (4/4)  ", " pinned       "],
+        [" 2       ", " If n is an odd integer then n^2 ≡ 3 (mod 4).".ljust(59), " 0.00 (0/4)  ", " rejected     "],
+        [" 3       ", " n(n+1)/2 is an integer.".ljust(59), " unverified  ", " user's       "],
+    ]
+
+
 def test_a_bad_command_gets_an_error_line_and_the_session_goes_on(scripted, model_env, tmp_path):
     scripted.script.update(three_round_script())
     done = session("/frobnicate\n/pin 9\n/rounds zero\nplease continue\n/s\n/hint\n/save\n", model_env, tmp_path)
@@ -194,7 +229,7 @@ def test_own_lemmas_edits_and_a_second_verification_then_stop(scripted, model_en
     assert lemmas["Every odd square is $1 \\pmod 8$."]["origin"] == "user"
     edited = lemmas["If $n$ is odd then $n^2 \\equiv 1 \\pmod 4$."]
     assert (edited["version"], edited["votes"], edited["status"]) == (2, 4, "active")
-    assert lemmas[LEMMA1.replace("$n$ is an even integer", "$n$ is an even integer")]["status"] == "active"
+    assert lemmas[LEMMA1]["status"] == "active"  # pinned, then unpinned
     # /stop after round 1: no round 2, the round-1 solution goes to final verification.
     assert scripted.completed["reasoner"] == 1 and scripted.completed["summarizer"] == 1
     assert list(db["revisions"].rows)[0]["call_id"] is not None
@@ -306,3 +341,29 @@ def test_at_a_terminal_ctrl_c_at_the_prompt_saves_and_quits(scripted, model_env,
     finally:
         returncode = terminal.close()
     assert returncode == 0 and only_run(tmp_path)["status"] == "paused"
+
+
+def test_a_session_killed_during_a_round_reopens_at_the_prompt(scripted, model_env, tmp_path):
+    script = three_round_script()
+    verifier = script["verifier"]
+    script["verifier"] = lambda body: Reply(verifier(body).content, delay=30)
+    scripted.script.update(script)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "agent.cli.main", "solve", "-i", PROBLEM, "--db", "runs.db"],
+        stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True,
+        env={**model_env, "PYTHONPATH": str(REPO)}, cwd=tmp_path)
+    process.stdin.write("\n")
+    process.stdin.flush()
+    deadline = time.monotonic() + 30
+    while scripted.counts["verifier"] == 0 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    process.kill()
+    process.wait()
+    paid = dict(scripted.completed)
+
+    resumed = session("/library\n/save\n", model_env, tmp_path, "--resume", only_run(tmp_path)["id"])
+
+    assert resumed.returncode == 0, resumed.stderr
+    assert "interrupted · Enter continues" in resumed.stdout and "round 1 ·" not in resumed.stdout
+    assert dict(scripted.completed) == paid == {"reasoner": 1, "summarizer": 1}
+    assert only_run(tmp_path)["status"] == "paused"
