@@ -76,15 +76,6 @@ def _free(rng: random.Random) -> complex:
     return complex(rng.uniform(-5, 5), rng.uniform(-5, 5))
 
 
-def _free_points(names: str, min_gap: float = 1.0) -> Recipe:
-    def recipe(p: Points, rng: random.Random) -> Points:
-        out: Points = {}
-        for n in names.split():
-            out[n] = _free(rng)
-        return out
-    return recipe
-
-
 def _triangle(p: Points, rng: random.Random) -> Points:
     # a roughly balanced triangle so that drawings are not degenerate
     a = complex(rng.uniform(-1, 1), rng.uniform(3, 5))
@@ -97,15 +88,18 @@ def _angle_dir(p: Points, a: str, b: str, c: str) -> complex:
     return unit(p[a] - p[b]) + unit(p[c] - p[b])
 
 
-# ---- free configurations -------------------------------------------------------------
-define("free a", "", lambda p, r: {"a": _free(r)})
-define("segment a b", "", lambda p, r: {"a": complex(-2 + r.uniform(-.5, .5), r.uniform(-.5, .5)),
-                                        "b": complex(2 + r.uniform(-.5, .5), r.uniform(-.5, .5))},
-       new=2)
-define("triangle a b c", "", _triangle, new=3)
-define("quadrangle a b c d", "", lambda p, r: {**_triangle(p, r), "d": complex(r.uniform(1, 4), r.uniform(2, 5))}, new=4)
-define("pentagon a b c d e", "", lambda p, r: {n: 4 * cmath.exp(1j * (2 * math.pi * k / 5 + r.uniform(-.3, .3)))
-                                               for k, n in enumerate("abcde")}, new=5)
+def _segment(p: Points, r: random.Random) -> Points:
+    a = complex(-2 + r.uniform(-.5, .5), r.uniform(-.5, .5))
+    b = complex(2 + r.uniform(-.5, .5), r.uniform(-.5, .5))
+    return {"a": a, "b": b}
+
+
+def _quadrangle(p: Points, r: random.Random) -> Points:
+    return {**_triangle(p, r), "d": complex(r.uniform(1, 4), r.uniform(2, 5))}
+
+
+def _pentagon(p: Points, r: random.Random) -> Points:
+    return {n: 4 * cmath.exp(1j * (2 * math.pi * k / 5 + r.uniform(-.3, .3))) for k, n in enumerate("abcde")}
 
 
 def _iso(p: Points, r: random.Random) -> Points:
@@ -114,16 +108,20 @@ def _iso(p: Points, r: random.Random) -> Points:
     return {"a": a, "b": b, "c": reflect_in(b, Line(a, 1j))}
 
 
-define("iso_triangle a b c", "cong a b a c; eqangle b a b c c b c a", _iso, new=3)
-define("r_triangle a b c", "perp a b a c", lambda p, r: (lambda a, b: {"a": a, "b": b, "c": a + 1j * (b - a) * r.uniform(0.6, 1.5)})(
-    complex(r.uniform(-1, 1), r.uniform(-1, 1)), complex(r.uniform(3, 5), r.uniform(-1, 1))), new=3)
-define("risos a b c", "perp a b a c; cong a b a c; eqangle b a b c c b c a",
-       lambda p, r: (lambda a, b: {"a": a, "b": b, "c": a + 1j * (b - a)})(0j, complex(4, r.uniform(-1, 1))), new=3)
-define("ieq_triangle a b c", "cong a b b c; cong b c c a; eqangle a b a c c a c b; eqangle c a c b b c b a",
-       lambda p, r: {"a": -3 + 0j, "b": 3 + 0j, "c": rotate(6 + 0j, 60) - 3}, new=3)
-define("triangle12 a b c", "rconst a b a c 1/2",
-       lambda p, r: (lambda a, b: {"a": a, "b": b, "c": a + 2 * rotate(b - a, r.uniform(40, 140))})(
-           complex(-2, 0), complex(0, r.uniform(-1, 1))), new=3)
+def _r_triangle(p: Points, r: random.Random) -> Points:
+    a = complex(r.uniform(-1, 1), r.uniform(-1, 1))
+    b = complex(r.uniform(3, 5), r.uniform(-1, 1))
+    return {"a": a, "b": b, "c": a + 1j * (b - a) * r.uniform(0.6, 1.5)}
+
+
+def _risos(p: Points, r: random.Random) -> Points:
+    a, b = 0j, complex(4, r.uniform(-1, 1))
+    return {"a": a, "b": b, "c": a + 1j * (b - a)}
+
+
+def _triangle12(p: Points, r: random.Random) -> Points:
+    a, b = complex(-2, 0), complex(0, r.uniform(-1, 1))
+    return {"a": a, "b": b, "c": a + 2 * rotate(b - a, r.uniform(40, 140))}
 
 
 def _square(a: complex, b: complex) -> Points:
@@ -131,9 +129,8 @@ def _square(a: complex, b: complex) -> Points:
     return {"a": a, "b": b, "c": c, "d": a + (c - b)}
 
 
-define("isquare a b c d", "perp a b b c; cong a b b c; para a b c d; para a d b c; perp a d d c; "
-       "cong b c c d; cong c d d a; perp a c b d; cong a c b d",
-       lambda p, r: _square(complex(-2, -2 + r.uniform(-.5, .5)), complex(2, -2 + r.uniform(-.5, .5))), new=4)
+def _isquare(p: Points, r: random.Random) -> Points:
+    return _square(complex(-2, -2 + r.uniform(-.5, .5)), complex(2, -2 + r.uniform(-.5, .5)))
 
 
 def _rectangle(p: Points, r: random.Random) -> Points:
@@ -142,22 +139,15 @@ def _rectangle(p: Points, r: random.Random) -> Points:
     return {"a": a, "b": b, "c": c, "d": a + (c - b)}
 
 
-define("rectangle a b c d", "perp a b b c; para a b c d; para a d b c; perp a b a d; cong a b c d; "
-       "cong a d b c; cong a c b d", _rectangle, new=4)
+def _base_abc(r: random.Random) -> tuple[complex, complex, complex]:
+    """A horizontal base AB and a point C above it, for the quadrilaterals."""
+    a, b = complex(-3, 0), complex(3, r.uniform(-.5, .5))
+    return a, b, complex(r.uniform(1, 3), 3)
 
 
 def _trapezoid(p: Points, r: random.Random) -> Points:
-    t = _triangle(p, r)
-    return {**t, "d": t["c"] + (t["a"] - t["b"]) * r.uniform(0.3, 1.5)}
-
-
-def _swap_ac(t: Points) -> Points:
-    return {"a": t["b"], "b": t["c"], "c": t["a"]}
-
-
-define("trapezoid a b c d", "para a b c d",
-       lambda p, r: (lambda t: {**t, "d": t["c"] + (t["a"] - t["b"]) * r.uniform(0.3, 1.2)})(
-           {"a": complex(-3, 0), "b": complex(3, r.uniform(-.5, .5)), "c": complex(r.uniform(1, 3), 3)}), new=4)
+    a, b, c = _base_abc(r)
+    return {"a": a, "b": b, "c": c, "d": c + (a - b) * r.uniform(0.3, 1.2)}
 
 
 def _eq_trapezoid(p: Points, r: random.Random) -> Points:
@@ -166,18 +156,43 @@ def _eq_trapezoid(p: Points, r: random.Random) -> Points:
     return {"a": a, "b": b, "c": c, "d": complex(-c.real, c.imag)}
 
 
+def _r_trapezoid(p: Points, r: random.Random) -> Points:
+    a, b = complex(-3, 0), complex(3, 0)
+    c = complex(r.uniform(0, 3), r.uniform(2, 4))
+    return {"a": a, "b": b, "c": c, "d": foot_on(a, Line(c, b - a))}
+
+
+def _eq_quadrangle(p: Points, r: random.Random) -> Points:
+    a, b, c = _base_abc(r)
+    return {"a": a, "b": b, "c": c, "d": a + rotate(c - b, r.uniform(60, 120))}
+
+
+def _eqdia_quadrangle(p: Points, r: random.Random) -> Points:
+    a, b, c = _base_abc(r)
+    return {"a": a, "b": b, "c": c, "d": b + rotate(c - a, r.uniform(40, 80))}
+
+
+# ---- free configurations -------------------------------------------------------------
+define("free a", "", lambda p, r: {"a": _free(r)})
+define("segment a b", "", _segment, new=2)
+define("triangle a b c", "", _triangle, new=3)
+define("quadrangle a b c d", "", _quadrangle, new=4)
+define("pentagon a b c d e", "", _pentagon, new=5)
+define("iso_triangle a b c", "cong a b a c; eqangle b a b c c b c a", _iso, new=3)
+define("r_triangle a b c", "perp a b a c", _r_triangle, new=3)
+define("risos a b c", "perp a b a c; cong a b a c; eqangle b a b c c b c a", _risos, new=3)
+define("ieq_triangle a b c", "cong a b b c; cong b c c a; eqangle a b a c c a c b; eqangle c a c b b c b a",
+       lambda p, r: {"a": -3 + 0j, "b": 3 + 0j, "c": rotate(6 + 0j, 60) - 3}, new=3)
+define("triangle12 a b c", "rconst a b a c 1/2", _triangle12, new=3)
+define("isquare a b c d", "perp a b b c; cong a b b c; para a b c d; para a d b c; perp a d d c; "
+       "cong b c c d; cong c d d a; perp a c b d; cong a c b d", _isquare, new=4)
+define("rectangle a b c d", "perp a b b c; para a b c d; para a d b c; perp a b a d; cong a b c d; "
+       "cong a d b c; cong a c b d", _rectangle, new=4)
+define("trapezoid a b c d", "para a b c d", _trapezoid, new=4)
 define("eq_trapezoid a b c d", "para d c a b; cong d a b c", _eq_trapezoid, new=4)
-define("r_trapezoid a b c d", "para a b c d; perp a b a d",
-       lambda p, r: (lambda a, b, c: {"a": a, "b": b, "c": c, "d": foot_on(a, Line(c, b - a)) if True else 0})(
-           complex(-3, 0), complex(3, 0), complex(r.uniform(0, 3), r.uniform(2, 4))), new=4)
-define("eq_quadrangle a b c d", "cong d a b c",
-       lambda p, r: (lambda a, b, c: {"a": a, "b": b, "c": c,
-                                      "d": a + rotate(c - b, r.uniform(60, 120))})(
-           complex(-3, 0), complex(3, r.uniform(-.5, .5)), complex(r.uniform(1, 3), 3)), new=4)
-define("eqdia_quadrangle a b c d", "cong d b a c",
-       lambda p, r: (lambda a, b, c: {"a": a, "b": b, "c": c,
-                                      "d": b + rotate(c - a, r.uniform(40, 80))})(
-           complex(-3, 0), complex(3, r.uniform(-.5, .5)), complex(r.uniform(1, 3), 3)), new=4)
+define("r_trapezoid a b c d", "para a b c d; perp a b a d", _r_trapezoid, new=4)
+define("eq_quadrangle a b c d", "cong d a b c", _eq_quadrangle, new=4)
+define("eqdia_quadrangle a b c d", "cong d b a c", _eqdia_quadrangle, new=4)
 
 # ---- one new point on loci -----------------------------------------------------------
 define("on_line x a b", "coll x a b", lambda p, r: [line_through(p["a"], p["b"])])
@@ -205,7 +220,8 @@ define("angle_mirror x a b c", "eqangle b a b c b c b x",
 define("on_aline x a b c d e", "eqangle a x a b d c d e",
        lambda p, r: [Line(p["a"], unit(p["b"] - p["a"]) * unit(p["c"] - p["d"]) / unit(p["e"] - p["d"]))])
 define("on_aline0 x a b c d e f g", "eqangle a b c d e f g x",
-       lambda p, r: [Line(p["g"], unit(p["f"] - p["e"]) * unit(p["b"] - p["a"]).conjugate() * unit(p["d"] - p["c"]))])
+       lambda p, r: [Line(p["g"], unit(p["f"] - p["e"]) * unit(p["b"] - p["a"]).conjugate()
+                          * unit(p["d"] - p["c"]))])
 
 
 def _arc(a: complex, b: complex, turn: complex) -> Circle:
@@ -269,7 +285,8 @@ define("eqratio6 x a c e f g h", "eqratio x a x c e f g h", _apollonius)
 # ---- one new point, fully determined ------------------------------------------------
 define("midpoint x a b", "midp x a b", lambda p, r: [(p["a"] + p["b"]) / 2])
 define("mirror x a b", "midp b a x", lambda p, r: [2 * p["b"] - p["a"]])
-define("foot x a b c", "perp x a b c; coll x b c", lambda p, r: [foot_on(p["a"], line_through(p["b"], p["c"]))])
+define("foot x a b c", "perp x a b c; coll x b c",
+       lambda p, r: [foot_on(p["a"], line_through(p["b"], p["c"]))])
 define("reflect x a b c", "cong b a b x; cong c a c x; perp b c a x",
        lambda p, r: [reflect_in(p["a"], line_through(p["b"], p["c"]))])
 define("circle x a b c", "circle x a b c", lambda p, r: [circumcenter_of(p["a"], p["b"], p["c"])])

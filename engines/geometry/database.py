@@ -79,8 +79,10 @@ class Database:
     def _well_formed(self, pred: Predicate, p: tuple[str, ...]) -> bool:
         if pred in (Predicate.CONG, Predicate.PARA, Predicate.EQANGLE, Predicate.EQRATIO):
             segs = [seg(p[i], p[i + 1]) for i in range(0, len(p), 2)]
-            if (len(segs) == 2 and segs[0] == segs[1]) or (len(segs) == 4 and (
-                    (segs[0] == segs[1] and segs[2] == segs[3]) or (segs[0] == segs[2] and segs[1] == segs[3]))):
+            if len(segs) == 2 and segs[0] == segs[1]:
+                return False
+            if len(segs) == 4 and ((segs[0] == segs[1] and segs[2] == segs[3])
+                                   or (segs[0] == segs[2] and segs[1] == segs[3])):
                 return False
         if pred in (Predicate.PARA, Predicate.PERP, Predicate.CONG, Predicate.EQANGLE,
                     Predicate.EQRATIO, Predicate.ACONST, Predicate.RCONST):

@@ -324,7 +324,9 @@ def match_bisector_feet(ded: Deduction) -> None:
                     if c in (a, b, d, e):
                         continue
                     q = [pts[x] for x in (a, c, b, c)]
-                    if not check(P.PERP, q) or not check(P.EQANGLE, [pts[x] for x in (b, a, b, c, b, c, b, d)]):
+                    if not check(P.PERP, q):
+                        continue
+                    if not check(P.EQANGLE, [pts[x] for x in (b, a, b, c, b, c, b, d)]):
                         continue
                     if not ded.fresh(("s11", a, b, c, d, e)):
                         continue
