@@ -221,7 +221,7 @@ def _fresh_names(points: list[str]) -> Iterator[str]:
 # ---- search -------------------------------------------------------------------------------
 
 def search(problem_text: str, *, timeout: float = 60.0, seed: int = 0,
-           step_timeout: float = 10.0) -> AuxSearch:
+           step_timeout: float = 10.0, name: str = "problem") -> AuxSearch:
     """Plain deduction first; then batches of the best candidates; then one auxiliary point at
     a time; then pairs of the points that added the most facts. Stops at the first proof or
     when the time budget is spent. Same seed ⇒ same candidates in the same order."""
@@ -232,13 +232,13 @@ def search(problem_text: str, *, timeout: float = 60.0, seed: int = 0,
         return deadline - time.monotonic()
 
     base = GeometrySession(seed=seed, timeout=max(min(step_timeout, timeout), timeout * PLAIN_SHARE))
-    status = base.build(problem_text)
+    status = base.build(problem_text, name)
     if not status.ok:
         raise GeometryError(status.message)
     if status.goal_proved:
         return AuxSearch(True, [], 0, time.monotonic() - started, base, plain_proved=True,
                          phase="plain")
-    problem = parse_problem(problem_text)
+    problem = parse_problem(problem_text, name)
     pool = candidates(problem, dict(base.ded.db.diagram.points), _busy(base))
     tried = 0
 
