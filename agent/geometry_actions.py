@@ -3,6 +3,7 @@ checked before it runs (well-formed, not a repeat, not one kind too many times i
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -10,6 +11,9 @@ from enum import StrEnum
 from agent.role_outputs import OutputParseError
 
 ACTION_TAG = re.compile(r"<(build|add|propose)>(.*?)</\1>", re.S | re.I)
+"""The action grammar; `_action_tags` finds its matches without the regex's quadratic backtracking."""
+OPEN_TAG = re.compile(r"<(build|add|propose)>", re.I)
+CLOSE_TAG = re.compile(r"</(build|add|propose)>", re.I)
 MAX_ACTION_CHARS = 4000
 
 
@@ -33,17 +37,38 @@ class Action:
 
 
 def parse_action(completion: str) -> Action:
-    found = ACTION_TAG.findall(completion)
+    found = _action_tags(completion)
     if len(found) != 1:
         raise OutputParseError(f"expected exactly one <build>, <add> or <propose> action, found {len(found)}")
-    kind, text = found[0]
+    start, kind, text = found[0]
     text = " ".join(text.split())
     if not text:
         raise OutputParseError(f"the <{kind}> action is empty")
     if len(text) > MAX_ACTION_CHARS:
         raise OutputParseError(f"the <{kind}> action is longer than {MAX_ACTION_CHARS} characters")
-    thought = completion[: ACTION_TAG.search(completion).start()].strip()
+    thought = completion[:start].strip()
     return Action(ActionKind(kind.lower()), text, thought[-4000:])
+
+
+def _action_tags(completion: str) -> list[tuple[int, str, str]]:
+    """(start, kind, body) of each `ACTION_TAG.findall` match, in linear time: a reply of
+    thousands of unclosed `<build>` tags made the lazy regex rescan the rest of the text
+    from every one of them (100 KB took 30 s)."""
+    closes: dict[str, list[tuple[int, int]]] = {}
+    for match in CLOSE_TAG.finditer(completion):
+        closes.setdefault(match.group(1).lower(), []).append((match.start(), match.end()))
+    found, cursor = [], 0
+    for match in OPEN_TAG.finditer(completion):
+        if match.start() < cursor:
+            continue
+        candidates = closes.get(match.group(1).lower(), [])
+        index = bisect.bisect_left(candidates, (match.end(), -1))
+        if index == len(candidates):
+            continue
+        close_start, close_end = candidates[index]
+        found.append((match.start(), match.group(1), completion[match.end():close_start]))
+        cursor = close_end
+    return found
 
 
 def check_action(action: Action, earlier: list[Action], *, built: bool, max_same_kind_run: int) -> None:
