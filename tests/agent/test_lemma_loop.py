@@ -148,6 +148,8 @@ def test_a_killed_solve_resumes_without_paying_for_any_finished_call_twice(scrip
         time.sleep(0.005)
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
+    # Calls the server was still serving at the kill may finish unseen and be paid again.
+    in_flight_at_kill = sum(scripted.counts.values()) - sum(scripted.completed.values()) + 1
     paid_before = sum(scripted.completed.values())
     assert 5 <= paid_before < 16, "the kill should land mid-run"
 
@@ -160,7 +162,8 @@ def test_a_killed_solve_resumes_without_paying_for_any_finished_call_twice(scrip
     keys = [row[0] for row in db.execute(
         "select json_extract(tags, '$.call_key') from calls where error is null")]
     assert len(keys) == len(set(keys)), "a finished call was made twice"
-    assert sum(scripted.completed.values()) == len(keys) == 3 + 2 + 8 + 8
+    assert len(keys) == 3 + 2 + 8 + 8
+    assert len(keys) <= sum(scripted.completed.values()) <= len(keys) + in_flight_at_kill
     assert list(db["runs"].rows)[0]["status"] == "finished"
 
 
