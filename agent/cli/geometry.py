@@ -40,8 +40,10 @@ def _pick(problems: dict[str, str], name: str | None, console: Console) -> list[
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the random diagram.")
 @click.option("--figure", "figure_path", type=click.Path(path_type=Path),
               help="Write a figure (.svg or .png) of the (first) problem.")
+@click.option("--aux", type=click.Choice(["none", "heuristic"]), default="none", show_default=True,
+              help="When deduction alone does not prove the goal, search auxiliary points (no model).")
 def solve_command(file: Path, name: str | None, solve_all: bool, timeout: float, seed: int,
-                  figure_path: Path | None) -> None:
+                  figure_path: Path | None, aux: str) -> None:
     """Prove the goal of a problem in FILE (two lines per problem: name, statement)."""
     console = Console()
     problems = read_problems(file)
@@ -62,10 +64,33 @@ def solve_command(file: Path, name: str | None, solve_all: bool, timeout: float,
             why = "time limit reached, not proved" if sol.timed_out else "saturated, not proved"
             console.print(f"[yellow]{why}[/yellow]: `{sol.problem.goal}` after "
                           f"{sol.rounds} rounds, {sol.facts} facts, {sol.seconds:.2f}s")
+            if aux == "heuristic" and _solve_with_auxiliary_points(
+                    problems[n], max(1.0, timeout - sol.seconds), seed, console,
+                    figure_path if n == names[0] else None):
+                continue
         if figure_path is not None and n == names[0]:
             from engines.geometry.figure import render
             render(sol.problem, sol.diagram, figure_path, proof=sol.proof)
             console.print(f"figure written to {figure_path}")
+
+
+def _solve_with_auxiliary_points(statement: str, timeout: float, seed: int, console: Console,
+                                 figure_path: Path | None) -> bool:
+    """Heuristic auxiliary points within the time left; prints the proof when one is found."""
+    from engines.geometry.auxiliary import search
+
+    found = search(statement, timeout=timeout, seed=seed)
+    if not found.proved:
+        console.print(f"[yellow]no auxiliary point found[/yellow] after {found.tried} candidates, {found.seconds:.1f}s")
+        return False
+    console.print(f"[green]proved with auxiliary points[/green] after {found.tried} candidates, {found.seconds:.1f}s:")
+    for clause in found.clauses:
+        console.print(f"  [red]{clause}[/red]", highlight=False)
+    console.print(found.session.proof_text(), markup=False, highlight=False, soft_wrap=True)
+    if figure_path is not None:
+        found.session.figure(figure_path)
+        console.print(f"figure written to {figure_path}")
+    return True
 
 
 @command.command("bench")
