@@ -158,3 +158,19 @@ def test_merged_shards_report_like_one_run(scripted, model_env, tmp_path):
     means = [{k: r["overall"]["scores"][k] for k in ("pass_at_k", "g_pass_at_k", "mg_pass_at_k", "maj_at_k")}
              for r in reports]
     assert means[0] == means[1]
+
+
+def test_a_batch_over_two_endpoints_finishes_when_one_of_them_fails(scripted, model_env, tmp_path):
+    from tests.scripted_server import ScriptedServer
+
+    write_dataset(tmp_path / "set.jsonl")
+    scripted.script.update(batch_script())
+    failing = {role: Reply(status=500) for role in ("reasoner", "summarizer", "verifier")}
+    (tmp_path / "lemmata.toml").write_text("[client]\nbackoff_initial = 0.05\nendpoint_cooldown_s = 30\n")
+    with ScriptedServer(failing) as broken:
+        env = {**model_env, "LEMMATA_BASE_URL": f"{broken.base_url},{scripted.base_url}"}
+        done = run_cli(batch_args("--concurrency", "4"), env, tmp_path, timeout=180)
+        assert done.returncode == 0, done.stderr
+        assert _count(tmp_path, "grades") == PROBLEMS * SAMPLES
+        # the broken endpoint was taken out after its first failures, not tried on every call
+        assert sum(broken.counts.values()) <= 8 < sum(scripted.completed.values())
