@@ -114,6 +114,18 @@ class FaultServer(ScriptedServer):
         self.doomed = set(rng.sample(range(settings.problems), min(settings.doomed_problems, settings.problems)))
         super().__init__({role: self._script(role) for role in ROLES}, port=port)
         self.port = self._httpd.server_address[1]
+        self._quiet(self._httpd)
+
+    @staticmethod
+    def _quiet(listener: _Listener) -> None:
+        """A killed client resets its keep-alive connections: not worth a traceback."""
+        loud = listener.handle_error
+
+        def handle_error(request, client_address) -> None:
+            if not isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+                loud(request, client_address)
+
+        listener.handle_error = handle_error
 
     # -- books ------------------------------------------------------------------------
 
@@ -228,6 +240,7 @@ class FaultServer(ScriptedServer):
         time.sleep(seconds)
         self._httpd = _Listener(("127.0.0.1", self.port), self._handler_class())
         self._httpd.daemon_threads = True
+        self._quiet(self._httpd)
         self.start()
         self.down = False
         self.outages.append((started, time.monotonic()))
