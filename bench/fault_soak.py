@@ -477,7 +477,8 @@ def _check(result: SoakResult, server: FaultServer, directory: Path, run_id: str
     if ungraded:
         failures.append(f"{len(ungraded)} finished samples without a grade: {sorted(ungraded)[:5]}")
     if duplicates:
-        failures.append(f"{len(duplicates)} call keys finished more than once, e.g. {[tuple(d) for d in duplicates[:3]]}")
+        examples = [tuple(d) for d in duplicates[:3]]
+        failures.append(f"{len(duplicates)} call keys finished more than once, e.g. {examples}")
 
     kills = [p for p in result.phases if p.killed]
     if len(kills) != settings.kills:
