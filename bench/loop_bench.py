@@ -11,7 +11,10 @@ import argparse
 import asyncio
 import json
 import os
+import signal
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -20,7 +23,7 @@ from agent.config import load_config
 from agent.problems import Problem
 from agent.solve import solve_problem
 from memory import RunStore
-from tests.scripted_server import MODEL_NAME, Reply, ScriptedServer
+from tests.scripted_server import MODEL_NAME, Reply, ScriptedServer, serve_until_terminated
 
 FILLER = " ".join(f"w{i}" for i in range(150))  # ~150 tokens of reasoning per answer
 
@@ -54,14 +57,24 @@ def prompt_text(body: dict) -> str:
     return "\n".join(m["content"] for m in body["messages"])
 
 
-async def run(problems: int, rounds: int, token_latency: float, budget: int) -> dict:
+def serve(stats: Path, rounds: int, token_latency: float) -> None:
+    """The scripted model, in its own process so that its work does not share the client's GIL."""
     server = ScriptedServer({
         "reasoner": lambda body: reasoner_reply(body, rounds),
         "summarizer": summarizer_reply,
         "verifier": Reply("Checked.\n\\box{STEP-1}"),
-    }, token_latency=token_latency).start()
+    }, token_latency=token_latency)
+    serve_until_terminated(server, stats)
+
+
+async def run(problems: int, rounds: int, token_latency: float, budget: int) -> dict:
     directory = Path(tempfile.mkdtemp(prefix="lemmata-bench-"))
-    config = load_config(overrides={"base_url": server.base_url, "model": MODEL_NAME}, environ={})
+    stats_path = directory / "server.json"
+    server = subprocess.Popen([sys.executable, "-m", "bench.loop_bench", "--serve", str(stats_path),
+                               "--rounds", str(rounds), "--token-latency", str(token_latency)],
+                              stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parents[1])
+    base_url = server.stdout.readline().strip()
+    config = load_config(overrides={"base_url": base_url, "model": MODEL_NAME}, environ={})
     config.store.path = directory / "runs.db"
     config.loop.rounds = rounds
     config.loop.library_budget_tokens = budget
@@ -71,20 +84,20 @@ async def run(problems: int, rounds: int, token_latency: float, budget: int) -> 
         problem = Problem(f"bench-{index}", f"problem number {index}: bound the sequence q.")
         await solve_problem(problem, config, store)
     wall = time.monotonic() - started
-    server.stop()
-    busy = server.union_busy_seconds()
+    server.send_signal(signal.SIGTERM)
+    server.wait(timeout=30)
+    served = json.loads(stats_path.read_text())
+    busy = served["union_busy_seconds"]
 
     per_round: dict[int, list[int]] = {}
     ratios = []
-    by_problem: dict[str, list[dict]] = {}
-    for body in server.requests_for("reasoner"):
-        problem_line = body["messages"][-1]["content"].split("### Problem ###\n")[1].split("\n")[0]
-        by_problem.setdefault(problem_line, []).append(body)
-    for bodies in by_problem.values():
-        texts = [prompt_text(b) for b in bodies[:rounds]]
-        for round_index, text in enumerate(texts, start=1):
+    for (problem_id,) in store.db.execute("select distinct problem_id from calls"):
+        prompts_of_shot = [prompt_text({"messages": json.loads(row[0])}) for row in store.db.execute(
+            "select messages from calls where problem_id = ? and role = 'reasoner' and error is null order by id",
+            [problem_id])]
+        for round_index, text in enumerate(prompts_of_shot[:rounds], start=1):
             per_round.setdefault(round_index, []).append(len(text))
-        for a, b in zip(texts, texts[1:]):
+        for a, b in zip(prompts_of_shot, prompts_of_shot[1:rounds]):
             ratios.append(shared_prefix(a, b) / min(len(a), len(b)))
     produced = store.db.execute("select sum(length(choices)) from calls").fetchone()[0]
     return {
@@ -94,7 +107,7 @@ async def run(problems: int, rounds: int, token_latency: float, budget: int) -> 
         "reasoner_prompt_chars_by_round": {r: int(statistics.mean(v)) for r, v in sorted(per_round.items())},
         "text_produced_chars": produced,
         "shared_prefix_ratio_min": round(min(ratios), 4), "shared_prefix_ratio_mean": round(statistics.mean(ratios), 4),
-        "calls": sum(server.completed.values()),
+        "calls": sum(served["completed"].values()),
     }
 
 
@@ -104,11 +117,15 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=8)
     parser.add_argument("--token-latency", type=float, default=0.002)
     parser.add_argument("--budget", type=int, default=16000, help="library budget in tokens")
+    parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.serve:
+        serve(args.serve, args.rounds, args.token_latency)
+        return
     summary = asyncio.run(run(args.problems, args.rounds, args.token_latency, args.budget))
     out = Path("bench/out")
     out.mkdir(parents=True, exist_ok=True)
-    (out / "loop_bench.json").write_text(json.dumps(summary, indent=2))
+    (out / f"loop_bench_budget{args.budget}.json").write_text(json.dumps(summary, indent=2))
     print(json.dumps(summary, indent=2))
 
 

@@ -301,9 +301,15 @@ def main() -> None:
     server = ScriptedServer(load_script(args.script), port=args.port, token_latency=args.token_latency,
                             models=args.model, max_concurrent=args.max_concurrent)
 
+    serve_until_terminated(server, args.stats)
+
+
+def serve_until_terminated(server: ScriptedServer, stats: Path | None) -> None:
+    """Serve in the foreground; on SIGTERM write request counts and busy time to `stats`."""
+
     def finish(*_: object) -> None:
-        if args.stats:
-            args.stats.write_text(json.dumps({
+        if stats:
+            stats.write_text(json.dumps({
                 "counts": dict(server.counts), "completed": dict(server.completed),
                 "busy_seconds": server.busy_seconds, "union_busy_seconds": server.union_busy_seconds(),
                 "span_seconds": (max(e for _, e in server.intervals) - min(s for s, _ in server.intervals))
