@@ -131,19 +131,20 @@ class Session:
         # Runs to the interrupt before round 1: nothing is paid before the person says go.
         await self.graph.ainvoke({"shot": SHOT, "round": 0, "loop": 0, "started_at": time.time()}, self.thread)
 
-    async def _work(self, step) -> bool:
-        """Await one stretch of model work; Ctrl-C cancels it (False) and the prompt follows.
-        Finished calls are stored, so the work picks up where it was cut."""
+    async def _work(self, step, cut: str = "interrupted: the round continues on /continue") -> bool:
+        """Await one stretch of model work; Ctrl-C cancels it (False, and `cut` is shown) and the
+        prompt follows. Finished calls are stored, so the work picks up where it was cut."""
         task = asyncio.ensure_future(step)
         with _ctrl_c_cancels(task), self.display.working(self._pause_now):
             await asyncio.wait({task})
         if task.cancelled():
-            self.display.info("interrupted: the round continues on /continue")
+            self.display.info(cut)
             return False
         task.result()
         return True
 
     async def _steer(self, snapshot, interrupted: bool) -> Steering:
+        """Read commands until one ends the prompt; a bad one gets an error line, never a crash."""
         self.display.show_pause(self._pause(snapshot.values, interrupted))
         while True:
             line = self.commands.read()
@@ -154,15 +155,19 @@ class Session:
             except (CommandError, LemmaMemoryError) as error:
                 self.display.error(str(error))
                 continue
-            if steering is Steering.STOP:
+            if steering is Steering.STOP or (steering is Steering.CONTINUE and self._cap_reached(snapshot)):
                 await self._request_stop(snapshot)
                 return Steering.CONTINUE
-            if steering is Steering.CONTINUE and snapshot.next == ("reason",) \
-                    and next_round(snapshot.values) > self.run.config.loop.rounds:
-                self.display.info(f"the round cap ({self.run.config.loop.rounds}) is reached: verifying the final solution")
-                await self._request_stop(snapshot)
             if steering is not None:
                 return steering
+
+    def _cap_reached(self, snapshot) -> bool:
+        """The round cap lowered at the prompt below the next round: the rounds end here."""
+        rounds = self.run.config.loop.rounds
+        if snapshot.next == ("reason",) and next_round(snapshot.values) > rounds:
+            self.display.info(f"the round cap ({rounds}) is reached: verifying the final solution")
+            return True
+        return False
 
     async def _apply(self, command: SessionCommand, snapshot) -> Steering | None:
         """Carry out one command; a Steering ends the prompt, None prompts again."""
@@ -171,7 +176,8 @@ class Session:
             case SessionVerb.CONTINUE | SessionVerb.STOP | SessionVerb.SAVE | SessionVerb.QUIT:
                 return Steering(command.verb.value)
             case SessionVerb.HINT:
-                records.add_hint(self.run.store, self.run.run_id, self.run.problem.id, SHOT, next_round(state), command.text)
+                run = self.run
+                records.add_hint(run.store, run.run_id, run.problem.id, SHOT, next_round(state), command.text)
                 self.display.info(f"hint noted for round {next_round(state)}")
             case SessionVerb.PIN | SessionVerb.UNPIN | SessionVerb.REJECT:
                 entry = self._entry(command.lemma)
@@ -179,7 +185,8 @@ class Session:
                 self.display.info(f"lemma {entry.number} {_DONE[command.verb]}")
             case SessionVerb.EDIT:
                 entry = self.library.edit(self._entry(command.lemma).id, statement=command.text)
-                self.display.info(f"lemma {entry.number} edited (version {entry.version}; its votes restart: /verify {entry.number})")
+                self.display.info(f"lemma {entry.number} edited (version {entry.version}; "
+                                  f"its votes restart: /verify {entry.number})")
             case SessionVerb.LEMMA:
                 entry = self.library.add_user_lemma(command.text, round=state.get("round", 0))
                 self.display.info(f"lemma {entry.number} added as yours")
@@ -197,7 +204,8 @@ class Session:
         return None
 
     async def _reverify(self, entry: LibraryEntry, state: ShotState) -> None:
-        verified = await self._work(self.run.reverify(SHOT, entry.id, next_round(state)))
+        verified = await self._work(self.run.reverify(SHOT, entry.id, next_round(state)),
+                                    cut=f"interrupted: /verify {entry.number} again to finish its votes")
         if verified:
             entry = self.library.entry(entry.id)
             self.display.info(f"lemma {entry.number}: confidence {entry.confidence:.2f} "
