@@ -57,6 +57,10 @@ BATCH_SIZES = (6, 12)
 """Sizes of the batches of best candidates added together before single points are tried."""
 BATCH_SHARE = 0.35
 """At most this share of the budget goes to batches."""
+SINGLES_SHARE = 0.7
+"""Single points stop at this share of the budget to leave time for combinations."""
+PRODUCTIVE_BATCH = 6
+"""How many of the most productive single points are added together once."""
 SINGLE_STEP_TIMEOUT = 4.0
 """Saturation budget after one candidate point (seconds)."""
 PAIR_POOL = 10
@@ -246,38 +250,59 @@ def search(problem_text: str, *, timeout: float = 60.0, seed: int = 0,
         return AuxSearch(True, [c.clause for c in used], tried, time.monotonic() - started,
                          session, candidates=len(pool), phase=phase)
 
-    # Batches: one saturation for many points, then keep only what the proof mentions.
+    def batch_proof(batch: list[Candidate], budget: float) -> AuxSearch | None:
+        """Add a batch at once; on a proof keep only the points the proof mentions."""
+        nonlocal tried
+        session, status = _try(base, batch, budget)
+        tried += 1
+        if status is None or not status.goal_proved:
+            return None
+        used = [c for c in batch if c.name in _proof_points(session)]
+        if len(used) < len(batch) and left() > 0:
+            smaller, check = _try(base, used, min(step_timeout, max(0.5, left())))
+            tried += 1
+            if check is not None and check.goal_proved:
+                return done(smaller, used, "batch")
+        return done(session, batch, "batch")
+
+    # Batches of the best candidates: one saturation for many points.
     batch_deadline = started + timeout * BATCH_SHARE
     for size in BATCH_SIZES:
         if time.monotonic() > batch_deadline or size > len(pool):
             break
-        batch = pool[:size]
-        session, status = _try(base, batch, min(step_timeout * 2, batch_deadline - time.monotonic()))
-        tried += 1
-        if status is not None and status.goal_proved:
-            used = [c for c in batch if c.name in _proof_points(session)]
-            if len(used) < len(batch) and left() > 0:
-                smaller, check = _try(base, used, min(step_timeout, max(0.5, left())))
-                tried += 1
-                if check is not None and check.goal_proved:
-                    return done(smaller, used, "batch")
-            return done(session, batch, "batch")
+        found = batch_proof(pool[:size], min(step_timeout * 2, batch_deadline - time.monotonic()))
+        if found:
+            return found
 
-    # Single points, best score first.
+    # Single points, best score first, for most of the budget ...
     productive: list[tuple[int, int, Candidate]] = []
-    for index, cand in enumerate(pool):
-        if left() <= 0:
-            break
-        session, status = _try(base, [cand], min(SINGLE_STEP_TIMEOUT, step_timeout, left()))
-        tried += 1
-        if status is None:
-            continue
-        if status.goal_proved:
-            return done(session, [cand], "single")
-        productive.append((-len(session.ded.db.facts), index, cand))
+    singles = iter(enumerate(pool))
 
-    # Pairs of the most productive single points.
+    def run_singles(until: float) -> AuxSearch | None:
+        nonlocal tried
+        while time.monotonic() < until:
+            index, cand = next(singles, (None, None))
+            if cand is None:
+                return None
+            session, status = _try(base, [cand], min(SINGLE_STEP_TIMEOUT, step_timeout, left()))
+            tried += 1
+            if status is None:
+                continue
+            if status.goal_proved:
+                return done(session, [cand], "single")
+            productive.append((-len(session.ded.db.facts), index, cand))
+        return None
+
+    found = run_singles(started + timeout * SINGLES_SHARE)
+    if found:
+        return found
+
+    # ... then the most productive points together, and in pairs ...
     best = [cand for _, _, cand in sorted(productive)[:PAIR_POOL]]
+    if len(best) > 2 and left() > 0:
+        found = batch_proof(best[:PRODUCTIVE_BATCH], min(step_timeout * 2, left()))
+        if found:
+            return found
     for first, second in itertools.combinations(best, 2):
         if left() <= 0:
             break
@@ -285,6 +310,11 @@ def search(problem_text: str, *, timeout: float = 60.0, seed: int = 0,
         tried += 1
         if status is not None and status.goal_proved:
             return done(session, [first, second], "pair")
+
+    # ... and the remaining single points with whatever time is left.
+    found = run_singles(deadline)
+    if found:
+        return found
     return AuxSearch(False, [], tried, time.monotonic() - started, None, candidates=len(pool))
 
 
