@@ -12,6 +12,7 @@ import argparse
 import json
 import multiprocessing as mp
 import platform
+import subprocess
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -123,22 +124,29 @@ def main() -> None:
     if args.names:
         problems = {n: problems[n] for n in args.names}
     start = time.time()
+    OUT.mkdir(exist_ok=True)
+    path = OUT / f"geometry_aux_{int(args.timeout)}s_{time.strftime('%Y%m%d_%H%M%S')}.json"
+    done: list[AuxRecord] = []
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                            cwd=Path(__file__).parent).stdout.strip()
+
+    def record(r: AuxRecord) -> None:
+        # Written after every problem, so a run cut short still leaves its results.
+        print(row(r), flush=True)
+        done.append(r)
+        path.write_text(json.dumps({
+            "set": args.file.name, "timeout": args.timeout, "jobs": args.jobs, "seed": args.seed,
+            "problems": len(done), "plain": sum(x.plain for x in done),
+            "proved": sum(x.proved for x in done), "wall_seconds": time.time() - start,
+            "machine": platform.platform(), "commit": commit, "records": [asdict(x) for x in done]}, indent=1))
+
     print(f"{'problem':28s} {'plain':5s} {'aux':5s} {'seconds':>7s} {'tried':>6s}  aux clauses",
           flush=True)
-    records = run_many(problems, args.timeout, max(1, args.jobs), args.seed,
-                       on_result=lambda r: print(row(r), flush=True))
+    records = run_many(problems, args.timeout, max(1, args.jobs), args.seed, on_result=record)
     plain = sum(r.plain for r in records)
     proved = sum(r.proved for r in records)
     print(f"total: {len(records)} problems, plain {plain}, with heuristics {proved} "
           f"(+{proved - plain}), {time.time() - start:.0f} s wall", flush=True)
-    OUT.mkdir(exist_ok=True)
-    stamp = time.strftime("%Y%m%d_%H%M%S")
-    path = OUT / f"geometry_aux_{int(args.timeout)}s_{stamp}.json"
-    path.write_text(json.dumps({
-        "set": args.file.name, "timeout": args.timeout, "jobs": args.jobs, "seed": args.seed,
-        "problems": len(records), "plain": plain, "proved": proved,
-        "wall_seconds": time.time() - start, "machine": platform.platform(),
-        "records": [asdict(r) for r in records]}, indent=1))
     print(f"wrote {path}")
 
 
