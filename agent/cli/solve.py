@@ -133,7 +133,7 @@ async def _solve_interactive(problem: Problem, config: Config, store: RunStore, 
 
     def announce(run_id: str) -> None:
         console.print(f"[dim]session {run_id} · /help lists the commands · reopen with "
-                      f"lemmata solve -i --resume {run_id}[/]")
+                      f"lemmata solve -i --resume {run_id}[/]", soft_wrap=True)
 
     if config.loop.shots != 1:
         console.print("[dim]an interactive session works one shot[/]")
@@ -143,7 +143,7 @@ async def _solve_interactive(problem: Problem, config: Config, store: RunStore, 
     outcome = await run_session(problem, config, store, command_source(console, history), screen,
                                 run_id=resume_run, on_run_started=announce)
     if outcome.end is SessionEnd.PAUSED:
-        console.print(f"session {outcome.run_id} saved: lemmata solve -i --resume {outcome.run_id}")
+        console.print(f"session {outcome.run_id} saved: lemmata solve -i --resume {outcome.run_id}", soft_wrap=True)
     elif outcome.end is SessionEnd.QUIT:
         console.print(f"session {outcome.run_id} left unfinished (status quit)")
     return outcome.result
