@@ -52,6 +52,9 @@ def test_a_hint_appears_in_the_next_reasoner_prompt(scripted, model_env, tmp_pat
     assert only_run(tmp_path)["command"] == "session" and only_run(tmp_path)["status"] == "finished"
     assert "verified" in done.stdout and "2" in done.stdout.split("answer · run")[1]
 
+    again = session("\n", model_env, tmp_path, "--resume", only_run(tmp_path)["id"])
+    assert again.returncode == 1 and "is finished; lemmata show" in again.stderr
+
 
 def test_a_rejected_lemma_is_gone_from_the_next_prompt(scripted, model_env, tmp_path):
     scripted.script.update(three_round_script())
