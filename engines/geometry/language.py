@@ -15,6 +15,12 @@ from engines.geometry.errors import (
 from engines.geometry.predicates import ARITY, MIN_ARGS, Predicate, parse_number, parse_predicate
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+MAX_POINTS = 50
+"""Most points a statement may define: drawing indexes every triple of points against every
+point (O(n^4): 60 points take ~3 s, 100 take ~20 s, 500 would take days), before any timeout
+applies. The largest shipped problem has 14."""
+MAX_NUMBER_CHARS = 40
+_EXPONENT = re.compile(r"\d[eE]")
 
 
 @dataclass(frozen=True)
@@ -71,6 +77,10 @@ def parse_problem(text: str, name: str = "problem") -> Problem:
     for index, clause_text in enumerate(t for t in body.split(";") if t.strip()):
         clauses.append(parse_clause(clause_text, known, index=index, problem=name))
         known.extend(clauses[-1].points)
+        if len(known) > MAX_POINTS:
+            raise GeometryLanguageError(
+                f"the statement defines more than MAX_POINTS = {MAX_POINTS} points; the engine "
+                "cannot draw or index that many in time — state a smaller configuration", problem=name)
     goal = parse_goal(goal_text, known, problem=name) if goal_text.strip() else None
     return Problem(name, tuple(clauses), goal)
 
@@ -92,8 +102,11 @@ def parse_clause(text: str, known: list[str], *, index: int = 0, problem: str = 
             raise fail(RedefinedPointError, f"point {name!r} is already defined; pick a fresh name")
         points.append(name)
         if at:
-            x, y = at.split("_", 1)
-            fixed[name] = complex(float(x), float(y))
+            x, _, y = at.partition("_")
+            try:
+                fixed[name] = complex(float(x), float(y))
+            except ValueError:
+                raise fail(GeometryLanguageError, f"{token!r}: fixed coordinates are written `name@x_y`") from None
     if not points:
         raise fail(GeometryLanguageError, "no new point names before `=`")
     steps = tuple(_parse_step(s, points, known, fail) for s in right.split(",") if s.strip())
@@ -124,7 +137,7 @@ def _parse_step(text: str, points: list[str], known: list[str], fail) -> Step:
                        "define it in an earlier clause")
     for a in args[spec.arity - spec.numbers:]:
         try:
-            parse_number(a)
+            _number(a)
         except (ValueError, ZeroDivisionError):
             raise fail(GeometryLanguageError, f"{a!r} is not a number") from None
     return Step(name, tuple(args))
@@ -154,10 +167,21 @@ def parse_goal(text: str, known: list[str], *, problem: str = "") -> Goal:
     for p in points:
         if p not in known:
             raise UndefinedPointError(f"goal uses undefined point {p!r}", problem=problem)
-    values = [parse_number(n) for n in numbers]
-    if len(values) == 2:
-        values = [values[0] / values[1]]
+    try:
+        values = [_number(n) for n in numbers]
+        if len(values) == 2:
+            values = [values[0] / values[1]]
+    except (ValueError, ZeroDivisionError):
+        raise BadGoalError(f"goal {name}: {' '.join(numbers)!r} is not a (non-zero) number", problem=problem) from None
     return Goal(pred, tuple(points), tuple(values))
+
+
+def _number(text: str) -> Fraction:
+    """`parse_number` on untrusted text: no exponent notation (`1e99999999` makes Fraction
+    build a hundred-million-digit integer) and at most MAX_NUMBER_CHARS characters."""
+    if len(text) > MAX_NUMBER_CHARS or _EXPONENT.search(text):
+        raise ValueError(text)
+    return parse_number(text)
 
 
 def read_problems(path: str | Path) -> dict[str, str]:
