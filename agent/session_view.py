@@ -18,6 +18,7 @@ from rich.text import Text
 
 from agent.display import LoopView
 from agent.events import LoopEvent
+from agent.roles import Role
 from agent.session import Pause
 from agent.session_commands import command_names
 from agent.tex import readable
@@ -87,7 +88,9 @@ class SessionScreen:
                 self.console.print(line, highlight=False)
 
     def on_tokens(self, shot: int, role: str, text: str, thinking: str) -> None:
-        self.view.on_tokens(shot, role, text, thinking)
+        # Verifier votes stream in parallel: interleaved, their tokens would read as noise.
+        if role != Role.VERIFIER.value:
+            self.view.on_tokens(shot, role, text, thinking)
 
     @contextlib.contextmanager
     def working(self, pause: Callable[[], Pause]) -> Iterator[None]:
