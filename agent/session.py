@@ -112,8 +112,10 @@ class Session:
         interrupted = bool(snapshot.next) and snapshot.next != ("reason",)
         while True:
             snapshot = await self.graph.aget_state(self.thread)
-            if not snapshot.next:
+            if not snapshot.next and snapshot.values.get("status"):
                 return SessionEnd.FINISHED
+            # No `next` and no status: killed between a step's saved writes and the checkpoint
+            # after them (see agent.solve.run_shot); invoking with None carries on from there.
             if snapshot.next == ("reason",) or interrupted:
                 steering = await self._steer(snapshot, interrupted)
                 if steering is Steering.SAVE:
