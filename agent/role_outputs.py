@@ -18,7 +18,7 @@ LEMMA_HEAD = re.compile(r"^\W*Lemma\s+(-?\d+(?:-fixed)?)\s*(?:\([^)\n]*\))?\s*[:
 PROOF_HEAD = re.compile(r"^\W*Proof(?:\s+-?\d+(?:-fixed)?)?\s*[:.]\W*", re.I | re.M)
 STEP_HEAD = re.compile(r"^\W*Step\s+(\d+)\s*[:.]\W*\s*", re.I)
 CITATION = re.compile(r"Lemma\s+(\d+(?:-fixed)?)", re.I)
-STEP_VERDICT = re.compile(r"^\s*(STEP|LEMMA)\s*(-?\d+)\s*$", re.I)
+STEP_VERDICT = re.compile(r"^\s*(STEP|LEMMA)\s*(-?\d{1,9})\s*$", re.I)  # bounded: int() of 5000 digits raises
 SECTION = re.compile(r"^#{1,6}\s*(verdict|method sketch|detailed solution|lemmas)\s*$", re.I | re.M)
 
 
