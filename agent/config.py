@@ -79,10 +79,13 @@ def load_config(
     for key, value in DEFAULT_ROLE.model_dump(exclude_none=True).items():
         defaults.setdefault(key, value)
     profile = (overrides or {}).get("profile") or data.get("profile", "default")
-    if profile not in PROFILES:
+    if not isinstance(profile, str) or profile not in PROFILES:
         raise ConfigError(f"{source}: key 'profile': unknown profile '{profile}'; choose from {', '.join(PROFILES)}")
     data["profile"] = profile
-    data["loop"] = {**PROFILES[profile], **data.get("loop", {})}
+    loop = data.get("loop", {})
+    if not isinstance(loop, dict):
+        raise ConfigError(f"{source}: key 'loop' must be a table, got {type(loop).__name__}")
+    data["loop"] = {**PROFILES[profile], **loop}
     try:
         return Config.model_validate(data)
     except ValidationError as error:
