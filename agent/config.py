@@ -6,6 +6,7 @@ import os
 import tomllib
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import Field, ValidationError
 
@@ -48,6 +49,10 @@ class Config(Strict):
         for section in [data["defaults"], *data["roles"].values()]:
             if section.get("api_key"):
                 section["api_key"] = "********"
+            if isinstance(section.get("base_url"), str):
+                section["base_url"] = masked_url(section["base_url"])
+            elif isinstance(section.get("base_url"), list):
+                section["base_url"] = [masked_url(url) for url in section["base_url"]]
         return data
 
 
@@ -90,6 +95,14 @@ def load_config(
         return Config.model_validate(data)
     except ValidationError as error:
         raise ConfigError(_describe(error, source)) from None
+
+
+def masked_url(url: str) -> str:
+    """The URL with any `user:password@` replaced by a mask (the run store records configs)."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc="********@" + parts.netloc.rsplit("@", 1)[1]))
 
 
 def _read_toml(file: Path) -> dict[str, Any]:

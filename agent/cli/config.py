@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.syntax import Syntax
 
 from agent.cli.options import model_options
-from agent.config import Config
+from agent.config import Config, masked_url
 from agent.roles import Role
 
 
@@ -30,4 +30,8 @@ def show(config: Config) -> None:
     for settings in data["effective_roles"].values():
         if settings.get("api_key"):
             settings["api_key"] = "********"
+        if isinstance(settings.get("base_url"), str):
+            settings["base_url"] = masked_url(settings["base_url"])
+        elif isinstance(settings.get("base_url"), list):
+            settings["base_url"] = [masked_url(url) for url in settings["base_url"]]
     Console().print(Syntax(json.dumps(data, indent=2, default=str), "json", background_color="default"))
