@@ -172,8 +172,42 @@ def _most_useful(lemmas: Sequence[RenderedLemma], blocks: Sequence[str], budget_
     return kept
 
 
+MAX_LISTED_LEFT_OUT = 200
+"""Beyond this many left-out lemmas the note writes runs of numbers as ranges (`12-9000`)."""
+MAX_LEFT_OUT_NOTE_CHARS = 2_000
+"""Past MAX_LISTED_LEFT_OUT the list in the note is cut here, so a huge library does not spend the budget on the note."""
+
+
 def _left_out_note(numbers: Sequence[str]) -> str:
     if len(numbers) == 1:
         return f"(1 more lemma was left out to fit the budget: Lemma {numbers[0]}; ask for it by number.)"
-    return (f"({len(numbers)} more lemmas were left out to fit the budget: {', '.join(numbers)}; "
-            "ask for any by number.)")
+    listed = ", ".join(numbers)
+    if len(numbers) > MAX_LISTED_LEFT_OUT:
+        listed = _as_ranges(numbers)
+        if len(listed) > MAX_LEFT_OUT_NOTE_CHARS:
+            listed = listed[:MAX_LEFT_OUT_NOTE_CHARS].rsplit(", ", 1)[0] + ", …"
+    return f"({len(numbers)} more lemmas were left out to fit the budget: {listed}; ask for any by number.)"
+
+
+def _as_ranges(numbers: Sequence[str]) -> str:
+    """`1, 2, 3, 5, 7-fixed` → `1-3, 5, 7-fixed` (runs of consecutive integers, in the given order)."""
+    parts: list[str] = []
+    start = previous = None
+    for number in [*numbers, None]:
+        if number is not None and _integer(number) and previous is not None and int(number) == previous + 1:
+            previous = int(number)
+            continue
+        if start is not None:
+            parts.append(str(start) if start == previous else f"{start}-{previous}")
+            start = previous = None
+        if number is None:
+            break
+        if _integer(number):
+            start = previous = int(number)
+        else:
+            parts.append(number)
+    return ", ".join(parts)
+
+
+def _integer(number: str) -> bool:
+    return number.isascii() and number.isdigit()
