@@ -295,3 +295,32 @@ def test_math_verify_parsing_runs_only_in_the_worker() -> None:
     assert importers == ["engines/answers/equivalence.py"]
     grade = (REPO / "engines/answers/grade.py").read_text(encoding="utf-8")
     assert "default_pool()).run(equivalent" in grade
+
+
+# ----------------------------------------------------------- model text in reports is escaped
+
+HOSTILE_HTML = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def test_model_and_dataset_text_in_html_reports_is_escaped(scripted, model_env, tmp_path):
+    import json
+    import sqlite3
+
+    from tests.conftest import complete_solution, run_cli
+    from tests.scripted_server import Reply
+
+    rows = [{"id": f"q{i}{HOSTILE_HTML}", "problem": f"{HOSTILE_HTML} What is {i}?", "answer": str(i)} for i in range(2)]
+    (tmp_path / "set.jsonl").write_text("".join(json.dumps(row) + "\n" for row in rows))
+    scripted.script.update({"reasoner": Reply(complete_solution(f"{HOSTILE_HTML} so \\boxed{{{HOSTILE_HTML}}}")),
+                            "summarizer": Reply("NO NEW LEMMAS"), "verifier": Reply("\\box{STEP-1}")})
+    done = run_cli(["batch", "set.jsonl", "--samples", "2", "--rounds", "1", "--revisions", "0", "--db", "runs.db"],
+                   model_env, tmp_path, timeout=180)
+    assert done.returncode == 0, done.stderr[-2000:]
+    with sqlite3.connect(tmp_path / "runs.db") as connection:
+        run = connection.execute("select id from runs").fetchone()[0]
+    done = run_cli(["report", run, "--format", "html", "--out", "r.html", "--db", "runs.db"], model_env, tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "q0" in html
+    assert "<script" not in html.lower() and "<img" not in html.lower()
+    assert "&lt;script&gt;" in html  # shown, as text
