@@ -8,14 +8,13 @@ import json
 import logging
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
 from agent.config import Config
 from agent.events import LoopEvent
 from agent.problems import Problem, ProblemKind
-from agent.solve import checkpoints_path, make_run, run_shot, select_result, shot_graph
+from agent.checkpoints import open_checkpoints
+from agent.solve import make_run, run_shot, select_result, shot_graph
 from engines.answers import agrade
 from engines.llm import CallResult, LLMClient
 from memory import RunStore, StoredProblem
@@ -136,7 +135,7 @@ async def run_batch(
     progress.graded = len(graded)
     progress.correct = sum(row["verdict"] == "correct" for row in graded.values())
     try:
-        async with AsyncSqliteSaver.from_conn_string(str(checkpoints_path(Path(config.store.path)))) as saver:
+        async with open_checkpoints(config.store.path) as saver:
             await asyncio.gather(*[
                 _solve_problem(problem, plan, config, store, llm, saver, slots, stop, progress, run_id, done_samples,
                                graded)

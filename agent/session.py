@@ -12,17 +12,16 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import Path
 from typing import Any, Protocol
 
-from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
 from agent.config import Config
 from agent.events import LoopEvent
 from agent.loop import ShotRun, ShotState, next_round
 from agent.problems import Problem
 from agent.session_commands import CommandError, SessionCommand, SessionVerb, help_lines, parse_command
-from agent.solve import SolveResult, checkpoints_path, final_revision, select_result, shot_graph, shot_thread
+from agent.checkpoints import open_checkpoints
+from agent.solve import SolveResult, final_revision, select_result, shot_graph, shot_thread
 from engines.llm import LLMClient
 from memory import LemmaLibrary, RunStore, StoredProblem
 from memory import loop_records as records
@@ -260,7 +259,7 @@ async def run_session(problem: Problem, config: Config, store: RunStore, command
     llm = LLMClient(config, on_call=store.record_call)
     run = ShotRun(problem, config, store, llm, run_id, display.on_event, display.on_tokens)
     try:
-        async with AsyncSqliteSaver.from_conn_string(str(checkpoints_path(Path(config.store.path)))) as saver:
+        async with open_checkpoints(config.store.path) as saver:
             graph = shot_graph(run, saver, pause_between_rounds=True)
             end = await Session(run, graph, commands, display).drive()
             final = (await graph.aget_state(shot_thread(run, SHOT))).values

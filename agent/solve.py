@@ -6,9 +6,10 @@ import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+
+from agent.checkpoints import open_checkpoints
 
 from agent.config import Config
 from agent.events import EventSink, LoopEvent, TokenSink, ignore_event
@@ -58,11 +59,6 @@ def shot_thread(run: ShotRun, shot: int) -> dict:
     return {"configurable": {"thread_id": f"{run.run_id}/{run.problem.id}/{shot}"}, "recursion_limit": RECURSION_LIMIT}
 
 
-def checkpoints_path(store_path: Path) -> Path:
-    """LangGraph checkpoints live in their own file beside the run store."""
-    return store_path.with_name(store_path.stem + ".checkpoints.db")
-
-
 async def solve_problem(
     problem: Problem,
     config: Config,
@@ -83,7 +79,7 @@ async def solve_problem(
     llm = LLMClient(config, on_call=store.record_call)
     run = make_run(problem, config, store, llm, run_id, on_event, on_tokens)
     try:
-        async with AsyncSqliteSaver.from_conn_string(str(checkpoints_path(Path(config.store.path)))) as saver:
+        async with open_checkpoints(config.store.path) as saver:
             graph = shot_graph(run, saver)
             statuses = await _run_shots(graph, run)
     except Exception:
@@ -135,7 +131,7 @@ async def run_shot(graph, run: ShotRun, shot: int) -> str:
         inputs = run.initial_state(shot)
     else:
         inputs = None  # continue from the last checkpoint
-    final = await graph.ainvoke(inputs, thread)
+    final = await graph.ainvoke(inputs, thread, durability="sync")
     return final["status"]
 
 

@@ -52,6 +52,9 @@ Script = Reply | list[Reply] | Callable[[dict], Reply]
 class _Listener(ThreadingHTTPServer):
     request_queue_size = 512  # the stdlib's 5 refuses connections under benchmark concurrency
 
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # a client that drops a kept-alive connection is normal, not worth a traceback
+
 
 class ScriptedServer:
     def __init__(
@@ -145,13 +148,21 @@ class ScriptedServer:
                 else:
                     self._json(404, {"error": {"message": f"no route {self.path}"}})
 
+            def parse_request(self) -> bool:
+                self.accepted = time.monotonic()  # per request: a kept-alive connection serves many
+                return super().parse_request()
+
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", 0))
                 body = json.loads(self.rfile.read(length) or b"{}")
                 role = self.headers.get("X-Lemmata-Role") or role_from_messages(body.get("messages", []))
+                # The server's own time starts when it accepts the connection (reading and
+                # parsing the request is its work too); with a concurrency cap, only once a slot
+                # is free, since waiting in the queue is not work.
+                started = self.accepted
                 if server._slots:
                     server._slots.acquire()
-                started = time.monotonic()
+                    started = time.monotonic()
                 try:
                     self._answer(role, body)
                 finally:
@@ -187,22 +198,26 @@ class ScriptedServer:
                     self._paid(role)
 
             def _stream(self, role: str, reply: Reply, texts: list[str], body: dict) -> None:
+                # Chunked encoding keeps the connection alive between calls, as vLLM's does.
                 self.send_response(200)
                 self.send_header("Content-Type", "text/event-stream")
-                self.send_header("Connection", "close")
+                self.send_header("Transfer-Encoding", "chunked")
                 self.end_headers()
-                self.close_connection = True
                 try:
                     for chunk in stream_chunks(reply, texts, body):
                         if server.token_latency and chunk.get("choices"):
                             time.sleep(server.token_latency)
-                        self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
-                        self.wfile.flush()
-                    self.wfile.write(b"data: [DONE]\n\n")
+                        self._chunk(f"data: {json.dumps(chunk)}\n\n".encode())
+                    self._chunk(b"data: [DONE]\n\n")
+                    self.wfile.write(b"0\r\n\r\n")
                     self.wfile.flush()
                     self._paid(role)
                 except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up (idle timeout, kill): not a finished call
+                    self.close_connection = True  # the client gave up (idle timeout, kill): not paid
+
+            def _chunk(self, data: bytes) -> None:
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+                self.wfile.flush()
 
             def _paid(self, role: str) -> None:
                 with server._lock:

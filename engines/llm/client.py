@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import ssl
 import logging
 import random
 import time
@@ -23,6 +24,10 @@ from engines.llm.settings import ClientSettings, RoleSettings
 log = logging.getLogger(__name__)
 
 RETRYABLE_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
+_SERVED_MODELS: set[tuple[str, str]] = set()
+"""(endpoint, model) pairs seen listed in this process: a batch of many solves asks once."""
+_TLS = ssl.create_default_context()
+"""One TLS context for every client: building one loads the CA bundle (~0.1 s each time)."""
 TokenCallbackType = Callable[[int, str, str], Any]
 """Called per streamed delta with (choice index, text delta, reasoning delta)."""
 CallObserver = Callable[[CallResult], Awaitable[None] | None]
@@ -56,7 +61,6 @@ class LLMClient:
         self.config = config
         self.on_call = on_call
         self._clients: dict[tuple[str, str], openai.AsyncOpenAI] = {}
-        self._checked_models: set[tuple[str, str]] = set()
         self._pool = EndpointPool(
             config.client.endpoint_cooldown_s, config.client.endpoint_cooldown_max_s, public=public_url
         )
@@ -136,13 +140,14 @@ class LLMClient:
                 timeout=httpx.Timeout(
                     timeouts.total_timeout, connect=timeouts.connect_timeout
                 ),
+                http_client=openai.DefaultAsyncHttpxClient(verify=_TLS),
             )
         return self._clients[cache_key]
 
     async def _ensure_model_served(self, role: str, settings: RoleSettings, endpoint: str) -> None:
         """Once per (endpoint, model): the endpoint lists the model, else ModelNotServedError."""
         marker = (endpoint, settings.model or "")
-        if marker in self._checked_models:
+        if marker in _SERVED_MODELS:
             return
         try:
             served = await self.list_models(role, endpoint)
@@ -157,7 +162,7 @@ class LLMClient:
                 f"model '{settings.model}' is not served at {public_url(endpoint)}; "
                 f"it lists: {', '.join(served)}"
             )
-        self._checked_models.add(marker)
+        _SERVED_MODELS.add(marker)
 
     async def _with_retries(self, role, settings, messages, n, on_token, sampling, result) -> _Attempt:
         """Attempts until one answers or the retries run out, each on an endpoint the pool picks.

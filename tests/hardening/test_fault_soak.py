@@ -12,7 +12,8 @@ import sqlite3
 
 from agent.config import load_config
 from agent.problems import problem_from_text
-from agent.solve import checkpoints_path, solve_problem
+from agent.checkpoints import checkpoints_path
+from agent.solve import solve_problem
 from bench.fault_soak import FAULTS, SoakSettings, run_soak
 from memory import RunStore
 from tests.conftest import one_round_script
