@@ -7,7 +7,6 @@ return a `Grade` that records the verdict, which path decided it and why.
 from __future__ import annotations
 
 import asyncio
-import re
 import time
 
 from pydantic import BaseModel, Field

@@ -52,7 +52,6 @@ def proof_text(proof: list[Fact]) -> str:
     """Numbered steps: statement, rule, premises (angles are directed, modulo π)."""
     number = {f.id: i + 1 for i, f in enumerate(proof)}
     lines = []
-    given = [f for f in proof if f.rule == RuleId.CONSTRUCTION]
     for f in proof:
         n = number[f.id]
         if f.rule == RuleId.CONSTRUCTION:

@@ -62,7 +62,7 @@ def test_a_scripted_model_builds_adds_a_point_proposes_and_proves_imo_2004_p1(sc
 
 
 def test_the_same_problem_is_not_proved_by_plain_deduction(scripted, tmp_path):
-    scripted.script["geometry"] = [Reply(f"<propose>cong o b o c</propose>"), Reply("<propose>cong o m o n</propose>")]
+    scripted.script["geometry"] = [Reply("<propose>cong o b o c</propose>"), Reply("<propose>cong o m o n</propose>")]
     config = load_config(overrides={"base_url": scripted.base_url, "model": MODEL_NAME}, environ={})
     config.store.path = tmp_path / "runs.db"
     config.geometry.max_steps = 3

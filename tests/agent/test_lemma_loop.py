@@ -9,14 +9,13 @@ import subprocess
 import sys
 import time
 
-import pytest
 import sqlite_utils
 
 from agent.config import load_config
 from agent.problems import problem_from_text
 from agent.solve import solve_problem
 from memory import RunStore
-from tests.agent.loop_script import PROBLEM, SUMMARY1, three_round_script
+from tests.agent.loop_script import PROBLEM, three_round_script
 from tests.conftest import REPO
 from tests.scripted_server import MODEL_NAME, Reply
 

@@ -126,7 +126,6 @@ def test_lowering_the_round_cap_at_a_pause_ends_the_rounds(scripted, model_env, 
 def test_the_library_table_shows_numbers_readable_statements_confidence_and_status():
     from rich.console import Console
 
-    from agent.session import Pause
     from agent.session_view import LibraryTable
     from memory.lemma_library import LibraryEntry
     from memory.lemma_records import LemmaOrigin, LemmaStatus

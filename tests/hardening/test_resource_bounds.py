@@ -29,7 +29,7 @@ from engines.geometry.language import MAX_POINTS, parse_problem
 from memory import LemmaDraft, RunStore
 from memory.lemma_library import LemmaLibrary
 from memory.lemma_text import CHARS_PER_TOKEN, estimate_tokens
-from tests.agent.loop_script import PROBLEM, SUMMARY1, lemma_verifier_or_process_verifier
+from tests.agent.loop_script import PROBLEM
 from tests.conftest import complete_solution, run_cli
 from tests.scripted_server import Reply
 

@@ -11,11 +11,10 @@ import json
 import sqlite3
 from pathlib import Path
 
-import pytest
 
 from tests.agent.loop_script import PROBLEM, three_round_script
 from tests.conftest import SENTINEL_KEY, complete_solution, run_cli
-from tests.scripted_server import MODEL_NAME, Reply
+from tests.scripted_server import Reply
 
 SECRET_MARKERS = [SENTINEL_KEY.encode(), b"SENTINEL-0123456789"]
 URL_PASSWORD = "urlpass-SENTINEL-9876543210"
