@@ -206,9 +206,11 @@ class ShotRun:
         library = self.library(shot)
         entries = {entry.id: entry for entry in library.entries()}
         provided = library.render(self.settings.library_budget_tokens, exclude=set(pending))
-        for lemma_id in pending:
-            await self.verify_lemma(library, entries[lemma_id], provided, shot, round,
-                                    key=f"s{shot}/r{round}/verify/{lemma_id}")
+        # Every new lemma is judged against the same provided library, so all votes run at once.
+        await asyncio.gather(*[
+            self.verify_lemma(library, entries[lemma_id], provided, shot, round, key=f"s{shot}/r{round}/verify/{lemma_id}")
+            for lemma_id in pending
+        ])
         records.save_round(self.store, self.run_id, self.problem.id, shot, round, status="verified")
         self.on_event(LoopEvent("round_finished", self.problem.id, shot, round, detail={"new_lemmas": len(pending)}))
         return {"pending": []}
