@@ -110,6 +110,8 @@ class ShotRun:
         return None, call_id, why
 
     def initial_state(self, shot: int) -> ShotState:
+        if self.settings.reuse_lemmas:
+            self.library(shot).seed_from_other_problems(self.problem.text, limit=self.settings.reuse_lemmas)
         return {"shot": shot, "round": 0, "loop": 0, "started_at": time.time()}
 
     def graph(self) -> StateGraph:

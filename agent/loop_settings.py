@@ -35,6 +35,9 @@ class LoopSettings(Strict):
     time_budget_s: float | None = Field(default=None, gt=0)
     """Per problem and shot, wall clock."""
     parse_failures: ParseFailurePolicy = Field(default_factory=ParseFailurePolicy)
+    reuse_lemmas: int = Field(default=0, ge=0)
+    """Opt-in: seed each new shot's library with up to this many verified lemmas of other
+    problems that rank high for this one in full-text search (marked as imported)."""
 
 
 class GeometryAgentSettings(Strict):

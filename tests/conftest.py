@@ -52,3 +52,34 @@ def one_round_script(solution: str, reasoning: str = "") -> dict:
         "summarizer": Reply("NO NEW LEMMAS"),
         "verifier": Reply("All steps check.\n\\box{STEP-1}"),
     }
+
+
+def standin_vllm(tmp_path: Path, script: dict) -> dict[str, str]:
+    """A `vllm` executable on PATH that starts the scripted server with `script` (roles ->
+    constant replies), as real vLLM would start a model; it writes its arguments to args.txt.
+    Returns the environment to run the CLI in."""
+    import json
+    import stat
+    import textwrap
+
+    script_file = tmp_path / "script.json"
+    script_file.write_text(json.dumps({role: {"content": reply.content} for role, reply in script.items()}))
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    standin = bin_dir / "vllm"
+    standin.write_text(textwrap.dedent(f"""\
+        #!{sys.executable}
+        import sys, os
+        args = sys.argv[1:]
+        assert args[0] == "serve"
+        port = args[args.index("--port") + 1]
+        name = args[args.index("--served-model-name") + 1]
+        open({str(tmp_path / 'args.txt')!r}, "w").write(" ".join(args))
+        os.execv(sys.executable, [sys.executable, "-m", "tests.scripted_server", {str(script_file)!r},
+                 "--port", port, "--model", name])
+    """))
+    standin.chmod(standin.stat().st_mode | stat.S_IEXEC)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LEMMATA_", "OPENAI_"))}
+    env["PATH"] = f"{bin_dir}:{env['PATH']}"
+    env["PYTHONPATH"] = str(REPO)
+    return env

@@ -104,6 +104,12 @@ class ScriptedServer:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
+    def restart_script(self, script: dict[str, Script]) -> None:
+        """Replace the script and start every role's sequence from its first reply again."""
+        with self._lock:
+            self.script = dict(script)
+            self._positions.clear()
+
     def union_busy_seconds(self) -> float:
         """Time during which at least one request was being served: the server's own time."""
         total, end = 0.0, float("-inf")

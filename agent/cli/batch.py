@@ -12,7 +12,7 @@ from rich.live import Live
 
 from agent.batch import BatchPlan, BatchProgress, plan_of_run, run_batch, start_batch
 from agent.batch_view import BatchView
-from agent.cli.options import guarded, model_options
+from agent.cli.options import guarded, model_options, serve_option, served_model
 from agent.cli.solve import apply_loop_options, loop_options
 from agent.config import Config
 from agent.datasets import SHIPPED, resolve_dataset, shard
@@ -28,11 +28,13 @@ from memory import RunStore
 @click.option("--shard", "shard_spec", help="Take the deterministic share I of N problems, as I/N.")
 @click.option("--limit", type=int, help="Only the first N problems (after sharding).")
 @click.option("--resume", "resume_run", help="Continue a batch run after a crash or Ctrl-C.")
+@serve_option
 @loop_options
 @model_options
 @guarded
 def command(config: Config, dataset: str | None, samples: int, concurrency: int, shard_spec: str | None,
-            limit: int | None, resume_run: str | None, profile: str | None, **budgets: int | None) -> None:
+            limit: int | None, resume_run: str | None, serve_model: str | None, profile: str | None,
+            **budgets: int | None) -> None:
     """Solve DATASET (aime2025, hmmt_feb2025, a .jsonl file or a directory of problem files)."""
     store = RunStore(config.store.path)
     console = Console(stderr=True)
@@ -55,7 +57,8 @@ def command(config: Config, dataset: str | None, samples: int, concurrency: int,
         click.echo(f"run {run_id} ({len(problems)} problems x {plan.samples} samples; "
                    f"resume with: lemmata batch --resume {run_id})", err=True)
         progress = BatchProgress()
-        status = asyncio.run(_run_live(run_id, problems, plan, config, store, progress, console))
+        with served_model(config, serve_model, console):
+            status = asyncio.run(_run_live(run_id, problems, plan, config, store, progress, console))
         store.finish_run(run_id, status)
     finally:
         store.close()

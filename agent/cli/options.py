@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import click
+from rich.console import Console
 
 from agent.config import Config, load_config, one_or_many
 from agent.errors import LemmataError
@@ -33,6 +35,25 @@ def model_options(command: Callable) -> Callable:
         return command(config=config, **kwargs)
 
     return wrapper
+
+
+@contextlib.contextmanager
+def served_model(config: Config, model: str | None, console: Console) -> Iterator[None]:
+    """With `--serve MODEL`: start `vllm serve MODEL` for the block and point every role at it."""
+    if model is None:
+        yield
+        return
+    from engines.llm.vllm_server import VLLMServer
+
+    console.print(f"starting vllm serve {model} …")
+    with VLLMServer(model) as server:
+        config.defaults.base_url, config.defaults.model = server.base_url, server.served_name
+        yield
+
+
+def serve_option(command: Callable) -> Callable:
+    return click.option("--serve", "serve_model",
+                        help="Start `vllm serve MODEL` for this run and stop it afterwards.")(command)
 
 
 def guarded(function: Callable) -> Callable:

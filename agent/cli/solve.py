@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import sys
 from pathlib import Path
 
@@ -12,19 +11,20 @@ from rich.console import Console
 from rich.live import Live
 from rich.panel import Panel
 
-from agent.cli.options import guarded, model_options
+from agent.cli.options import guarded, model_options, serve_option, served_model
 from agent.config import Config
 from agent.display import LoopView
 from agent.errors import ProblemInputError
 from agent.problems import Problem, ProblemKind, load_problem_file, problem_from_text
 from agent.solve import SolveResult, problem_of_run, solve_problem
 from agent.tex import readable
-from engines.llm.vllm_server import VLLMServer
 from memory import RunStore
 
 
 def loop_options(command):
     """Budget flags; each overrides the profile and the [loop] section of lemmata.toml."""
+    command = click.option("--reuse-lemmas", type=int,
+                           help="Seed the library with up to N verified lemmas of related problems in the store.")(command)
     command = click.option("--stop-after", type=int, help="End the other shots once this many pass final verification.")(command)
     command = click.option("--revisions", type=int, help="Verify-and-revise loops for the final solution.")(command)
     command = click.option("--votes", "lemma_votes", type=int, help="Verifier calls per lemma.")(command)
@@ -54,7 +54,7 @@ def apply_loop_options(config: Config, profile: str | None, **budgets: int | Non
               help="answer | proof | geometry (default: geometry for a statement in the engine's language, else answer).")
 @click.option("--resume", "resume_run", help="Continue the run with this id after a crash or kill (with -i: reopen a session).")
 @click.option("-i", "--interactive", is_flag=True, help="Steer the loop between rounds: hints, pins, rejections, budgets (/help).")
-@click.option("--serve", "serve_model", help="Start `vllm serve MODEL` for this run and stop it afterwards.")
+@serve_option
 @click.option("--quiet", is_flag=True, help="Print only the answer.")
 @loop_options
 @model_options
@@ -71,12 +71,7 @@ def command(config: Config, problem: str | None, file: Path | None, answer: str 
         if interactive and resume_run:
             _reopen(store, resume_run, config)
             apply_loop_options(config, profile, **budgets)  # flags still win over the saved budgets
-        with contextlib.ExitStack() as stack:
-            if serve_model:
-                server = VLLMServer(serve_model)
-                console.print(f"starting vllm serve {serve_model} …")
-                stack.enter_context(server)
-                config.defaults.base_url, config.defaults.model = server.base_url, server.served_name
+        with served_model(config, serve_model, console):
             if interactive:
                 result = asyncio.run(_solve_interactive(loaded, config, store, console, resume_run))
             else:

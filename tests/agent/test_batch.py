@@ -174,3 +174,15 @@ def test_a_batch_over_two_endpoints_finishes_when_one_of_them_fails(scripted, mo
         assert _count(tmp_path, "grades") == PROBLEMS * SAMPLES
         # the broken endpoint was taken out after its first failures, not tried on every call
         assert sum(broken.counts.values()) <= 8 < sum(scripted.completed.values())
+
+
+def test_batch_can_serve_its_own_model_for_the_run(tmp_path):
+    from tests.conftest import one_round_script, standin_vllm
+
+    write_dataset(tmp_path / "set.jsonl")
+    env = standin_vllm(tmp_path, one_round_script("It is \\boxed{3}."))
+    done = run_cli(["batch", "set.jsonl", "--samples", "1", "--limit", "2", "--rounds", "1", "--revisions", "0",
+                    "--serve", "Qwen/Qwen3-8B", "--db", "runs.db"], env, tmp_path, timeout=180)
+    assert done.returncode == 0, done.stderr
+    assert "--reasoning-parser qwen3" in (tmp_path / "args.txt").read_text()
+    assert _count(tmp_path, "grades") == 2

@@ -208,3 +208,16 @@ def test_a_garbled_process_verdict_is_not_counted_and_a_garbled_revision_keeps_t
     assert revisions[1]["solution"] == revisions[0]["solution"]  # an empty revision changes nothing
     assert all(v["first_wrong"] is None for v in store.db["verdicts"].rows)
     assert result.status == "unverified"
+
+
+def test_opt_in_reuse_seeds_a_new_problem_with_verified_lemmas_of_related_ones(scripted, tmp_path):
+    scripted.script.update(three_round_script())
+    solve(scripted, tmp_path)  # stores lemma 1 (even squares, confidence 1) and lemma 2 (confidence 0)
+    scripted.restart_script(three_round_script())
+    result, store, _ = solve(scripted, tmp_path, problem_text="Show that the square of an even integer is 0 mod 4.",
+                             reuse_lemmas=3)
+    first_prompt = scripted.requests_for("reasoner")[-3]["messages"][-1]["content"]
+    assert "If $n$ is an even integer then $n^2 \\equiv 0 \\pmod 4$." in first_prompt
+    assert "odd integer then $n^2 \\equiv 3" not in first_prompt  # only verified lemmas are imported
+    origins = {row["origin"] for row in store.db["lemmas"].rows_where("problem_id = ?", [result.problem_id])}
+    assert "imported" in origins

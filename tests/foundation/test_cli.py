@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-import stat
 import sys
 import textwrap
 from pathlib import Path
 
 import sqlite_utils
 
-from tests.conftest import REPO, SENTINEL_KEY, complete_solution, one_round_script, run_cli
+from tests.conftest import SENTINEL_KEY, complete_solution, one_round_script, run_cli, standin_vllm
 from tests.scripted_server import Reply
 
 
@@ -115,26 +114,7 @@ def test_doctor_names_the_models_a_server_lists_when_ours_is_missing(scripted, m
 
 def test_solve_with_serve_starts_and_stops_a_vllm_server(tmp_path):
     """A stand-in `vllm` on PATH starts the scripted server, as real vLLM would start a model."""
-    script = tmp_path / "script.json"
-    script.write_text(json.dumps({role: {"content": reply.content} for role, reply in one_round_script("\\boxed{7}").items()}))
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    standin = bin_dir / "vllm"
-    standin.write_text(textwrap.dedent(f"""\
-        #!{sys.executable}
-        import sys, os
-        args = sys.argv[1:]
-        assert args[0] == "serve"
-        port = args[args.index("--port") + 1]
-        name = args[args.index("--served-model-name") + 1]
-        open({str(tmp_path / 'args.txt')!r}, "w").write(" ".join(args))
-        os.execv(sys.executable, [sys.executable, "-m", "tests.scripted_server", {str(script)!r},
-                 "--port", port, "--model", name])
-    """))
-    standin.chmod(standin.stat().st_mode | stat.S_IEXEC)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("LEMMATA_", "OPENAI_"))}
-    env["PATH"] = f"{bin_dir}:{env['PATH']}"
-    env["PYTHONPATH"] = str(REPO)
+    env = standin_vllm(tmp_path, one_round_script("\\boxed{7}"))
     done = run_cli(["solve", "3+4?", "--serve", "Qwen/Qwen3-8B", "--quiet", "--db", "r.db"], env, tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "7"
