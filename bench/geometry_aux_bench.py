@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing as mp
 import platform
 import subprocess
 import time
@@ -24,6 +23,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from engines.geometry.auxiliary import search
+from engines.geometry.batch import run_in_workers
 from engines.geometry.language import read_problems
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "geometry"
@@ -31,7 +31,6 @@ IMO_AG_30 = SHARED / "imo_ag_30.txt"
 OUT = Path(__file__).resolve().parent / "out"
 KILL_GRACE = 10.0
 """Seconds a worker may overrun its budget (a stuck saturation) before it is killed."""
-POLL = 0.2
 
 
 @dataclass
@@ -65,50 +64,19 @@ def run_one(name: str, text: str, timeout: float, seed: int) -> AuxRecord:
                      "proved" if found.proved else "unproved")
 
 
-def _worker(name: str, text: str, timeout: float, seed: int, queue) -> None:
-    queue.put(run_one(name, text, timeout, seed))
-
-
 def run_many(problems: dict[str, str], timeout: float, jobs: int, seed: int, on_result=None
              ) -> list[AuxRecord]:
     """Every problem in a killable worker process, at most `jobs` at a time."""
-    ctx = mp.get_context("fork")
-    queue = ctx.Queue()
-    todo = list(problems.items())
-    running: dict[str, tuple] = {}
     results: dict[str, AuxRecord] = {}
 
-    def finish(record: AuxRecord) -> None:
+    def failed(name: str, seconds: float, status: str) -> AuxRecord:
+        return AuxRecord(name, False, False, seconds=seconds, status="killed" if status == "timeout" else status)
+
+    for record in run_in_workers(problems, run_one, failed, timeout=timeout, jobs=jobs, seed=seed,
+                                 kill_grace=KILL_GRACE):
         results[record.name] = record
         if on_result:
             on_result(record)
-
-    while todo or running:
-        while todo and len(running) < jobs:
-            name, text = todo.pop(0)
-            proc = ctx.Process(target=_worker, args=(name, text, timeout, seed, queue), daemon=True)
-            proc.start()
-            running[name] = (proc, time.monotonic())
-        try:
-            record = queue.get(timeout=POLL)
-        except Exception:
-            record = None
-        if record is not None:
-            proc, _ = running.pop(record.name, (None, 0))
-            if proc is not None:
-                proc.join(1)
-            finish(record)
-        for name, (proc, started) in list(running.items()):
-            elapsed = time.monotonic() - started
-            if elapsed > timeout + KILL_GRACE:
-                proc.kill()
-                proc.join(1)
-                running.pop(name)
-                finish(AuxRecord(name, False, False, seconds=elapsed, status="killed"))
-            elif not proc.is_alive() and proc.exitcode not in (0, None) and queue.empty():
-                running.pop(name)
-                finish(AuxRecord(name, False, False, seconds=elapsed,
-                                 status=f"error: worker exit {proc.exitcode}"))
     return [results[n] for n in problems if n in results]
 
 
