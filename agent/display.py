@@ -11,9 +11,12 @@ from rich.table import Table
 from rich.text import Text
 
 from agent.events import LoopEvent
+from agent.roles import Role
 from agent.tex import readable
 
 TAIL_CHARS = 400
+PARALLEL_ROLES = frozenset({Role.VERIFIER.value})
+"""Roles whose calls run several at a time (the votes); their text is not streamed."""
 STATEMENT_CHARS = 90
 
 
@@ -55,10 +58,12 @@ class LoopView:
             line.status, line.role = event.detail["status"], "done"
 
     def on_tokens(self, shot: int, role: str, text: str, thinking: str) -> None:
+        self.streamed_chars += len(text) + len(thinking)
+        if role in PARALLEL_ROLES:  # several votes stream at once: interleaved, they read as noise
+            return
         line = self.shots.setdefault(shot, ShotLine())
         line.tail.append(text)
         line.thinking_chars += len(thinking)
-        self.streamed_chars += len(text) + len(thinking)
 
     def __rich__(self) -> RenderableType:
         parts: list[RenderableType] = [Text(readable(self.problem)[:300], style="bold")]

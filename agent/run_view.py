@@ -12,6 +12,12 @@ from rich.text import Text
 from agent.tex import readable
 from memory import RunStore
 
+LEMMA_VOTE_LEGEND = "✓ vote passed · ✗N failed at step N · ✗? failed without naming a step (format error)"
+FINAL_VOTE_LEGEND = "✓ vote passed · ✗STEPk / ✗LEMMAk first wrong step or cited lemma · ✗? no step named"
+ROUND_STATUS = {"reasoned": "reasoned", "summarized": "summarized", "verified": "lemmas checked",
+                "no_reasoning": "no usable reasoning"}
+CAUSES_SHOWN = 5
+
 
 @dataclass
 class RunView:
@@ -24,11 +30,15 @@ class RunView:
     revisions: list[dict]
     samples: list[dict]
     selections: list[dict]
+    causes: list[str]
+    """Why the run or some of its samples failed: its note, sample errors, failed model calls."""
 
     def __rich__(self) -> RenderableType:
         parts: list[RenderableType] = [Text.assemble(
             ("run ", "bold"), self.run["id"], f"  {self.run['status']}  started {self.run['created_at']}",
             f"  finished {self.run['finished_at'] or '-'}")]
+        if self.causes:
+            parts.append(Panel(Text("\n".join(self.causes)), title="why it failed", border_style="red"))
         for problem_id, text in self.problems.items():
             parts.append(Panel(readable(text)[:1500], title=f"problem {problem_id}"))
         parts += [self._rounds(), self._lemmas(), self._final(), self._result()]
@@ -39,23 +49,25 @@ class RunView:
         for column in ("shot", "round", "verdict", "new lemmas", "status", "parse error"):
             table.add_column(column)
         for row in self.rounds:
+            status = Text("parse failed", style="red") if row["parse_error"] else Text(ROUND_STATUS.get(
+                row["status"], row["status"] or ""))
             table.add_row(str(row["shot"]), str(row["round"]), row["verdict"] or "", str(row["new_lemmas"] or 0),
-                          row["status"] or "", row["parse_error"] or "")
+                          status, Text(row["parse_error"] or "", style="red"))
         return table
 
     def _lemmas(self) -> Table:
-        table = Table(title="lemmas")
+        table = Table(title="lemmas", caption=LEMMA_VOTE_LEGEND)
         for column in ("id", "#", "statement", "confidence", "votes (first wrong step)"):
             table.add_column(column, overflow="fold")
         for lemma in self.lemmas:
             votes = self.votes.get(lemma["id"], [])
-            marks = " ".join("✓" if v["passed"] else f"✗{v['first_wrong_step']}" for v in votes)
+            marks = " ".join("✓" if v["passed"] else f"✗{_step(v['first_wrong_step'])}" for v in votes)
             confidence = "-" if lemma["confidence"] is None else f"{lemma['confidence']:.2f}"
             table.add_row(str(lemma["id"]), str(lemma["number"]), readable(lemma["statement"])[:200], confidence, marks)
         return table
 
     def _final(self) -> Table:
-        table = Table(title="final verification")
+        table = Table(title="final verification", caption=FINAL_VOTE_LEGEND)
         for column in ("shot", "loop", "passes", "answer", "verdicts"):
             table.add_column(column, overflow="fold")
         for revision in self.revisions:
@@ -89,7 +101,27 @@ def show_run(store: RunStore, run_id: str) -> RunView:
     for vote in store.db["lemma_votes"].rows_where("run_id = ?", [run_id], order_by="id"):
         votes.setdefault(vote["lemma_id"], []).append(vote)
     return RunView(run, problems, rows("rounds", "shot, round"), lemmas, votes, rows("verdicts"),
-                   rows("revisions", "shot, loop"), samples, rows("selections"))
+                   rows("revisions", "shot, loop"), samples, rows("selections"), failure_causes(store, run))
+
+
+def failure_causes(store: RunStore, run: dict) -> list[str]:
+    """What a failed run, its failed samples and its failed model calls recorded as the cause."""
+    causes = [f"run: {run['note']}"] if run.get("note") else []
+    for sample in store.db["samples"].rows_where("run_id = ? and error is not null", [run["id"]], order_by="id",
+                                                 limit=CAUSES_SHOWN):
+        causes.append(f"{sample['problem_id']} sample {sample['sample']}: {sample['error']}")
+    errors = store.db.execute(
+        "select role, error, count(*) from calls where run_id = ? and error is not null "
+        "group by role, error order by max(id) desc limit ?", [run["id"], CAUSES_SHOWN]).fetchall()
+    causes += [f"{role} call failed{f' ({count}×)' if count > 1 else ''}: {error}" for role, error, count in errors]
+    if run["status"] == "failed" and not causes:
+        causes.append("no cause was recorded")
+    return causes
+
+
+def _step(first_wrong: int | None) -> str:
+    """A failed lemma vote's first wrong step as the verifier named it; ? for a format error."""
+    return "?" if first_wrong is None else str(first_wrong)
 
 
 def _lemmas_of_run(store: RunStore, run_id: str) -> list[dict]:

@@ -136,7 +136,7 @@ class Session:
         """Await one stretch of model work; Ctrl-C cancels it (False, and `cut` is shown) and the
         prompt follows. Finished calls are stored, so the work picks up where it was cut."""
         task = asyncio.ensure_future(step)
-        with _ctrl_c_cancels(task), self.display.working(self._pause_now):
+        with ctrl_c_cancels(task), self.display.working(self._pause_now):
             await asyncio.wait({task})
         if task.cancelled():
             self.display.info(cut)
@@ -354,15 +354,18 @@ def is_session(store: RunStore, run_id: str) -> bool:
 
 
 @contextlib.contextmanager
-def _ctrl_c_cancels(task: asyncio.Future) -> Iterator[None]:
-    """While the models work, Ctrl-C cancels `task` instead of killing the process."""
+def ctrl_c_cancels(task: asyncio.Future, *signals: signal.Signals) -> Iterator[None]:
+    """While the models work, Ctrl-C (or each of `signals`) cancels `task` instead of killing the process."""
     loop = asyncio.get_running_loop()
+    handled = signals or (signal.SIGINT,)
     try:
-        loop.add_signal_handler(signal.SIGINT, task.cancel)
+        for number in handled:
+            loop.add_signal_handler(number, task.cancel)
     except (NotImplementedError, RuntimeError, ValueError):  # not the main thread, or no signals here
         yield
         return
     try:
         yield
     finally:
-        loop.remove_signal_handler(signal.SIGINT)
+        for number in handled:
+            loop.remove_signal_handler(number)

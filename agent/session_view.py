@@ -18,7 +18,6 @@ from rich.text import Text
 
 from agent.display import LoopView
 from agent.events import LoopEvent
-from agent.roles import Role
 from agent.session import Pause
 from agent.session_commands import command_names
 from agent.tex import readable
@@ -88,9 +87,7 @@ class SessionScreen:
                 self.console.print(line, highlight=False)
 
     def on_tokens(self, shot: int, role: str, text: str, thinking: str) -> None:
-        # Verifier votes stream in parallel: interleaved, their tokens would read as noise.
-        if role != Role.VERIFIER.value:
-            self.view.on_tokens(shot, role, text, thinking)
+        self.view.on_tokens(shot, role, text, thinking)
 
     @contextlib.contextmanager
     def working(self, pause: Callable[[], Pause]) -> Iterator[None]:

@@ -81,8 +81,10 @@ async def solve_problem(
         async with open_checkpoints(config.store.path) as saver:
             graph = shot_graph(run, saver)
             statuses = await _run_shots(graph, run)
-    except Exception:
+    except Exception as error:
         store.finish_run(run_id, "failed")
+        with store.transaction() as db:  # `lemmata show` names the cause
+            db["runs"].update(run_id, {"note": f"{type(error).__name__}: {error}"[:2000]})
         raise
     except BaseException:  # Ctrl-C or cancellation: resumable with --resume
         store.finish_run(run_id, "interrupted")
@@ -187,3 +189,16 @@ def problem_of_run(store: RunStore, run_id: str) -> Problem:
         raise LookupError(f"run {run_id} has no recorded shots to resume")
     stored = store.problem(rows[0]["problem_id"])
     return Problem(stored.id, stored.text, stored.answer, ProblemKind(stored.kind), stored.source)
+
+
+def stored_result(store: RunStore, run_id: str) -> SolveResult:
+    """The result a finished `solve` run recorded, read back without any model call."""
+    samples = store.samples(run_id)
+    shots = {row["sample"]: row["status"] or "" for row in samples}
+    problem_id = samples[0]["problem_id"] if samples else ""
+    chosen = list(store.db["selections"].rows_where("run_id = ?", [run_id], order_by="id desc", limit=1))
+    if not chosen:
+        return SolveResult(run_id, problem_id, None, None, ShotStatus.NO_SOLUTION, None, shots)
+    shot = chosen[0]["shot"]
+    sample = next((row for row in samples if row["sample"] == shot), {})
+    return SolveResult(run_id, problem_id, chosen[0]["answer"], sample.get("solution"), shots.get(shot, ""), shot, shots)

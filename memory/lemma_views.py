@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from rich.console import Group, RenderableType
 from rich.panel import Panel
@@ -34,7 +34,9 @@ def _preview(statement: str) -> str:
     return flat if len(flat) <= STATEMENT_PREVIEW_CHARS else flat[: STATEMENT_PREVIEW_CHARS - 1] + "…"
 
 
-def summary_table(summaries: Sequence[LemmaSummary], title: str | None = None) -> Table:
+def summary_table(summaries: Sequence[LemmaSummary], title: str | None = None,
+                  render: Callable[[str], str] = str) -> Table:
+    """`render` turns a statement into display text (the CLI passes its TeX renderer)."""
     table = Table(title=title, show_lines=False)
     for column in ("id", "problem", "no.", "round", "confidence", "×", "status", "origin"):
         table.add_column(column, no_wrap=True)
@@ -44,7 +46,7 @@ def summary_table(summaries: Sequence[LemmaSummary], title: str | None = None) -
         table.add_row(str(lemma.id), lemma.problem_id, lemma.number, round_text,
                       confidence_text(lemma.confidence, lemma.passes, lemma.votes), str(lemma.occurrences),
                       Text(str(lemma.status), style=_STATUS_STYLE[lemma.status]), str(lemma.origin),
-                      _preview(lemma.statement))
+                      _preview(render(lemma.statement)))
     return table
 
 

@@ -18,6 +18,7 @@ from agent.config import Config
 from agent.datasets import SHIPPED, resolve_dataset, shard
 from agent.errors import ProblemInputError
 from agent.loop_settings import LoopSettings
+from agent.runs import resolve_run_id
 from memory import RunStore
 
 
@@ -25,7 +26,8 @@ from memory import RunStore
 @click.argument("dataset", required=False)
 @click.option("--samples", "-n", type=int, default=4, show_default=True, help="Independent samples per problem.")
 @click.option("--concurrency", "-c", type=int, default=16, show_default=True, help="Samples in flight at once.")
-@click.option("--shard", "shard_spec", help="Take the deterministic share I of N problems, as I/N.")
+@click.option("--shard", "shard_spec",
+              help="Take the deterministic share I of N problems, as I/N: I from 1 to N, or 0 to N-1 (SLURM array ids).")
 @click.option("--limit", type=int, help="Only the first N problems (after sharding).")
 @click.option("--resume", "resume_run", help="Continue a batch run after a crash or Ctrl-C.")
 @serve_option
@@ -40,6 +42,11 @@ def command(config: Config, dataset: str | None, samples: int, concurrency: int,
     console = Console(stderr=True)
     try:
         if resume_run:
+            resume_run = resolve_run_id(store, resume_run)
+            if store.run(resume_run)["status"] == "finished":  # shown as it is, never recomputed
+                click.echo(f"run {resume_run} is finished; nothing to resume (report: lemmata report {resume_run})",
+                           err=True)
+                return
             plan, problems, loop = plan_of_run(store, resume_run)
             config.loop = LoopSettings.model_validate(loop)  # the budgets the run started with
             run_id = resume_run

@@ -15,6 +15,8 @@ COMMAND_MODULES: dict[str, tuple[str, str]] = {
     "solve": ("agent.cli.solve", "Solve one problem with the multi-round lemma loop."),
     "sessions": ("agent.cli.sessions", "List interactive sessions."),
     "batch": ("agent.cli.batch", "Solve a competition set: problems x samples, resumable."),
+    "runs": ("agent.cli.runs", "List the runs in the store: kind, dataset, model, status, accuracy."),
+    "view": ("agent.cli.view", "Browse runs in a local web page: grid of samples, rounds, lemmas, votes."),
     "report": ("agent.cli.report", "pass@k, maj@k, G-Pass@k ... of a batch run, or two compared."),
     "merge": ("agent.cli.merge", "Combine shard databases of one batch into one run."),
     "show": ("agent.cli.show", "Print a run: rounds, lemmas, votes, verdicts, solution."),

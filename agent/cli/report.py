@@ -10,10 +10,13 @@ from sqlite_utils.db import NotFoundError
 
 from agent.cli.options import model_options
 from agent.config import Config
+from agent.errors import ProblemInputError
 from agent.metrics import MetricError
 from agent.report import build_report
 from agent.report_compare import compare_reports
 from agent.run_data import load_run_data
+from agent.runs import resolve_run_id
+from agent.text_output import print_full
 from memory import RunStore
 
 FORMATS = ("table", "markdown", "json", "html")
@@ -27,23 +30,33 @@ FORMATS = ("table", "markdown", "json", "html")
 @click.option("-k", "ks", type=int, multiple=True, help="k for pass@k and G-Pass@k (repeatable; default powers of two up to n).")
 @model_options
 def command(config: Config, run_id: str, other_run: str | None, fmt: str, out: Path | None, ks: tuple[int, ...]) -> None:
-    """pass@k, maj@k, verifier-vote@k, G-Pass@k, mG-Pass@k, tokens and time, per problem and overall."""
+    """pass@k, maj@k, verifier-vote@k, G-Pass@k, mG-Pass@k, tokens and time, per problem and overall.
+
+    RUN_ID (and OTHER_RUN) may be a full id, a unique prefix of one, or 'latest'."""
     store = RunStore(config.store.path)
     try:
-        reports = [build_report(load_run_data(store, rid), list(ks) or None) for rid in filter(None, (run_id, other_run))]
+        run_ids = [resolve_run_id(store, spec) for spec in filter(None, (run_id, other_run))]
+        reports = [build_report(load_run_data(store, rid), list(ks) or None) for rid in run_ids]
     except NotFoundError:
         raise click.ClickException(f"no such run in {config.store.path}") from None
-    except MetricError as error:
+    except (MetricError, ProblemInputError) as error:
         raise click.ClickException(str(error)) from None
     finally:
         store.close()
+    if len(reports) == 2 and reports[0].dataset != reports[1].dataset:
+        click.echo(f"warning: the runs solved different datasets ({reports[0].dataset or '-'} and "
+                   f"{reports[1].dataset or '-'}); their overall scores are not comparable", err=True)
     shown = compare_reports(*reports) if len(reports) == 2 else reports[0]
     if fmt == "html" and len(reports) == 2:
         raise click.ClickException("--format html shows one run; compare two runs as table, markdown or json")
     text = {"markdown": shown.to_markdown, "json": shown.to_json, "html": getattr(shown, "to_html", None)}.get(fmt)
     if fmt == "table":
-        console = Console(file=out.open("w") if out else None, width=160 if out else None)
-        console.print(shown)
+        if out:
+            with out.open("w", encoding="utf-8") as file:
+                print_full(Console(file=file), shown)
+            click.echo(f"wrote {out}", err=True)
+        else:
+            print_full(Console(), shown)
         return
     rendered = text()
     if out:

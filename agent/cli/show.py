@@ -1,27 +1,28 @@
-"""`lemmata show RUN_ID`: print a run's rounds, lemmas, votes, verdicts and final solution."""
+"""`lemmata show RUN`: print a run's rounds, lemmas, votes, verdicts and final solution."""
 
 from __future__ import annotations
 
 import click
 from rich.console import Console
-from sqlite_utils.db import NotFoundError
 
-from agent.cli.options import model_options
+from agent.cli.options import guarded, model_options
 from agent.config import Config
 from agent.run_view import show_run
+from agent.runs import resolve_run_id
+from agent.text_output import print_full
 from memory import RunStore
 
 
 @click.command("show")
 @click.argument("run_id")
 @model_options
+@guarded
 def command(config: Config, run_id: str) -> None:
-    """Print a run: rounds, lemmas with their votes, final verdicts, the selected solution."""
+    """Print a run (its id, a unique prefix, or 'latest'): rounds, lemmas with their votes, final
+    verdicts, the selected solution; for a failed run, why it failed."""
     store = RunStore(config.store.path)
     try:
-        view = show_run(store, run_id)
-    except NotFoundError:
-        raise click.ClickException(f"no run '{run_id}' in {config.store.path}") from None
+        view = show_run(store, resolve_run_id(store, run_id))
     finally:
         store.close()
-    Console().print(view)
+    print_full(Console(), view)

@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import signal
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
 from rich.console import Console
 from rich.live import Live
 from rich.panel import Panel
+from pydantic import ValidationError
 
 from agent.cli.options import guarded, model_options, serve_option, served_model
 from agent.config import Config
 from agent.display import LoopView
 from agent.errors import ProblemInputError
+from agent.loop_settings import LoopSettings
 from agent.problems import Problem, ProblemKind, load_problem_file, problem_from_text
-from agent.solve import SolveResult, problem_of_run, solve_problem
+from agent.runs import resolve_run_id
+from agent.session import ctrl_c_cancels
+from agent.solve import SolveResult, problem_of_run, solve_problem, stored_result
 from agent.tex import readable
 from memory import RunStore
 
@@ -67,10 +74,19 @@ def command(config: Config, problem: str | None, file: Path | None, answer: str 
     console = Console(stderr=quiet and not interactive)
     store = RunStore(config.store.path)
     try:
+        if resume_run:
+            resume_run = resolve_run_id(store, resume_run)
         loaded = _problem(store, problem, file, answer, kind, resume_run)
         if interactive and resume_run:
             _reopen(store, resume_run, config)
             apply_loop_options(config, profile, **budgets)  # flags still win over the saved budgets
+        elif resume_run:
+            if store.run(resume_run)["status"] == "finished":  # shown as it is, never recomputed
+                click.echo(f"run {resume_run} is finished; nothing to resume (details: lemmata show {resume_run})",
+                           err=True)
+                _print(stored_result(store, resume_run), console, quiet)
+                return
+            _restore_loop(store, resume_run, config, profile, budgets)
         with served_model(config, serve_model, console):
             if interactive:
                 result = asyncio.run(_solve_interactive(loaded, config, store, console, resume_run))
@@ -78,8 +94,34 @@ def command(config: Config, problem: str | None, file: Path | None, answer: str 
                 result = asyncio.run(_solve_live(loaded, config, store, console, quiet, resume_run))
     finally:
         store.close()
+    if isinstance(result, Interrupted):
+        resume = f"; resume with: lemmata solve --resume {result.run_id}" if result.run_id else ""
+        click.echo(f"interrupted{resume}", err=True)
+        sys.exit(130)
     if result is not None:
         _print(result, console, quiet and not interactive)
+
+
+@dataclass(frozen=True)
+class Interrupted:
+    """Ctrl-C (or SIGTERM) stopped a plain solve; the run, if it had started, is resumable."""
+
+    run_id: str | None
+
+
+def _restore_loop(store: RunStore, run_id: str, config: Config, profile: str | None,
+                  budgets: dict[str, int | None]) -> None:
+    """A resumed run keeps the budgets it started with, whatever flags are given now."""
+    stored = json.loads(store.run(run_id)["config"] or "{}")
+    try:
+        config.loop = LoopSettings.model_validate(stored.get("loop", {}))
+    except ValidationError as error:
+        raise ProblemInputError(f"run {run_id}: its stored loop settings no longer load ({error.errors()[0]['msg']})") from None
+    config.profile = stored.get("profile", config.profile)
+    ignored = [f"--{name.replace('_', '-')}" for name, value in budgets.items() if value is not None]
+    if ignored or profile is not None:
+        click.echo(f"resuming {run_id} with the budgets it started with; ignored: "
+                   f"{', '.join(ignored + (['--profile'] if profile else []))}", err=True)
 
 
 def _problem(store: RunStore, problem: str | None, file: Path | None, answer: str | None, kind: str | None,
@@ -98,16 +140,24 @@ def _problem(store: RunStore, problem: str | None, file: Path | None, answer: st
 
 
 async def _solve_live(problem: Problem, config: Config, store: RunStore, console: Console, quiet: bool,
-                      resume_run: str | None) -> SolveResult:
+                      resume_run: str | None) -> SolveResult | Interrupted:
+    started: list[str] = []
+
     def announce(run_id: str) -> None:
+        started.append(run_id)
         click.echo(f"run {run_id} (after a crash: lemmata solve --resume {run_id})", err=True)
 
-    if quiet or not console.is_terminal:
-        return await solve_problem(problem, config, store, run_id=resume_run, on_run_started=announce)
-    view = LoopView(problem.text, config.loop.rounds)
-    with Live(view, console=console, refresh_per_second=4, transient=True):
-        return await solve_problem(problem, config, store, run_id=resume_run, on_run_started=announce,
-                                   on_event=view.on_event, on_tokens=view.on_tokens)
+    task = asyncio.current_task()
+    try:
+        with ctrl_c_cancels(task, signal.SIGINT, signal.SIGTERM):
+            if quiet or not console.is_terminal:
+                return await solve_problem(problem, config, store, run_id=resume_run, on_run_started=announce)
+            view = LoopView(problem.text, config.loop.rounds)
+            with Live(view, console=console, refresh_per_second=4, transient=True):
+                return await solve_problem(problem, config, store, run_id=resume_run, on_run_started=announce,
+                                           on_event=view.on_event, on_tokens=view.on_tokens)
+    except asyncio.CancelledError:  # the run is marked interrupted; resuming continues it
+        return Interrupted(started[0] if started else resume_run)
 
 
 def _reopen(store: RunStore, run_id: str, config: Config) -> None:

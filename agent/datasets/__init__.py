@@ -33,8 +33,9 @@ def resolve_dataset(spec: str) -> tuple[str, list[Problem]]:
 
 
 def shard(problems: list[Problem], index: int, count: int) -> list[Problem]:
-    """The deterministic share `index` (1-based) of `count`: by a hash of the problem id, so
-    every machine agrees whatever the order of the file."""
-    if not 1 <= index <= count:
-        raise ProblemInputError(f"--shard {index}/{count}: the index must be between 1 and {count}")
-    return [p for p in problems if int(hashlib.sha256(p.id.encode()).hexdigest(), 16) % count == index - 1]
+    """The deterministic share `index` of `count`: by a hash of the problem id, so every machine
+    agrees whatever the order of the file. Indices count from 1 to N, or from 0 to N-1 as SLURM
+    array ids do: 0 and N name the same share, so either numbering covers every problem once."""
+    if count < 1 or not 0 <= index <= count:
+        raise ProblemInputError(f"--shard {index}/{count}: the index must be between 0 and {count} (N at least 1)")
+    return [p for p in problems if int(hashlib.sha256(p.id.encode()).hexdigest(), 16) % count == (index - 1) % count]

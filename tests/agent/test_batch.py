@@ -12,6 +12,7 @@ import threading
 import time
 from collections import Counter
 
+import pytest
 import sqlite_utils
 
 from tests.conftest import REPO, complete_solution, run_cli
@@ -66,6 +67,7 @@ def test_a_batch_grades_every_sample_as_it_finishes(scripted, model_env, tmp_pat
     assert len(list(db["selections"].rows)) == PROBLEMS
 
 
+@pytest.mark.slow
 def test_a_killed_batch_resumes_without_repeating_finished_samples(scripted, model_env, tmp_path):
     write_dataset(tmp_path / "set.jsonl")
     scripted.script.update(batch_script(delay=0.05))
@@ -93,6 +95,7 @@ def test_a_killed_batch_resumes_without_repeating_finished_samples(scripted, mod
     assert list(db["runs"].rows)[0]["status"] == "finished"
 
 
+@pytest.mark.slow
 def test_a_first_interrupt_lets_running_samples_finish_and_starts_no_new_ones(scripted, model_env, tmp_path):
     write_dataset(tmp_path / "set.jsonl")
     scripted.script.update(batch_script(delay=0.3))
@@ -113,6 +116,7 @@ def test_a_first_interrupt_lets_running_samples_finish_and_starts_no_new_ones(sc
     assert list(db["runs"].rows)[0]["status"] == "interrupted"
 
 
+@pytest.mark.slow
 def test_shards_split_the_problems_without_overlap(scripted, model_env, tmp_path):
     write_dataset(tmp_path / "set.jsonl")
     scripted.script.update(batch_script())
@@ -132,6 +136,7 @@ def _count(tmp_path, table: str) -> int:
         return 0
 
 
+@pytest.mark.slow
 def test_merged_shards_report_like_one_run(scripted, model_env, tmp_path):
     write_dataset(tmp_path / "set.jsonl")
     scripted.script.update(batch_script())

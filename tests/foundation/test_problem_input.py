@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from agent.datasets import resolve_dataset
 from agent.errors import ProblemInputError
 from agent.problems import ProblemKind, load_dataset, load_problem_file, problem_from_text
-from tests.conftest import REPO
 
 
 def test_shipped_competition_sets_load():
-    problems = load_dataset(REPO.parent / "shared" / "datasets" / "aime_2025.jsonl")
+    name, problems = resolve_dataset("aime2025")
+    assert name == "aime2025"
     assert len(problems) == 30 and problems[0].answer == "70" and problems[0].id == "aime2025-I-1"
 
 

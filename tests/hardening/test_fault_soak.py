@@ -6,6 +6,8 @@ The full run is `python -m bench.fault_soak` (100 x 2, 10 s outage, 3 kills)."""
 
 from __future__ import annotations
 
+import pytest
+
 import asyncio
 import json
 import sqlite3
@@ -18,6 +20,8 @@ from bench.fault_soak import FAULTS, SoakSettings, run_soak
 from memory import RunStore
 from tests.conftest import one_round_script
 from tests.scripted_server import MODEL_NAME, ScriptedServer
+
+pytestmark = pytest.mark.slow  # whole-run soak / bounds / secrets checks: the second CI step runs them
 
 
 def test_a_faulty_server_and_a_kill_leave_every_sample_accounted_for(tmp_path):

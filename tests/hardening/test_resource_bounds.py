@@ -33,6 +33,8 @@ from tests.agent.loop_script import PROBLEM
 from tests.conftest import complete_solution, run_cli
 from tests.scripted_server import Reply
 
+pytestmark = pytest.mark.slow  # whole-run soak / bounds / secrets checks: the second CI step runs them
+
 MEGABYTE = 1_000_000
 SOLVE_SECONDS = 90
 PEAK_RSS_BYTES = 1024**3

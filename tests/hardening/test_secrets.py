@@ -7,6 +7,8 @@ writes something runs as a subprocess; then every file written under the working
 
 from __future__ import annotations
 
+import pytest
+
 import json
 import sqlite3
 from pathlib import Path
@@ -15,6 +17,8 @@ from pathlib import Path
 from tests.agent.loop_script import PROBLEM, three_round_script
 from tests.conftest import SENTINEL_KEY, complete_solution, run_cli
 from tests.scripted_server import Reply
+
+pytestmark = pytest.mark.slow  # whole-run soak / bounds / secrets checks: the second CI step runs them
 
 SECRET_MARKERS = [SENTINEL_KEY.encode(), b"SENTINEL-0123456789"]
 URL_PASSWORD = "urlpass-SENTINEL-9876543210"
