@@ -70,7 +70,7 @@ def list_runs(store: RunStore, limit: int = 50) -> list[RunSummary]:
     summaries = []
     for run_id, command, status, created, config_text, done, graded, correct, problem in store.db.execute(
             _RUNS_SQL, [*FINISHED_SAMPLES, limit]):
-        config = _json(config_text)
+        config = json_object(config_text)
         plan = config.get("batch") or {}
         loop = config.get("loop") or {}
         if plan:
@@ -89,7 +89,8 @@ def run_model(config: dict) -> str:
     return reasoner.get("model") or defaults.get("model") or "-"
 
 
-def _json(text: str | None) -> dict:
+def json_object(text: str | None) -> dict:
+    """A stored JSON object, or {} when the text is not one."""
     try:
         value = json.loads(text or "{}")
     except ValueError:

@@ -135,7 +135,7 @@ def test_report_written_to_a_pipe_keeps_every_column_and_two_datasets_warn(tmp_p
 def test_resuming_a_finished_solve_shows_it_and_calls_no_model(scripted, model_env, tmp_path):
     run_id = solved_run(scripted, tmp_path)
     calls_before = scripted.counts.total()
-    done = run_cli(["solve", "--resume", run_id[:6], "--shots", "3", "--db", "runs.db"], model_env, tmp_path)
+    done = run_cli(["solve", "--resume", run_id[:6], "--shots", "3", "--db", "runs.db"], model_env, tmp_path, timeout=180)
     assert done.returncode == 0, done.stderr
     assert f"run {run_id} is finished; nothing to resume" in done.stderr
     assert "answer · run" in done.stdout and "verified" in done.stdout
@@ -147,7 +147,8 @@ def test_resuming_a_finished_solve_shows_it_and_calls_no_model(scripted, model_e
 @pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
 def test_ctrl_c_in_a_plain_solve_prints_one_line_then_resume_keeps_the_stored_budgets(scripted, model_env, tmp_path):
     script = three_round_script()
-    script["reasoner"] = [script["reasoner"][0], Reply(script["reasoner"][1].content, delay=30), script["reasoner"][1]]
+    replies = script["reasoner"]  # round 2's first try hangs until Ctrl-C; the resume gets a fresh copy
+    script["reasoner"] = [replies[0], Reply(replies[1].content, delay=30), *replies[1:]]
     scripted.script.update(script)
     terminal = Terminal(["solve", PROBLEM, "--rounds", "3", "--db", "runs.db"], model_env, tmp_path)
     try:
