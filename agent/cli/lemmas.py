@@ -15,6 +15,7 @@ from rich.console import Console
 from agent.cli.options import guarded, model_options
 from agent.config import Config
 from agent.tex import readable
+from agent.text_output import print_full
 from memory import (
     DEFAULT_LIBRARY_BUDGET_TOKENS,
     LemmaLibrary,
@@ -82,7 +83,7 @@ def search(config: Config, query: str, problem_id: str | None, limit: int) -> No
     if not found:
         click.echo(f"no lemma statement matches {query!r}")
         return
-    Console().print(summary_table(found, title=f"lemmas matching {query!r}", render=readable))
+    print_full(Console(), summary_table(found, title=f"lemmas matching {query!r}", render=readable))
 
 
 @command.command("list")
@@ -101,7 +102,7 @@ def list_command(config: Config, problem_id: str, min_confidence: float | None, 
     if not lemmas:
         click.echo(f"problem {problem_id} has no lemmas" + (" at that confidence" if min_confidence else ""))
         return
-    Console().print(summary_table(lemmas, title=f"lemmas of problem {problem_id}", render=readable))
+    print_full(Console(), summary_table(lemmas, title=f"lemmas of problem {problem_id}", render=readable))
 
 
 @command.command("show")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from rich.console import Console
 from rich.table import Table
@@ -22,6 +24,8 @@ STATUS_STYLE = {"finished": "green", "failed": "red", "interrupted": "yellow", "
 @guarded
 def command(config: Config, limit: int) -> None:
     """List runs: id, kind, dataset or problem, model, status, samples done, accuracy, started."""
+    if not Path(config.store.path).exists():
+        raise click.ClickException(f"no run store at {config.store.path}; pass --db PATH or run lemmata solve first")
     store = RunStore(config.store.path)
     try:
         runs = list_runs(store, limit)

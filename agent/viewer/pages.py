@@ -103,7 +103,7 @@ def shot_html(shot: Shot) -> str:
     parts.append("<h2>Rounds</h2>" if shot.rounds else "")
     parts += [_round_html(row) for row in shot.rounds]
     if shot.graph_svg:
-        parts.append(f'<h2>Lemma dependency graph</h2><div class="card">{shot.graph_svg}</div>')
+        parts.append(f'<h2>Lemma dependency graph</h2><p class="dim">every lemma of this problem in the store; an arrow points from a lemma to one that cites it</p><div class="card">{shot.graph_svg}</div>')
     if shot.revisions:
         parts.append("<h2>Final verification and revisions</h2>")
         parts += [_revision_html(row) for row in shot.revisions]

@@ -80,3 +80,13 @@ def test_view_without_a_store_is_one_clear_line(tmp_path):
 
 def test_text_with_html_is_shown_as_text():
     assert text_html(HOSTILE).startswith("&lt;script&gt;")
+
+
+def test_pages_of_a_running_run_reload_themselves(viewer, viewer_store):
+    from memory import RunStore
+
+    store = RunStore(viewer_store.path)
+    running = store.start_run("batch", {"batch": {"dataset": "live", "problem_ids": ["q2"], "samples": 1, "concurrency": 1}})
+    store.close()
+    assert 'http-equiv="refresh"' in get(f"{viewer}/run/{running}")[1]
+    assert 'http-equiv="refresh"' not in get(f"{viewer}/run/{viewer_store.batch_run}")[1]
