@@ -211,3 +211,24 @@ def test_shards_may_count_from_zero_like_slurm_array_ids():
     assert zero_based[0] == one_based[3]
     with pytest.raises(ProblemInputError, match="between 0 and 4"):
         shard(problems, 5, 4)
+
+
+def test_lemmas_list_renders_tex_and_a_round_whose_parse_failed_is_not_shown_as_checked(tmp_path):
+    from memory import LemmaDraft, LemmaLibrary
+
+    store = RunStore(tmp_path / "runs.db")
+    store.add_problem(StoredProblem("p", "question"))
+    run_id = store.start_run("solve", {})
+    store.save_sample(run_id, "p", 0, status="unverified")
+    LemmaLibrary(store, run_id=run_id, problem_id="p").add(
+        LemmaDraft("1", "If $n$ is even then $n^2 \\equiv 0 \\pmod 4$.", ["Write $n = 2k$."]), round=1)
+    records.save_round(store, run_id, "p", 0, 1, verdict="partial", parse_error="no lemma blocks", status="verified")
+    records.save_round(store, run_id, "p", 0, 2, verdict="partial", status="verified")
+    store.close()
+    code, out, _ = lemmata("lemmas", "list", "--problem", "p", "--db", str(tmp_path / "runs.db"))
+    assert code == 0 and "n^2 ≡ 0" in out and "\\pmod" not in out and "$" not in out
+    code, out, _ = lemmata("show", run_id, "--db", str(tmp_path / "runs.db"))
+    round_rows = [line for line in out.splitlines() if re.match(r"│ 0\s+│ [12]\s", line)]
+    assert "parse failed" in round_rows[0] and "checked" not in round_rows[0]
+    assert "lemmas checked" in round_rows[1]
+    assert "✗? failed without naming a step" in out
