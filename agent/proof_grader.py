@@ -8,9 +8,13 @@ resumed run reads finished calls back instead of paying for them again.
 from __future__ import annotations
 
 import asyncio
+from typing import NamedTuple
 
 import prompts
+from agent.config import Config
+from agent.events import ignore_event
 from agent.loop import ShotRun
+from agent.problems import Problem
 from agent.proof_grades import (
     GraderAnswer,
     GradingSettings,
@@ -22,6 +26,8 @@ from agent.proof_grades import (
 )
 from agent.role_outputs import OutputParseError
 from agent.roles import Role
+from engines.llm import LLMClient
+from memory import RunStore, StoredProblem, proof_records
 
 SCALE_RULES = {
     ProofScale.BUCKETS: (
@@ -78,3 +84,41 @@ async def grade_proof(run: ShotRun, sample: int, proof: str, settings: GradingSe
     grade = combine(mode, answers, reasons, [call_id for _, call_id, _ in results if call_id is not None])
     grade.parse_failures = failed_attempts
     return grade
+
+
+class ProofJob(NamedTuple):
+    """One proof to grade: its problem (with any reference and guidelines) and its sample index."""
+
+    problem: Problem
+    sample: int
+    proof: str
+
+
+async def grade_in_new_run(config: Config, store: RunStore, command: str, jobs: list[ProofJob],
+                           concurrency: int = 8) -> tuple[str, list[ProofGrade]]:
+    """Record a run `command` and grade every job in it, at most `concurrency` at once; each
+    grade is stored as it lands. A server that stays down raises ModelCallError (the run is
+    marked failed); bad proofs and bad grader answers are failed grades, not errors."""
+    for job in jobs:
+        store.add_problem(StoredProblem(job.problem.id, job.problem.text, job.problem.answer, job.problem.kind,
+                                        job.problem.source))
+    run_id = store.start_run(command, config.masked())
+    llm = LLMClient(config, on_call=store.record_call)
+    slots = asyncio.Semaphore(concurrency)
+
+    async def one(job: ProofJob) -> ProofGrade:
+        async with slots:
+            run = ShotRun(job.problem, config, store, llm, run_id, ignore_event)
+            grade = await grade_proof(run, job.sample, job.proof, config.grading)
+        proof_records.save_proof_grade(store, run_id, job.problem.id, job.sample, grade.row())
+        return grade
+
+    try:
+        grades = await asyncio.gather(*[one(job) for job in jobs])
+    except BaseException:
+        store.finish_run(run_id, "failed")
+        raise
+    finally:
+        await llm.aclose()
+    store.finish_run(run_id)
+    return run_id, list(grades)
