@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 
 import click
-from rich.console import Console, Group
-from rich.text import Text
+from rich.console import Console
+from rich.table import Table
 
 from agent.cli.grade_proof import apply_grading_options, grading_options
 from agent.cli.options import guarded, model_options
@@ -44,18 +44,22 @@ def command(config: Config, file: Path, concurrency: int, as_json: bool, graders
         click.echo(json.dumps({"run_id": run_id, "mode": config.grading.proof_scale.value,
                                "graders": config.grading.proof_graders, **result.to_dict()}, indent=2))
         return
-    Console().print(renderable(result, run_id, config.grading.proof_scale.value, config.grading.proof_graders))
+    click.echo(headline(result, run_id, config.grading.proof_scale.value, config.grading.proof_graders))
+    Console().print(confusion_table(result))
 
 
-def renderable(result: Agreement, run_id: str, mode: str, graders: int) -> Group:
+def headline(result: Agreement, run_id: str, mode: str, graders: int) -> str:
     mae = "-" if result.mean_absolute_error is None else f"{result.mean_absolute_error:.2f}"
     rho = "-" if result.spearman is None else f"{result.spearman:.3f}"
-    head = (f"grader-eval run {run_id} ({mode}, {graders} graders): {result.rows} proofs, {result.failed} ungraded · "
+    return (f"grader-eval run {run_id} ({mode}, {graders} graders): {result.rows} proofs, {result.failed} ungraded · "
             f"bucket accuracy {100 * result.bucket_accuracy:.1f}% · mean absolute error {mae} · Spearman {rho}")
+
+
+def confusion_table(result: Agreement) -> Table:
     columns = [*(str(b) for b in BUCKETS), FAILED]
     cells = Cells(["human \\ grader", *columns],
                   [[_bucket_name(h), *(str(result.confusion[h][c]) for c in columns)] for h in result.confusion])
-    return Group(Text(head, style="bold"), rich_table(cells, "confusion matrix (buckets)"))
+    return rich_table(cells, "confusion matrix (human bucket by grader bucket; 1 = 1-5)")
 
 
 def _bucket_name(key: str) -> str:
