@@ -121,7 +121,8 @@ def plan_of_run(store: RunStore, run_id: str) -> tuple[BatchPlan, list[Problem],
         stored = store.problem(problem_id)
         rubric = proof_records.rubric(store, problem_id) or {}
         problems.append(Problem(stored.id, stored.text, stored.answer, ProblemKind(stored.kind), stored.source,
-                                rubric.get("reference"), rubric.get("guidelines"), rubric.get("level")))
+                                reference=rubric.get("reference"), guidelines=rubric.get("guidelines"),
+                                level=rubric.get("level")))
     return plan, problems, recorded.get("loop", {})
 
 

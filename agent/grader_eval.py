@@ -84,7 +84,8 @@ def _row(line: str, where: str, number: int) -> HumanGraded:
         raise ProblemInputError(f"{where}: not valid JSON ({error.msg} at column {error.colno})") from None
     if not isinstance(data, dict):
         raise ProblemInputError(f"{where}: expected a JSON object, got {type(data).__name__}")
-    value = {name: next((data[key] for key in keys if data.get(key) is not None), None) for name, keys in FIELDS.items()}
+    value = {name: next((data[key] for key in keys if data.get(key) is not None), None)
+             for name, keys in FIELDS.items()}
     for name in ("problem", "proof", "reference", "guidelines"):
         if value[name] is not None and not isinstance(value[name], str):
             raise ProblemInputError(f"{where}: '{name}' must be a string")

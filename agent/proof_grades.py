@@ -137,7 +137,8 @@ def combine(mode: ProofScale, answers: list[GraderAnswer | None], reasons: list[
     """The ensemble's grade: the median of the parsed scores (the lower middle one, so that it is
     always a score some grader gave, on the scale), with that grader's items and fatal error."""
     scores = [a.score if a else None for a in answers]
-    failures = [f"grader {i + 1}: {str(why).removeprefix('grader: ')}" for i, (a, why) in enumerate(zip(answers, reasons)) if a is None]
+    failures = [f"grader {i + 1}: {str(why).removeprefix('grader: ')}"
+                for i, (answer, why) in enumerate(zip(answers, reasons)) if answer is None]
     grade = ProofGrade(mode, grader_scores=scores, parse_failures=len(failures), call_ids=call_ids,
                        reason="; ".join(failures) or None)
     parsed = [a for a in answers if a is not None]

@@ -333,7 +333,8 @@ def _proof_scores(store: RunStore) -> dict[tuple[str, str, int], tuple[int, int]
     """(score, max score) of every successful proof grade; failed grades have no score."""
     if "proof_grades" not in store.db.table_names():
         return {}
-    rows = store.db.query("select run_id, problem_id, sample, score, max_score from proof_grades where score is not null")
+    rows = store.db.query(
+        "select run_id, problem_id, sample, score, max_score from proof_grades where score is not null")
     return {(r["run_id"], r["problem_id"], r["sample"]): (r["score"], r["max_score"]) for r in rows}
 
 
