@@ -78,11 +78,11 @@ def proofbench_script() -> dict:
 
 @pytest.fixture(scope="module")
 def proof_batch(tmp_path_factory):
-    """One batch of 3 imo_proofbench problems x 2 samples with 3 graders from lemmata.toml."""
+    """One batch of 3 imo_proofbench problems x 2 samples with 2 graders (not the default 3) from lemmata.toml."""
     import os
 
     tmp = tmp_path_factory.mktemp("proofbench")
-    (tmp / "lemmata.toml").write_text('[grading]\nproof_graders = 3\nproof_scale = "7-6-1-0"\n')
+    (tmp / "lemmata.toml").write_text('[grading]\nproof_graders = 2\nproof_scale = "7-6-1-0"\n')
     with ScriptedServer(proofbench_script()) as server:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("LEMMATA_", "OPENAI_"))}
         env.update(LEMMATA_BASE_URL=server.base_url, LEMMATA_MODEL=MODEL_NAME)
@@ -94,13 +94,13 @@ def proof_batch(tmp_path_factory):
             "db": sqlite_utils.Database(tmp / "runs.db")}
 
 
-def test_a_proofbench_batch_grades_every_sample_with_three_graders(proof_batch):
+def test_a_proofbench_batch_grades_every_sample_with_the_configured_graders(proof_batch):
     assert proof_batch["done"].returncode == 0, proof_batch["done"].stderr
     rows = list(proof_batch["db"]["proof_grades"].rows)
     assert Counter(r["problem_id"] for r in rows) == {pid: SAMPLES for pid in GRADE_BY_PROBLEM}
     for row in rows:
         assert (row["status"], row["score"], row["mode"]) == ("graded", GRADE_BY_PROBLEM[row["problem_id"]], "7-6-1-0")
-        assert json.loads(row["grader_scores"]) == [GRADE_BY_PROBLEM[row["problem_id"]]] * 3
+        assert json.loads(row["grader_scores"]) == [GRADE_BY_PROBLEM[row["problem_id"]]] * 2
         assert row["spread"] == 0 and json.loads(row["credited"]) == ["Partial 1"]
     retried = sum(r["parse_failures"] for r in rows if r["problem_id"] == "PB-Basic-003")
     assert retried == 1  # the "8/7" answer was recorded as a parse failure and retried
