@@ -10,7 +10,7 @@ import click
 from rich.console import Console
 from rich.live import Live
 
-from agent.batch import BatchPlan, BatchProgress, plan_of_run, run_batch, start_batch
+from agent.batch import BatchPlan, BatchProgress, grading_of_run, plan_of_run, run_batch, start_batch
 from agent.batch_view import BatchView
 from agent.cli.options import guarded, model_options, serve_option, served_model
 from agent.cli.solve import apply_loop_options, loop_options
@@ -49,6 +49,7 @@ def command(config: Config, dataset: str | None, samples: int, concurrency: int,
                 return
             plan, problems, loop = plan_of_run(store, resume_run)
             config.loop = LoopSettings.model_validate(loop)  # the budgets the run started with
+            config.grading = grading_of_run(store, resume_run)
             run_id = resume_run
         else:
             if dataset is None:
@@ -70,8 +71,9 @@ def command(config: Config, dataset: str | None, samples: int, concurrency: int,
     finally:
         store.close()
     accuracy = "-" if progress.accuracy is None else f"{100 * progress.accuracy:.1f}%"
+    proofs = "" if progress.mean_proof_score is None else f", mean proof score {progress.mean_proof_score:.2f}/7"
     click.echo(f"run {run_id}: {status}; {progress.samples_done}/{progress.samples_total} samples, "
-               f"accuracy {accuracy}; report: lemmata report {run_id}")
+               f"accuracy {accuracy}{proofs}; report: lemmata report {run_id}")
     if status != "finished":
         sys.exit(130 if status == "interrupted" else 1)
 

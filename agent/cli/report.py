@@ -14,6 +14,7 @@ from agent.errors import ProblemInputError
 from agent.metrics import MetricError
 from agent.report import build_report
 from agent.report_compare import compare_reports
+from agent.report_proof import build_proof_report, with_proof_section
 from agent.run_data import load_run_data
 from agent.runs import resolve_run_id
 from agent.text_output import print_full
@@ -37,6 +38,7 @@ def command(config: Config, run_id: str, other_run: str | None, fmt: str, out: P
     try:
         run_ids = [resolve_run_id(store, spec) for spec in filter(None, (run_id, other_run))]
         reports = [build_report(load_run_data(store, rid), list(ks) or None) for rid in run_ids]
+        proof = build_proof_report(store, run_ids[0]) if other_run is None else None
     except NotFoundError:
         raise click.ClickException(f"no such run in {config.store.path}") from None
     except (MetricError, ProblemInputError) as error:
@@ -51,14 +53,17 @@ def command(config: Config, run_id: str, other_run: str | None, fmt: str, out: P
         raise click.ClickException("--format html shows one run; compare two runs as table, markdown or json")
     text = {"markdown": shown.to_markdown, "json": shown.to_json, "html": getattr(shown, "to_html", None)}.get(fmt)
     if fmt == "table":
+        shown_parts = [shown] if proof is None else [shown, proof]
         if out:
             with out.open("w", encoding="utf-8") as file:
-                print_full(Console(file=file), shown)
+                for part in shown_parts:
+                    print_full(Console(file=file), part)
             click.echo(f"wrote {out}", err=True)
         else:
-            print_full(Console(), shown)
+            for part in shown_parts:
+                print_full(Console(), part)
         return
-    rendered = text()
+    rendered = with_proof_section(text(), fmt, proof)
     if out:
         out.write_text(rendered, encoding="utf-8")
         click.echo(f"wrote {out}", err=True)
