@@ -21,6 +21,7 @@ from agent.display import LoopView
 from agent.errors import ProblemInputError
 from agent.loop_settings import LoopSettings
 from agent.problems import Problem, ProblemKind, load_problem_file, problem_from_text
+from agent.reference import FLAG, keep_recorded_choice
 from agent.runs import resolve_run_id
 from agent.session import ctrl_c_cancels
 from agent.solve import SolveResult, problem_of_run, solve_problem, stored_result
@@ -30,6 +31,9 @@ from memory import RunStore
 
 def loop_options(command):
     """Budget flags; each overrides the profile and the [loop] section of lemmata.toml."""
+    command = click.option(FLAG, "reference_visible", is_flag=True, default=None,
+                           help="Show the gold answer to the process verifier (reference-guided RL data); "
+                                "off by default: no model sees any gold, and report and show say which.")(command)
     command = click.option("--reuse-lemmas", type=int,
                            help="Seed the library with up to N verified lemmas of related problems in the store.")(command)
     command = click.option("--stop-after", type=int, help="End the other shots once this many pass final verification.")(command)
@@ -41,7 +45,7 @@ def loop_options(command):
     return command
 
 
-def apply_loop_options(config: Config, profile: str | None, **budgets: int | None) -> None:
+def apply_loop_options(config: Config, profile: str | None, **budgets: int | bool | None) -> None:
     if profile is not None and profile != config.profile:
         from agent.loop_settings import PROFILES
 
@@ -56,7 +60,7 @@ def apply_loop_options(config: Config, profile: str | None, **budgets: int | Non
 @click.command("solve")
 @click.argument("problem", required=False)
 @click.option("-f", "--file", "file", type=click.Path(path_type=Path), help="A .md/.tex/.txt file holding the problem.")
-@click.option("--answer", help="The gold answer, if known (shown to the process verifier as the reference).")
+@click.option("--answer", help=f"The gold answer, if known: recorded with the problem, shown to no model unless {FLAG}.")
 @click.option("--kind", type=click.Choice([k.value for k in ProblemKind]),
               help="answer | proof | geometry (default: geometry for a statement in the engine's language, else answer).")
 @click.option("--resume", "resume_run", help="Continue the run with this id after a crash or kill (with -i: reopen a session).")
@@ -77,6 +81,9 @@ def command(config: Config, problem: str | None, file: Path | None, answer: str 
         if resume_run:
             resume_run = resolve_run_id(store, resume_run)
         loaded = _problem(store, problem, file, answer, kind, resume_run)
+        if resume_run:
+            config.loop.reference_visible = keep_recorded_choice(store.run(resume_run)["config"],
+                                                                 budgets.get("reference_visible"))
         if interactive and resume_run:
             _reopen(store, resume_run, config)
             apply_loop_options(config, profile, **budgets)  # flags still win over the saved budgets
