@@ -71,12 +71,16 @@ def batch_gold(index: int) -> str:
     return "42" if index % 2 == 0 else str(index)
 
 
+def right_answer(gold: str) -> str:
+    return f"\\boxed{{{gold}}}"
+
+
 def batch_reasoner_text(index: int, sample: int) -> str:
     """Sample 0 answers right, sample 1 wrong; every answer is followed by lemma boxes, so the last
     box of every response is a lemma. Problem 5 writes its lemmas without the `## Lemmas` heading,
     and problem 3's wrong sample gives no boxed answer at all."""
     gold = batch_gold(index)
-    answer = f"\\boxed{{{gold}}}" if sample == 0 else ("no answer" if index == 3 else f"\\boxed{{{int(gold) + 1}}}")
+    answer = right_answer(gold) if sample == 0 else ("no answer" if index == 3 else f"\\boxed{{{int(gold) + 1}}}")
     solution = f"Counting gives {answer}."
     if index == 5:
         return (f"## Verdict\ncomplete solution\n\n## Method sketch\nDirect.\n\n## Detailed solution\n"
