@@ -75,6 +75,11 @@ def right_answer(gold: str) -> str:
     return f"\\boxed{{{gold}}}"
 
 
+def scripted_right(response: str, gold: str) -> float:
+    """What the script made this response say: 1.0 when it wrote the right answer, else 0.0."""
+    return 1.0 if f"Counting gives {right_answer(gold)}." in response else 0.0
+
+
 def batch_reasoner_text(index: int, sample: int) -> str:
     """Sample 0 answers right, sample 1 wrong; every answer is followed by lemma boxes, so the last
     box of every response is a lemma. Problem 5 writes its lemmas without the `## Lemmas` heading,

@@ -20,18 +20,13 @@ from memory import RunStore
 from memory.export import ExportRecord, export, parse_roles
 from memory.export_formats import ExportFormat, ExportRole
 from tests.conftest import REPO, run_cli
-from tests.export.conftest import BATCH_PROBLEMS, BATCH_SAMPLES, BatchRun, batch_gold, right_answer
+from tests.export.conftest import BATCH_PROBLEMS, BATCH_SAMPLES, BatchRun, batch_gold, scripted_right
 
 CASES = json.loads((Path(__file__).parent / "answer_section_cases.json").read_text(encoding="utf-8"))
 
 
 def read_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-
-
-def scripted_right(response: str, gold: str) -> float:
-    """What the script made this response say: 1.0 when it wrote the right answer (see batch_reasoner_text)."""
-    return 1.0 if f"Counting gives {right_answer(gold)}." in response else 0.0
 
 
 # The answer section ------------------------------------------------------------------------
