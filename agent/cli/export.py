@@ -179,7 +179,8 @@ def trainer_settings(export_format: ExportFormat, written: Written, max_prompt: 
                 f"    data.train_files={data} data.prompt_key=prompt \\",
                 f"    data.max_prompt_length={prompt} data.filter_overlong_prompts=True data.truncation=error \\",
                 f"    custom_reward_function.path={path} custom_reward_function.name=compute_score",
-                "  (newer verl: reward.custom_reward_function.path=... reward.custom_reward_function.name=compute_score)",
+                "  (newer verl: reward.custom_reward_function.path=... "
+                "reward.custom_reward_function.name=compute_score)",
             ])
         case ExportFormat.OPENRLHF:
             path = reward_file("lemmata.openrlhf_reward")

@@ -92,7 +92,8 @@ def test_verl_loads_the_reward_file_by_path_in_a_fresh_interpreter(tmp_path):
     """As verl's custom_reward_function.path does: spec_from_file_location, outside the repository."""
     script = (
         "import importlib.util, sys\n"
-        f"spec = importlib.util.spec_from_file_location('custom_module', {str(REPO / 'lemmata' / 'verl_reward.py')!r})\n"
+        f"path = {str(REPO / 'lemmata' / 'verl_reward.py')!r}\n"
+        "spec = importlib.util.spec_from_file_location('custom_module', path)\n"
         "module = importlib.util.module_from_spec(spec); spec.loader.exec_module(module)\n"
         "print(module.compute_score('lemmata/set/reasoner', '## Detailed solution\\n\\\\boxed{42}\\n## Lemmas\\n"
         "\\\\boxed{Lemma -1}', '42'))\n"
@@ -218,3 +219,25 @@ def test_exported_rows_validate_as_records(batch_run, tmp_path):
     lines = read_jsonl(export(batch_run.store, ExportFormat.OREAL_H, tmp_path / "o.jsonl").path)
     records = [TypeAdapter(ExportRecord).validate_python(line) for line in lines]
     assert sum(r.kind == "round" for r in records) == 2 * BATCH_PROBLEMS * BATCH_SAMPLES
+
+
+def test_the_cli_counts_prompt_tokens_with_a_given_tokenizer(batch_run, tmp_path):
+    pytest.importorskip("transformers", reason="--tokenizer needs transformers: pip install transformers")
+    from tests.export.tiny_model import build_tokenizer
+
+    written = export(batch_run.store, ExportFormat.TRL, tmp_path / "t.jsonl")
+    rows = read_jsonl(written.path)
+    tokenizer = build_tokenizer([m["content"] for row in rows for m in row["prompt"]], tmp_path / "tok")
+    templated = [tokenizer.apply_chat_template(row["prompt"], add_generation_prompt=True, tokenize=False)
+                 for row in rows]
+    longest = max(len(tokenizer(text, add_special_tokens=False)["input_ids"]) for text in templated)
+    done = run_cli(["export", "--format", "trl", "--out", str(tmp_path / "cli.jsonl"), "--db", str(batch_run.db),
+                    "--tokenizer", str(tmp_path / "tok")], {"PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1"},
+                   cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    [line] = [line for line in done.stdout.splitlines() if line.strip().startswith(f"tokens, {tmp_path / 'tok'}")]
+    assert line.rstrip().endswith(f"/ {longest:,}")
+    bad = run_cli(["export", "--format", "trl", "--out", str(tmp_path / "x.jsonl"), "--db", str(batch_run.db),
+                   "--tokenizer", str(tmp_path / "missing")], {"PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1"},
+                  cwd=tmp_path)
+    assert bad.returncode == 2 and "could not load tokenizer" in bad.stderr and "Traceback" not in bad.stderr
