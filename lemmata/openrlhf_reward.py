@@ -1,5 +1,5 @@
 """OpenRLHF reward: `reward_func(queries, prompts, labels)` for `--reward.remote_url <this file>`
-(`--remote_rm_url` before OpenRLHF 0.10).
+(`--remote_rm_url` in older releases).
 
 Rows come from `lemmata export --format openrlhf` with `--data.label_key label`. OpenRLHF passes
 each query as prompt + response text; the response is what follows the prompt.

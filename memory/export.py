@@ -31,8 +31,6 @@ FAILED_GRADES = {"incorrect", "invalid"}
 # A shot with one of these statuses never reached its final verification: it has no outcome.
 UNFINISHED_STATUSES = {"running", "stopped", None}
 REDACTED = "[redacted]"
-GRADED_ROLE = "reasoner"
-"""The role whose output holds the final answer (the summarizer's is graded by lemma verification)."""
 # Key-shaped strings, scrubbed even when the key is not known to this process.
 _KEY_PATTERN = re.compile(r"\b(?:sk|pk|rk)-[A-Za-z0-9_-]{16,}|\bBearer\s+[A-Za-z0-9._~+/=-]{16,}")
 _SECRET_ENV_SUFFIXES = ("API_KEY", "_TOKEN", "_SECRET")
@@ -490,7 +488,7 @@ def round_records(store: RunStore, shot: ShotSummary, values: Mapping[int, float
 def _ground_truth(problem: Mapping[str, Any], role: str, reference_visible: bool) -> str | None:
     """The gold answer for the reasoner; a proof's reference only when the run showed it; nothing
     for the summarizer, whose lemmas are graded by verification, not against the final answer."""
-    if role != GRADED_ROLE:
+    if role != ExportRole.REASONER:
         return None
     if (problem["kind"] or "answer") == "proof" and not reference_visible:
         return None
