@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-from memory.export_formats import ExportFormat, Written, write_export
+from memory.export_formats import ExportFormat, ExportRole, TokenCounter, Written, write_export
 from memory.lemma_graph import LemmaGraph, lemma_graph
 from memory.lemma_text import lemma_references
 from memory.rewards import RoundStep, backup_values, conjugate_reward, proof_reward, round_advantages
@@ -133,7 +133,11 @@ class RoundRecord(BaseModel):
     """The problem's source (dataset file or name)."""
     problem_kind: str
     ground_truth: str | None
-    """The problem's gold answer, when known."""
+    """What the call's output is graded against: the gold answer for a reasoner call; a proof
+    problem's reference only when the run showed it (`reference_visible`); None for a summarizer
+    call (its reward is the verification of its lemmas) and when unknown."""
+    reference_visible: bool
+    """The run's prompts showed the gold answer or reference (run config `loop.reference_visible`)."""
     messages: list[dict[str, Any]]
     """The exact chat messages sent."""
     completion: str
@@ -183,6 +187,8 @@ class TerminalRecord(BaseModel):
 
     run_id: str
     shot: int
+    reference_visible: bool
+    """The run's prompts showed the gold answer or reference."""
     reward: float
     """The trajectory's terminal reward R."""
     predecessors: list[int]
@@ -202,6 +208,8 @@ class LemmaGraphRecord(BaseModel):
     edges: list[tuple[int, int]]
     """(cited lemma, lemma whose proof cites it)."""
     terminals: list[TerminalRecord]
+    reference_visible: bool
+    """Some run of the graph showed the gold answer or reference in its prompts."""
 
 
 class GeometryStepRecord(BaseModel):
@@ -212,6 +220,8 @@ class GeometryStepRecord(BaseModel):
     kind: Literal["geometry_step"] = "geometry_step"
     problem_id: str | None
     run_id: str
+    reference_visible: bool
+    """The run's prompts showed the gold answer or reference (run config `loop.reference_visible`)."""
     shot: int | None
     step: int | None
     action: str | None
@@ -298,6 +308,8 @@ class ShotSummary:
     outcome: ShotOutcome
     final_solution_id: int | None = None
     """Row id of the final revision, to read its text later."""
+    reference_visible: bool = False
+    """The run's prompts showed the gold answer or reference."""
 
 
 def select_shots(store: RunStore, selection: ExportFilter) -> list[ShotSummary]:
@@ -311,6 +323,7 @@ def select_shots(store: RunStore, selection: ExportFilter) -> list[ShotSummary]:
         " left join problems p on p.id = s.problem_id"
         f" where {' and '.join(where)} order by s.problem_id, s.run_id, s.sample", params)
     grades, proofs = _grades(store), _proof_scores(store)
+    visible = reference_visibility(store)
     shots = []
     for row in rows:
         if selection.dataset is not None and not _same_dataset(row["source"], selection.dataset):
@@ -319,8 +332,21 @@ def select_shots(store: RunStore, selection: ExportFilter) -> list[ShotSummary]:
         grade = grades.get((row["run_id"], row["problem_id"], row["sample"]))
         outcome = _outcome(row, final, grade, proofs.get((row["run_id"], row["problem_id"], row["sample"])))
         shots.append(ShotSummary(row["run_id"], row["problem_id"], row["sample"], row["source"],
-                                 outcome, final["id"] if final else None))
+                                 outcome, final["id"] if final else None, visible.get(row["run_id"], False)))
     return shots
+
+
+def reference_visibility(store: RunStore) -> dict[str, bool]:
+    """Run id → whether its prompts showed the gold answer or reference (`loop.reference_visible`,
+    False when the run's configuration predates the setting or is unreadable)."""
+    visible = {}
+    for run in store.db.query("select id, config from runs"):
+        try:
+            loop = json.loads(run["config"] or "{}").get("loop") or {}
+            visible[run["id"]] = loop.get("reference_visible") is True
+        except (ValueError, AttributeError):
+            visible[run["id"]] = False
+    return visible
 
 
 def _grades(store: RunStore) -> dict[tuple[str, str, int], dict]:
@@ -386,7 +412,8 @@ class ProblemGraph:
                                  value=self.values.get(n.id, 0.0))
                  for n in self.graph.nodes]
         return LemmaGraphRecord(problem_id=self.graph.problem_id, nodes=nodes,
-                                edges=[(e.source, e.target) for e in self.graph.edges], terminals=self.terminals)
+                                edges=[(e.source, e.target) for e in self.graph.edges], terminals=self.terminals,
+                                reference_visible=any(t.reference_visible for t in self.terminals))
 
 
 def problem_graph(store: RunStore, problem_id: str, shots: Iterable[ShotSummary]) -> ProblemGraph:
@@ -420,12 +447,12 @@ def _terminal(store: RunStore, shot: ShotSummary, known: set[int]) -> TerminalRe
         solution = store.db["revisions"].get(shot.final_solution_id)["solution"] or ""
     cited = sorted({by_number[n] for n in lemma_references(solution) if n in by_number} & known)
     if cited:
-        return TerminalRecord(run_id=shot.run_id, shot=shot.shot, reward=shot.outcome.terminal_reward,
-                              predecessors=cited, cited_by_solution=True)
+        return TerminalRecord(run_id=shot.run_id, shot=shot.shot, reference_visible=shot.reference_visible,
+                              reward=shot.outcome.terminal_reward, predecessors=cited, cited_by_solution=True)
     cited_within = {by_number.get(n) for use in uses for n in json.loads(use["cites"] or "[]")}
     ends = [use["lemma_id"] for use in uses if use["lemma_id"] not in cited_within and use["lemma_id"] in known]
-    return TerminalRecord(run_id=shot.run_id, shot=shot.shot, reward=shot.outcome.terminal_reward,
-                          predecessors=list(dict.fromkeys(ends)), cited_by_solution=False)
+    return TerminalRecord(run_id=shot.run_id, shot=shot.shot, reference_visible=shot.reference_visible,
+                          reward=shot.outcome.terminal_reward, predecessors=list(dict.fromkeys(ends)), cited_by_solution=False)
 
 
 # Round records ------------------------------------------------------------------------
@@ -462,7 +489,9 @@ def round_records(store: RunStore, shot: ShotSummary, values: Mapping[int, float
             records.append(RoundRecord(
                 problem_id=shot.problem_id, run_id=shot.run_id, shot=shot.shot, round=row["round"],
                 role=call["role"], meta_action=action, call_id=call_id, model=call["model"],
-                dataset=problem["source"], problem_kind=problem["kind"] or "answer", ground_truth=problem["answer"],
+                dataset=problem["source"], problem_kind=problem["kind"] or "answer",
+                ground_truth=_ground_truth(problem, call["role"], shot.reference_visible),
+                reference_visible=shot.reference_visible,
                 messages=json.loads(call["messages"] or "[]"), completion=choice.get("text") or "",
                 reasoning=choice.get("reasoning") or "", finish_reason=choice.get("finish_reason"),
                 truncated=bool(call["truncated"]), prompt_tokens=call["prompt_tokens"],
@@ -471,6 +500,16 @@ def round_records(store: RunStore, shot: ShotSummary, values: Mapping[int, float
                 value_before=credit.value_before, value_after=credit.value_after, advantage=credit.advantage,
                 outcome=shot.outcome))
     return records
+
+
+def _ground_truth(problem: Mapping[str, Any], role: str, reference_visible: bool) -> str | None:
+    """The gold answer for the reasoner; a proof's reference only when the run showed it; nothing
+    for the summarizer, whose lemmas are graded by verification, not against the final answer."""
+    if role != ExportRole.REASONER:
+        return None
+    if (problem["kind"] or "answer") == "proof" and not reference_visible:
+        return None
+    return problem["answer"]
 
 
 def _library_by_round(store: RunStore, shot: ShotSummary, values: Mapping[int, float]) -> dict[int, list[ExportedLemma]]:
@@ -512,6 +551,7 @@ def geometry_step_records(store: RunStore, selection: ExportFilter) -> list[Geom
     if "geometry_steps" not in store.db.table_names():
         return []
     records = []
+    visible = reference_visibility(store)
     for row in store.db["geometry_steps"].rows:
         if selection.runs and row.get("run_id") not in selection.runs:
             continue
@@ -522,6 +562,7 @@ def geometry_step_records(store: RunStore, selection: ExportFilter) -> list[Geom
         reward = row.get("step_reward", row.get("reward"))
         records.append(GeometryStepRecord(
             problem_id=row.get("problem_id"), run_id=str(row.get("run_id")), shot=row.get("shot"),
+            reference_visible=visible.get(str(row.get("run_id")), False),
             step=row.get("step"), action=row.get("action"), step_reward=None if reward is None else float(reward),
             detail={k: v for k, v in row.items() if k not in _GEOMETRY_COLUMNS}))
     return records
@@ -586,13 +627,30 @@ class Redactor:
         return type(record).model_validate(self.value(record.model_dump(mode="json")))
 
 
+def parse_roles(text: str | None) -> frozenset[ExportRole] | None:
+    """`reasoner,summarizer` → those roles; None or empty → None (the format's default)."""
+    names = [name.strip() for name in (text or "").split(",") if name.strip()]
+    unknown = [name for name in names if name not in set(ExportRole)]
+    if unknown:
+        raise ExportError(f"unknown role {', '.join(map(repr, unknown))}; choose from {', '.join(ExportRole)}")
+    return frozenset(ExportRole(name) for name in names) or None
+
+
 def export(store: RunStore, export_format: ExportFormat | str, out: Path | str,
            selection: ExportFilter = ExportFilter(), settings: AdvantageSettings = AdvantageSettings(),
-           redactor: Redactor | None = None) -> Written:
-    """`lemmata export`: select, build and redact the records, then write them in one format."""
+           redactor: Redactor | None = None, roles: Iterable[ExportRole | str] | None = None,
+           count_tokens: TokenCounter | None = None) -> Written:
+    """`lemmata export`: select, build and redact the records, then write them in one format.
+
+    `roles` picks whose calls become round records (default: the format's, reasoner only for the
+    answer-reward formats verl, openrlhf and trl); `count_tokens` measures prompts in tokens.
+    """
+    export_format = ExportFormat(export_format)
     unknown = [run for run in selection.runs if not store.db.execute("select 1 from runs where id = ?", [run]).fetchone()]
     if unknown:
         raise ExportError(f"no run {', '.join(map(repr, unknown))} in {store.path}; check the id, or pass --db PATH")
+    kept_roles = export_format.default_roles if roles is None else {ExportRole(role) for role in roles}
     redactor = Redactor.from_environment() if redactor is None else redactor
-    records = (redactor.record(record) for record in export_records(store, selection, settings))
-    return write_export(records, ExportFormat(export_format), Path(out))
+    records = (redactor.record(record) for record in export_records(store, selection, settings)
+               if record.kind != "round" or record.role in kept_roles)
+    return write_export(records, export_format, Path(out), count_tokens)

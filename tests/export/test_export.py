@@ -113,38 +113,43 @@ def test_verl_parquet_has_the_columns_verl_reads(recorded, tmp_path):
     table = pq.read_table(written.path)
     assert {"prompt", "data_source", "ability", "reward_model", "extra_info"} <= set(table.column_names)
     rows = table.to_pylist()
-    assert len(rows) == written.rows == 4
+    assert len(rows) == written.rows == 2  # the two reasoner calls: summarizer rows are left out by default
     for index, row in enumerate(rows):
         assert_well_formed(row["prompt"])
-        assert row["data_source"] == "lemmata/bench/data/residues.jsonl"
+        assert row["data_source"] == "lemmata/residues/reasoner"
         assert row["reward_model"] == {"style": "rule", "ground_truth": GOLD}
         assert row["extra_info"]["index"] == index and row["extra_info"]["split"] == "train"
+        assert row["extra_info"]["role"] == "reasoner" and row["extra_info"]["reference_visible"] is False
         assert 0.0 <= row["extra_info"]["reward"] <= 1.0
     assert rows[0]["extra_info"]["response"].startswith("<think>\nTry parity.\n</think>\n\n## Verdict")
 
 
-def test_openrlhf_rows_hold_a_chat_input_an_output_and_a_label(recorded, tmp_path):
+def test_openrlhf_rows_hold_a_chat_input_an_output_of_the_same_shape_and_a_label(recorded, tmp_path):
     rows = read_jsonl(export(recorded.store, ExportFormat.OPENRLHF, tmp_path / "o.jsonl").path)
-    assert len(rows) == 4
+    assert len(rows) == 2
     for row in rows:
         assert_well_formed(row["input"])
-        assert row["output"] and row["label"] == GOLD and 0.0 <= row["reward"] <= 1.0
+        assert_well_formed(row["output"])
+        assert [m["role"] for m in row["output"]] == ["assistant"]
+        assert row["label"] == GOLD and row["datasource"] == "lemmata/residues/reasoner"
+        assert 0.0 <= row["reward"] <= 1.0
 
 
-def test_trl_rows_are_conversational_prompt_completion_with_a_reward(recorded, tmp_path):
+def test_trl_rows_are_conversational_prompt_completion_with_the_gold_solution(recorded, tmp_path):
     rows = read_jsonl(export(recorded.store, ExportFormat.TRL, tmp_path / "t.jsonl").path)
-    assert len(rows) == 4
+    assert len(rows) == 2
     for row in rows:
         assert_well_formed(row["prompt"])
         assert_well_formed(row["completion"])
         assert [m["role"] for m in row["completion"]] == ["assistant"]
         assert row["prompt"][-1]["role"] == "user"
+        assert row["solution"] == GOLD and row["problem_kind"] == "answer"
         assert 0.0 <= row["reward"] <= 1.0 and isinstance(row["advantage"], float)
 
 
 def test_sharegpt_conversations_alternate_into_the_models_answer(recorded, tmp_path):
     rows = read_jsonl(export(recorded.store, ExportFormat.SHAREGPT, tmp_path / "s.jsonl").path)
-    assert len(rows) == 4
+    assert len(rows) == 4  # SFT data: reasoner and summarizer calls
     for row in rows:
         speakers = [turn["from"] for turn in row["conversations"]]
         assert speakers == ["system", "human", "gpt"]
@@ -240,8 +245,8 @@ def test_the_cli_exports_a_run_that_loads_back(recorded, tmp_path):
     done = run_cli(["export", recorded.result.run_id, "--format", "verl", "--out", str(out), "--db", str(recorded.db),
                     "--filter", "outcome=correct,min_confidence=0.75"], env, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert "wrote 4 verl rows" in done.stdout
-    assert pq.read_table(out / "lemmata-verl.parquet").num_rows == 4
+    assert "wrote 2 verl rows" in done.stdout
+    assert pq.read_table(out / "lemmata-verl.parquet").num_rows == 2
 
 
 def test_the_cli_prints_the_schema_and_refuses_a_bad_filter(recorded, tmp_path):
@@ -316,4 +321,4 @@ def test_shots_sharing_a_lemma_share_one_node_valued_over_both_outcomes(scripted
 
 def test_an_out_path_without_a_suffix_is_a_directory(recorded, tmp_path):
     written = export(recorded.store, ExportFormat.TRL, tmp_path / "fresh")
-    assert written.path == tmp_path / "fresh" / "lemmata-trl.jsonl" and written.rows == 4
+    assert written.path == tmp_path / "fresh" / "lemmata-trl.jsonl" and written.rows == 2
