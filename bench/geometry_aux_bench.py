@@ -25,9 +25,9 @@ from pathlib import Path
 from engines.geometry.auxiliary import search
 from engines.geometry.batch import run_in_workers
 from engines.geometry.language import read_problems
+from engines.geometry.problem_sets import SETS
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "geometry"
-IMO_AG_30 = SHARED / "imo_ag_30.txt"
+IMO_AG_30 = SETS["imo"]
 OUT = Path(__file__).resolve().parent / "out"
 KILL_GRACE = 10.0
 """Seconds a worker may overrun its budget (a stuck saturation) before it is killed."""

@@ -12,6 +12,7 @@ from engines.geometry.constructions import CONSTRUCTIONS, s_angle_degrees
 from engines.geometry.database import Database
 from engines.geometry.deduction import Deduction
 from engines.geometry.diagram import Diagram, draw
+from engines.geometry.errors import NoGoalError
 from engines.geometry.facts import Fact
 from engines.geometry.goals import goal_premises
 from engines.geometry.language import Clause, Problem, parse_problem
@@ -87,13 +88,14 @@ def solve(problem: Problem | str, timeout: float = 60.0, seed: int = 0) -> Solut
 
     if isinstance(problem, str):
         problem = parse_problem(problem)
+    if problem.goal is None:
+        raise NoGoalError("nothing to prove: end the statement with `? PREDICATE POINTS` "
+                          "(e.g. `? perp a h b c`)", problem=problem.name)
     start = time.monotonic()
     ded = build(problem, seed)
     goal = problem.goal
-    proved = False
-    if goal is not None:
-        remaining = timeout - (time.monotonic() - start)
-        proved = ded.run(lambda: goal_premises(ded, goal) is not None, timeout=max(remaining, 0.1))
+    remaining = timeout - (time.monotonic() - start)
+    proved = ded.run(lambda: goal_premises(ded, goal) is not None, timeout=max(remaining, 0.1))
     proof = extract_proof(ded, goal) if proved else []
     return Solution(problem, proved and bool(proof), time.monotonic() - start, proof,
                     len(ded.db.facts), ded.rounds, ded.db.diagram, ded.timed_out)
