@@ -97,6 +97,8 @@ class AuxSearch:
     """Candidates left after numeric pruning."""
     phase: str = ""
     """'plain', 'batch', 'single' or 'pair': which stage found the proof."""
+    rejected: list[str] = field(default_factory=list)
+    """Checker failures of proofs the engine found but the checker refused (bug reports)."""
 
 
 # ---- candidates ---------------------------------------------------------------------------
@@ -239,16 +241,27 @@ def search(problem_text: str, *, timeout: float = 60.0, seed: int = 0,
     status = base.build(problem_text, name)
     if not status.ok:
         raise GeometryError(status.message)
+    rejected: list[str] = []
+
+    def accepted(session: GeometrySession) -> bool:
+        """A proof counts only when the independent checker accepts it."""
+        report = session.check()
+        if not report.ok:
+            rejected.extend(report.failures[:2])
+        return report.ok
+
     if status.goal_proved:
-        return AuxSearch(True, [], 0, time.monotonic() - started, base, plain_proved=True,
-                         phase="plain")
+        if accepted(base):
+            return AuxSearch(True, [], 0, time.monotonic() - started, base, plain_proved=True,
+                             phase="plain")
+        return AuxSearch(False, [], 0, time.monotonic() - started, None, rejected=rejected)
     problem = parse_problem(problem_text, name)
     pool = candidates(problem, dict(base.ded.db.diagram.points), _busy(base))
     tried = 0
 
     def done(session: GeometrySession, used: list[Candidate], phase: str) -> AuxSearch:
         return AuxSearch(True, [c.clause for c in used], tried, time.monotonic() - started,
-                         session, candidates=len(pool), phase=phase)
+                         session, candidates=len(pool), phase=phase, rejected=rejected)
 
     def batch_proof(batch: list[Candidate], budget: float) -> AuxSearch | None:
         """Add a batch at once; on a proof keep only the points the proof mentions."""
@@ -261,9 +274,9 @@ def search(problem_text: str, *, timeout: float = 60.0, seed: int = 0,
         if len(used) < len(batch) and left() > 0:
             smaller, check = _try(base, used, min(step_timeout, max(0.5, left())))
             tried += 1
-            if check is not None and check.goal_proved:
+            if check is not None and check.goal_proved and accepted(smaller):
                 return done(smaller, used, "batch")
-        return done(session, batch, "batch")
+        return done(session, batch, "batch") if accepted(session) else None
 
     # Batches of the best candidates: one saturation for many points.
     batch_deadline = started + timeout * BATCH_SHARE
@@ -288,7 +301,7 @@ def search(problem_text: str, *, timeout: float = 60.0, seed: int = 0,
             tried += 1
             if status is None:
                 continue
-            if status.goal_proved:
+            if status.goal_proved and accepted(session):
                 return done(session, [cand], "single")
             productive.append((-len(session.ded.db.facts), index, cand))
         return None
@@ -308,14 +321,15 @@ def search(problem_text: str, *, timeout: float = 60.0, seed: int = 0,
             break
         session, status = _try(base, [first, second], min(step_timeout, left()))
         tried += 1
-        if status is not None and status.goal_proved:
+        if status is not None and status.goal_proved and accepted(session):
             return done(session, [first, second], "pair")
 
     # ... and the remaining single points with whatever time is left.
     found = run_singles(deadline)
     if found:
         return found
-    return AuxSearch(False, [], tried, time.monotonic() - started, None, candidates=len(pool))
+    return AuxSearch(False, [], tried, time.monotonic() - started, None, candidates=len(pool),
+                     rejected=rejected)
 
 
 def _busy(session: GeometrySession) -> dict[str, int]:

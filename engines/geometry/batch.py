@@ -43,6 +43,8 @@ def solve_record(name: str, text: str, timeout: float, seed: int) -> BatchRecord
     except GeometryError as exc:
         return BatchRecord(name, False, time.monotonic() - start, 0, 0, f"error: {exc}")
     status = "proved" if sol.proved else ("timeout" if sol.timed_out else "saturated")
+    if sol.rejected:
+        status = "rejected by the checker: " + "; ".join(sol.rejected)
     return BatchRecord(name, sol.proved, sol.seconds, len(sol.proof), sol.facts, status)
 
 

@@ -7,6 +7,7 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from engines.geometry.checker import CheckReport, ProofRecord, check_proof, record_from_facts
 from engines.geometry.deduction import Deduction
 from engines.geometry.diagram import extend
 from engines.geometry.errors import GeometryError, GeometryLanguageError, SessionStateError
@@ -101,6 +102,20 @@ class GeometrySession:
         if problem.goal is None or not self._goal_proved():
             return ""
         return proof_text(extract_proof(ded, problem.goal))
+
+    def proof_record(self) -> ProofRecord | None:
+        """The goal's proof as a proof file (statement with the auxiliary clauses), or None."""
+        ded, problem = self._require()
+        if problem.goal is None or not self._goal_proved():
+            return None
+        return record_from_facts(problem, extract_proof(ded, problem.goal), self.seed)
+
+    def check(self) -> CheckReport:
+        """The independent checker's verdict on the goal's proof (not ok when there is none)."""
+        record = self.proof_record()
+        if record is None:
+            return CheckReport(False, ["the goal is not proved"])
+        return check_proof(record)
 
     def figure(self, path: str | Path) -> Path:
         """Draw the diagram (auxiliary points in another colour) to an SVG or PNG file."""

@@ -34,6 +34,8 @@ class Solution:
     diagram: Diagram | None = None
     timed_out: bool = False
     """True when the deadline stopped saturation (rather than a fixpoint)."""
+    rejected: list[str] = field(default_factory=list)
+    """Why the independent checker refused the engine's proof (a bug report; then not proved)."""
 
 
 def premise_facts(clause: Clause) -> list[tuple]:
@@ -82,8 +84,10 @@ def build(problem: Problem, seed: int = 0) -> Deduction:
     return Deduction(db)
 
 
-def solve(problem: Problem | str, timeout: float = 60.0, seed: int = 0) -> Solution:
-    """Try to prove the problem's goal with deduction and algebra within `timeout` seconds."""
+def solve(problem: Problem | str, timeout: float = 60.0, seed: int = 0, check: bool = True) -> Solution:
+    """Try to prove the problem's goal with deduction and algebra within `timeout` seconds;
+    a proof counts only when the independent checker accepts it (`check=False` skips that)."""
+    from engines.geometry.checker import check_proof, record_from_facts
     from engines.geometry.proof import extract_proof
 
     if isinstance(problem, str):
@@ -97,5 +101,9 @@ def solve(problem: Problem | str, timeout: float = 60.0, seed: int = 0) -> Solut
     remaining = timeout - (time.monotonic() - start)
     proved = ded.run(lambda: goal_premises(ded, goal) is not None, timeout=max(remaining, 0.1))
     proof = extract_proof(ded, goal) if proved else []
-    return Solution(problem, proved and bool(proof), time.monotonic() - start, proof,
-                    len(ded.db.facts), ded.rounds, ded.db.diagram, ded.timed_out)
+    rejected: list[str] = []
+    if proof and check:
+        report = check_proof(record_from_facts(problem, proof, seed))
+        rejected = [] if report.ok else report.failures
+    return Solution(problem, proved and bool(proof) and not rejected, time.monotonic() - start, proof,
+                    len(ded.db.facts), ded.rounds, ded.db.diagram, ded.timed_out, rejected)
