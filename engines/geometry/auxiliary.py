@@ -15,10 +15,10 @@ from __future__ import annotations
 import copy
 import itertools
 import math
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from engines.geometry import clock
 from engines.geometry.errors import GeometryError
 from engines.geometry.language import Problem, parse_problem
 from engines.geometry.loci import circumcenter_of, foot_on, line_through, reflect_in
@@ -51,8 +51,12 @@ VARIANT_PENALTY = 1.0
 TOLERANCE = 1e-6
 """Relative tolerance for numeric incidences."""
 
+SCHEDULE_SECONDS = 60.0
+"""The schedule's phases end at shares of this many CPU seconds, whatever the budget: a run
+with budget T is the first T seconds of the same schedule, so a longer budget never loses a
+proof a shorter one found."""
 PLAIN_SHARE = 0.5
-"""Plain deduction may use up to this share of the budget (it usually saturates in a second)."""
+"""Plain deduction may use up to this share of the schedule (it usually saturates in a second)."""
 BATCH_SIZES = (6, 12)
 """Sizes of the batches of best candidates added together before single points are tried."""
 BATCH_SHARE = 0.35
@@ -231,13 +235,13 @@ def search(problem_text: str, *, timeout: float = 60.0, seed: int = 0,
     """Plain deduction first; then batches of the best candidates; then one auxiliary point at
     a time; then pairs of the points that added the most facts. Stops at the first proof or
     when the time budget is spent. Same seed ⇒ same candidates in the same order."""
-    started = time.monotonic()
+    started = clock.now()
     deadline = started + timeout
 
     def left() -> float:
-        return deadline - time.monotonic()
+        return deadline - clock.now()
 
-    base = GeometrySession(seed=seed, timeout=max(min(step_timeout, timeout), timeout * PLAIN_SHARE))
+    base = GeometrySession(seed=seed, timeout=min(timeout, max(step_timeout, SCHEDULE_SECONDS * PLAIN_SHARE)))
     status = base.build(problem_text, name)
     if not status.ok:
         raise GeometryError(status.message)
@@ -252,15 +256,15 @@ def search(problem_text: str, *, timeout: float = 60.0, seed: int = 0,
 
     if status.goal_proved:
         if accepted(base):
-            return AuxSearch(True, [], 0, time.monotonic() - started, base, plain_proved=True,
+            return AuxSearch(True, [], 0, clock.now() - started, base, plain_proved=True,
                              phase="plain")
-        return AuxSearch(False, [], 0, time.monotonic() - started, None, rejected=rejected)
+        return AuxSearch(False, [], 0, clock.now() - started, None, rejected=rejected)
     problem = parse_problem(problem_text, name)
     pool = candidates(problem, dict(base.ded.db.diagram.points), _busy(base))
     tried = 0
 
     def done(session: GeometrySession, used: list[Candidate], phase: str) -> AuxSearch:
-        return AuxSearch(True, [c.clause for c in used], tried, time.monotonic() - started,
+        return AuxSearch(True, [c.clause for c in used], tried, clock.now() - started,
                          session, candidates=len(pool), phase=phase, rejected=rejected)
 
     def batch_proof(batch: list[Candidate], budget: float) -> AuxSearch | None:
@@ -279,11 +283,11 @@ def search(problem_text: str, *, timeout: float = 60.0, seed: int = 0,
         return done(session, batch, "batch") if accepted(session) else None
 
     # Batches of the best candidates: one saturation for many points.
-    batch_deadline = started + timeout * BATCH_SHARE
+    batch_deadline = min(deadline, started + SCHEDULE_SECONDS * BATCH_SHARE)
     for size in BATCH_SIZES:
-        if time.monotonic() > batch_deadline or size > len(pool):
+        if clock.now() > batch_deadline or size > len(pool):
             break
-        found = batch_proof(pool[:size], min(step_timeout * 2, batch_deadline - time.monotonic()))
+        found = batch_proof(pool[:size], min(step_timeout * 2, batch_deadline - clock.now()))
         if found:
             return found
 
@@ -293,7 +297,7 @@ def search(problem_text: str, *, timeout: float = 60.0, seed: int = 0,
 
     def run_singles(until: float) -> AuxSearch | None:
         nonlocal tried
-        while time.monotonic() < until:
+        while clock.now() < until:
             index, cand = next(singles, (None, None))
             if cand is None:
                 return None
@@ -306,7 +310,7 @@ def search(problem_text: str, *, timeout: float = 60.0, seed: int = 0,
             productive.append((-len(session.ded.db.facts), index, cand))
         return None
 
-    found = run_singles(started + timeout * SINGLES_SHARE)
+    found = run_singles(min(deadline, started + SCHEDULE_SECONDS * SINGLES_SHARE))
     if found:
         return found
 
@@ -328,7 +332,7 @@ def search(problem_text: str, *, timeout: float = 60.0, seed: int = 0,
     found = run_singles(deadline)
     if found:
         return found
-    return AuxSearch(False, [], tried, time.monotonic() - started, None, candidates=len(pool),
+    return AuxSearch(False, [], tried, clock.now() - started, None, candidates=len(pool),
                      rejected=rejected)
 
 
@@ -348,13 +352,13 @@ def _try(base: GeometrySession, chosen: list[Candidate], budget: float
     session = copy.deepcopy(base)
     session.timeout = max(0.1, budget)
     status: Status | None = None
-    started = time.monotonic()
+    started = clock.now()
     for cand in chosen:
         if len(chosen) > 1 and cand is not chosen[-1]:
             # Only the last addition needs to saturate: earlier ones just enter the database.
             session.timeout = 0.0 + 1e-3
         else:
-            session.timeout = max(0.1, budget - (time.monotonic() - started))
+            session.timeout = max(0.1, budget - (clock.now() - started))
         try:
             status = session.add(cand.clause)
         except GeometryError:

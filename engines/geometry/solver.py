@@ -3,11 +3,11 @@ deduction and algebra, and extract a re-checked proof of the goal."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 
 from fractions import Fraction
 
+from engines.geometry import clock
 from engines.geometry.constructions import CONSTRUCTIONS, s_angle_degrees
 from engines.geometry.database import Database
 from engines.geometry.deduction import Deduction
@@ -95,15 +95,15 @@ def solve(problem: Problem | str, timeout: float = 60.0, seed: int = 0, check: b
     if problem.goal is None:
         raise NoGoalError("nothing to prove: end the statement with `? PREDICATE POINTS` "
                           "(e.g. `? perp a h b c`)", problem=problem.name)
-    start = time.monotonic()
+    start = clock.now()
     ded = build(problem, seed)
     goal = problem.goal
-    remaining = timeout - (time.monotonic() - start)
+    remaining = timeout - (clock.now() - start)
     proved = ded.run(lambda: goal_premises(ded, goal) is not None, timeout=max(remaining, 0.1))
     proof = extract_proof(ded, goal) if proved else []
     rejected: list[str] = []
     if proof and check:
         report = check_proof(record_from_facts(problem, proof, seed))
         rejected = [] if report.ok else report.failures
-    return Solution(problem, proved and bool(proof) and not rejected, time.monotonic() - start, proof,
+    return Solution(problem, proved and bool(proof) and not rejected, clock.now() - start, proof,
                     len(ded.db.facts), ded.rounds, ded.db.diagram, ded.timed_out, rejected)
