@@ -16,7 +16,7 @@ from engines.geometry.errors import NoGoalError
 from engines.geometry.facts import Fact
 from engines.geometry.goals import goal_premises
 from engines.geometry.language import Clause, Problem, parse_problem
-from engines.geometry.predicates import parse_number, parse_predicate
+from engines.geometry.predicates import Predicate, parse_number, parse_predicate
 from engines.geometry.rules import RuleId
 
 
@@ -50,6 +50,12 @@ def premise_facts(clause: Clause) -> list[tuple]:
             nums = tuple(_number(binding.get(a, a), pred_name, step.name)
                          for a in args if a not in binding or _is_number_param(spec, a))
             out.append((pred, pts, nums))
+    for premise in clause.premises:  # AlphaGeometry2 form: the predicate is the premise
+        pred = parse_predicate(premise.name)
+        n_numbers = 1 if pred in (Predicate.ACONST, Predicate.RCONST) else 0
+        pts = premise.args[:len(premise.args) - n_numbers]
+        nums = tuple(_number(a, pred.value) for a in premise.args[len(pts):])
+        out.append((pred, tuple(pts), nums))
     return out
 
 
