@@ -254,7 +254,11 @@ def search(problem_text: str, *, timeout: float = 60.0, seed: int = 0,
             rejected.extend(report.failures[:2])
         return report.ok
 
-    if status.goal_proved:
+    def note(status: Status | None) -> None:
+        if status is not None and status.rejected:
+            rejected.append(status.rejected)
+
+    if status.goal_proved or status.rejected:
         if accepted(base):
             return AuxSearch(True, [], 0, clock.now() - started, base, plain_proved=True,
                              phase="plain")
@@ -272,6 +276,7 @@ def search(problem_text: str, *, timeout: float = 60.0, seed: int = 0,
         nonlocal tried
         session, status = _try(base, batch, budget)
         tried += 1
+        note(status)
         if status is None or not status.goal_proved:
             return None
         used = [c for c in batch if c.name in _proof_points(session)]
@@ -303,6 +308,7 @@ def search(problem_text: str, *, timeout: float = 60.0, seed: int = 0,
                 return None
             session, status = _try(base, [cand], min(SINGLE_STEP_TIMEOUT, step_timeout, left()))
             tried += 1
+            note(status)
             if status is None:
                 continue
             if status.goal_proved and accepted(session):
@@ -325,6 +331,7 @@ def search(problem_text: str, *, timeout: float = 60.0, seed: int = 0,
             break
         session, status = _try(base, [first, second], min(step_timeout, left()))
         tried += 1
+        note(status)
         if status is not None and status.goal_proved and accepted(session):
             return done(session, [first, second], "pair")
 
