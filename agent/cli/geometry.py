@@ -37,7 +37,7 @@ def _pick(problems: dict[str, str], name: str | None, console: Console) -> list[
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--problem", "name", help="Name of the problem in FILE (default: the first).")
 @click.option("--all", "solve_all", is_flag=True, help="Solve every problem in FILE.")
-@click.option("--timeout", type=float, default=60.0, show_default=True, help="Seconds per problem.")
+@click.option("--timeout", type=float, default=60.0, show_default=True, help="CPU seconds per problem.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the random diagram.")
 @click.option("--figure", "figure_path", type=click.Path(path_type=Path),
               help="Write a figure (.svg or .png) of the (first) problem.")
