@@ -14,9 +14,11 @@ from typing import TypeVar
 
 # CPU seconds a worker may overrun its timeout before the kernel stops it (RLIMIT_CPU).
 KILL_GRACE = 5.0
-WALL_FACTOR = 4.0
+WALL_FACTOR = 40.0
 """A worker is also killed after WALL_FACTOR × (timeout + grace) wall seconds: budgets are CPU
-time, and a busy machine stretches wall time, so the wall limit is only a backstop."""
+time, and a busy machine stretches wall time (a niced worker on a loaded 2-core machine was
+measured at 9% of a core), so the wall limit only catches a worker that hangs without
+computing."""
 R = TypeVar("R")
 
 
