@@ -15,10 +15,8 @@ from pathlib import Path
 
 from engines.geometry.batch import BatchRecord, solve_many
 from engines.geometry.language import read_problems
+from engines.geometry.problem_sets import SETS
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "geometry"
-SETS = {"jgex": "jgex_ag_231.txt", "imo": "imo_ag_30.txt", "examples": "examples.txt",
-        "regression": "regression/examples.txt", "rules": "regression/one_rule_each.txt"}
 OUT = Path(__file__).resolve().parent / "out"
 
 
@@ -44,7 +42,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--limit", type=int, help="Only the first N problems.")
     args = parser.parse_args()
-    path = args.file or SHARED / SETS[args.set]
+    path = args.file or SETS[args.set]
     problems = read_problems(path)
     if args.limit:
         problems = dict(list(problems.items())[:args.limit])

@@ -15,10 +15,10 @@ from __future__ import annotations
 import copy
 import itertools
 import math
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from engines.geometry import clock
 from engines.geometry.errors import GeometryError
 from engines.geometry.language import Problem, parse_problem
 from engines.geometry.loci import circumcenter_of, foot_on, line_through, reflect_in
@@ -51,8 +51,12 @@ VARIANT_PENALTY = 1.0
 TOLERANCE = 1e-6
 """Relative tolerance for numeric incidences."""
 
+SCHEDULE_SECONDS = 60.0
+"""The schedule's phases end at shares of this many CPU seconds, whatever the budget: a run
+with budget T is the first T seconds of the same schedule, so a longer budget never loses a
+proof a shorter one found."""
 PLAIN_SHARE = 0.5
-"""Plain deduction may use up to this share of the budget (it usually saturates in a second)."""
+"""Plain deduction may use up to this share of the schedule (it usually saturates in a second)."""
 BATCH_SIZES = (6, 12)
 """Sizes of the batches of best candidates added together before single points are tried."""
 BATCH_SHARE = 0.35
@@ -97,6 +101,8 @@ class AuxSearch:
     """Candidates left after numeric pruning."""
     phase: str = ""
     """'plain', 'batch', 'single' or 'pair': which stage found the proof."""
+    rejected: list[str] = field(default_factory=list)
+    """Checker failures of proofs the engine found but the checker refused (bug reports)."""
 
 
 # ---- candidates ---------------------------------------------------------------------------
@@ -229,48 +235,64 @@ def search(problem_text: str, *, timeout: float = 60.0, seed: int = 0,
     """Plain deduction first; then batches of the best candidates; then one auxiliary point at
     a time; then pairs of the points that added the most facts. Stops at the first proof or
     when the time budget is spent. Same seed ⇒ same candidates in the same order."""
-    started = time.monotonic()
+    started = clock.now()
     deadline = started + timeout
 
     def left() -> float:
-        return deadline - time.monotonic()
+        return deadline - clock.now()
 
-    base = GeometrySession(seed=seed, timeout=max(min(step_timeout, timeout), timeout * PLAIN_SHARE))
+    base = GeometrySession(seed=seed, timeout=min(timeout, max(step_timeout, SCHEDULE_SECONDS * PLAIN_SHARE)))
     status = base.build(problem_text, name)
     if not status.ok:
         raise GeometryError(status.message)
-    if status.goal_proved:
-        return AuxSearch(True, [], 0, time.monotonic() - started, base, plain_proved=True,
-                         phase="plain")
+    rejected: list[str] = []
+
+    def accepted(session: GeometrySession) -> bool:
+        """A proof counts only when the independent checker accepts it."""
+        report = session.check()
+        if not report.ok:
+            rejected.extend(report.failures[:2])
+        return report.ok
+
+    def note(status: Status | None) -> None:
+        if status is not None and status.rejected:
+            rejected.append(status.rejected)
+
+    if status.goal_proved or status.rejected:
+        if accepted(base):
+            return AuxSearch(True, [], 0, clock.now() - started, base, plain_proved=True,
+                             phase="plain")
+        return AuxSearch(False, [], 0, clock.now() - started, None, rejected=rejected)
     problem = parse_problem(problem_text, name)
     pool = candidates(problem, dict(base.ded.db.diagram.points), _busy(base))
     tried = 0
 
     def done(session: GeometrySession, used: list[Candidate], phase: str) -> AuxSearch:
-        return AuxSearch(True, [c.clause for c in used], tried, time.monotonic() - started,
-                         session, candidates=len(pool), phase=phase)
+        return AuxSearch(True, [c.clause for c in used], tried, clock.now() - started,
+                         session, candidates=len(pool), phase=phase, rejected=rejected)
 
     def batch_proof(batch: list[Candidate], budget: float) -> AuxSearch | None:
         """Add a batch at once; on a proof keep only the points the proof mentions."""
         nonlocal tried
         session, status = _try(base, batch, budget)
         tried += 1
+        note(status)
         if status is None or not status.goal_proved:
             return None
         used = [c for c in batch if c.name in _proof_points(session)]
         if len(used) < len(batch) and left() > 0:
             smaller, check = _try(base, used, min(step_timeout, max(0.5, left())))
             tried += 1
-            if check is not None and check.goal_proved:
+            if check is not None and check.goal_proved and accepted(smaller):
                 return done(smaller, used, "batch")
-        return done(session, batch, "batch")
+        return done(session, batch, "batch") if accepted(session) else None
 
     # Batches of the best candidates: one saturation for many points.
-    batch_deadline = started + timeout * BATCH_SHARE
+    batch_deadline = min(deadline, started + SCHEDULE_SECONDS * BATCH_SHARE)
     for size in BATCH_SIZES:
-        if time.monotonic() > batch_deadline or size > len(pool):
+        if clock.now() > batch_deadline or size > len(pool):
             break
-        found = batch_proof(pool[:size], min(step_timeout * 2, batch_deadline - time.monotonic()))
+        found = batch_proof(pool[:size], min(step_timeout * 2, batch_deadline - clock.now()))
         if found:
             return found
 
@@ -280,20 +302,21 @@ def search(problem_text: str, *, timeout: float = 60.0, seed: int = 0,
 
     def run_singles(until: float) -> AuxSearch | None:
         nonlocal tried
-        while time.monotonic() < until:
+        while clock.now() < until:
             index, cand = next(singles, (None, None))
             if cand is None:
                 return None
             session, status = _try(base, [cand], min(SINGLE_STEP_TIMEOUT, step_timeout, left()))
             tried += 1
+            note(status)
             if status is None:
                 continue
-            if status.goal_proved:
+            if status.goal_proved and accepted(session):
                 return done(session, [cand], "single")
             productive.append((-len(session.ded.db.facts), index, cand))
         return None
 
-    found = run_singles(started + timeout * SINGLES_SHARE)
+    found = run_singles(min(deadline, started + SCHEDULE_SECONDS * SINGLES_SHARE))
     if found:
         return found
 
@@ -308,14 +331,16 @@ def search(problem_text: str, *, timeout: float = 60.0, seed: int = 0,
             break
         session, status = _try(base, [first, second], min(step_timeout, left()))
         tried += 1
-        if status is not None and status.goal_proved:
+        note(status)
+        if status is not None and status.goal_proved and accepted(session):
             return done(session, [first, second], "pair")
 
     # ... and the remaining single points with whatever time is left.
     found = run_singles(deadline)
     if found:
         return found
-    return AuxSearch(False, [], tried, time.monotonic() - started, None, candidates=len(pool))
+    return AuxSearch(False, [], tried, clock.now() - started, None, candidates=len(pool),
+                     rejected=rejected)
 
 
 def _busy(session: GeometrySession) -> dict[str, int]:
@@ -334,13 +359,13 @@ def _try(base: GeometrySession, chosen: list[Candidate], budget: float
     session = copy.deepcopy(base)
     session.timeout = max(0.1, budget)
     status: Status | None = None
-    started = time.monotonic()
+    started = clock.now()
     for cand in chosen:
         if len(chosen) > 1 and cand is not chosen[-1]:
             # Only the last addition needs to saturate: earlier ones just enter the database.
             session.timeout = 0.0 + 1e-3
         else:
-            session.timeout = max(0.1, budget - (time.monotonic() - started))
+            session.timeout = max(0.1, budget - (clock.now() - started))
         try:
             status = session.add(cand.clause)
         except GeometryError:

@@ -3,14 +3,22 @@ up the engine's cooperative deadline)."""
 
 from __future__ import annotations
 
+import math
 import multiprocessing as mp
+import resource
+import signal
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import TypeVar
 
-# Seconds a worker may overrun its timeout before it is killed.
+# CPU seconds a worker may overrun its timeout before the kernel stops it (RLIMIT_CPU).
 KILL_GRACE = 5.0
+WALL_FACTOR = 40.0
+"""A worker is also killed after WALL_FACTOR × (timeout + grace) wall seconds: budgets are CPU
+time, and a busy machine stretches wall time (a niced worker on a loaded 2-core machine was
+measured at 9% of a core), so the wall limit only catches a worker that hangs without
+computing."""
 R = TypeVar("R")
 
 
@@ -25,7 +33,11 @@ class BatchRecord:
     """Proof length (0 when not proved)."""
     facts: int
     status: str
-    """'proved', 'saturated', 'timeout' or 'error: …'."""
+    """'proved', 'saturated', 'timeout', 'rejected by the checker: …' or 'error: …'."""
+    plain: bool = False
+    """Proved by deduction alone (no auxiliary point)."""
+    aux: list[str] = field(default_factory=list)
+    """Auxiliary clauses the proof uses (heuristic search only)."""
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -33,20 +45,55 @@ class BatchRecord:
 
 def solve_record(name: str, text: str, timeout: float, seed: int) -> BatchRecord:
     """Solve one problem in this process and summarise it."""
+    from engines.geometry.clock import now
     from engines.geometry.errors import GeometryError
     from engines.geometry.language import parse_problem
     from engines.geometry.solver import solve
 
-    start = time.monotonic()
+    start = now()
     try:
         sol = solve(parse_problem(text, name), timeout=timeout, seed=seed)
     except GeometryError as exc:
-        return BatchRecord(name, False, time.monotonic() - start, 0, 0, f"error: {exc}")
+        return BatchRecord(name, False, now() - start, 0, 0, f"error: {exc}")
     status = "proved" if sol.proved else ("timeout" if sol.timed_out else "saturated")
+    if sol.rejected:
+        status = "rejected by the checker: " + "; ".join(sol.rejected)
     return BatchRecord(name, sol.proved, sol.seconds, len(sol.proof), sol.facts, status)
 
 
-def _worker(task: Callable, name: str, text: str, timeout: float, seed: int, queue) -> None:
+def search_record(name: str, text: str, timeout: float, seed: int) -> BatchRecord:
+    """Deduction, then heuristic auxiliary points with what is left of the budget, in this
+    process; every proof it reports has passed the checker."""
+    from engines.geometry.auxiliary import search
+    from engines.geometry.clock import now
+    from engines.geometry.errors import GeometryError
+
+    start = now()
+    try:
+        found = search(text, timeout=timeout, seed=seed, name=name)
+    except GeometryError as exc:
+        return BatchRecord(name, False, now() - start, 0, 0, f"error: {exc}")
+    status = "proved" if found.proved else "unproved"
+    if found.rejected:
+        status += "; rejected by the checker: " + "; ".join(found.rejected[:2])
+    record = found.session.proof_record() if found.proved and found.session else None
+    facts = len(found.session.ded.db.facts) if found.session and found.session.ded else 0
+    return BatchRecord(name, found.proved, found.seconds, len(record.steps) if record else 0, facts,
+                       status, found.plain_proved, list(found.clauses))
+
+
+TASKS = {"none": solve_record, "heuristic": search_record}
+"""Per-problem task by auxiliary-point mode (the CLI's `--aux` choices)."""
+
+
+def _worker(task: Callable, name: str, text: str, timeout: float, seed: int, queue,
+            cpu_limit: float | None = None) -> None:
+    if cpu_limit is not None:
+        soft = math.ceil(cpu_limit)
+        _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+        if hard != resource.RLIM_INFINITY:
+            soft = min(soft, hard)
+        resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
     try:
         queue.put(task(name, text, timeout, seed))
     except Exception as exc:  # report, never hang the batch
@@ -54,11 +101,14 @@ def _worker(task: Callable, name: str, text: str, timeout: float, seed: int, que
 
 
 def solve_many(problems: dict[str, str], timeout: float = 60.0, jobs: int = 1, seed: int = 0,
-               on_result: Callable[[BatchRecord], None] | None = None) -> list[BatchRecord]:
-    """Solve every (name → statement) problem with at most `jobs` worker processes."""
+               on_result: Callable[[BatchRecord], None] | None = None, aux: str = "none",
+               kill_grace: float = KILL_GRACE) -> list[BatchRecord]:
+    """Solve every (name → statement) problem with at most `jobs` worker processes; `aux`
+    'heuristic' adds the auxiliary-point search. `timeout` is CPU seconds per problem."""
     results: dict[str, BatchRecord] = {}
     failed = lambda name, seconds, status: BatchRecord(name, False, seconds, 0, 0, status)  # noqa: E731
-    for record in run_in_workers(problems, solve_record, failed, timeout=timeout, jobs=jobs, seed=seed):
+    for record in run_in_workers(problems, TASKS[aux], failed, timeout=timeout, jobs=jobs, seed=seed,
+                                 kill_grace=kill_grace):
         results[record.name] = record
         if on_result:
             on_result(record)
@@ -69,8 +119,8 @@ def run_in_workers(problems: dict[str, str], task: Callable[[str, str, float, in
                    failed: Callable[[str, float, str], R], *, timeout: float, jobs: int, seed: int,
                    kill_grace: float = KILL_GRACE) -> Iterator[R]:
     """`task(name, statement, timeout, seed)` for every problem, each in its own forked process,
-    at most `jobs` at a time; a process still running `kill_grace` seconds past its timeout is
-    killed. Results come as they finish (each has a `.name`); a killed or crashed worker yields
+    at most `jobs` at a time; a process that uses `kill_grace` CPU seconds past its timeout is
+    stopped by RLIMIT_CPU (a wall-clock kill backs that up). Results come as they finish (each has a `.name`); a killed or crashed worker yields
     `failed(name, seconds, status)` with status 'timeout' or 'error: …'."""
     ctx = mp.get_context("fork")
     queue = ctx.Queue()
@@ -79,7 +129,8 @@ def run_in_workers(problems: dict[str, str], task: Callable[[str, str, float, in
     while todo or running:
         while todo and len(running) < max(1, jobs):
             name, text = todo.pop(0)
-            proc = ctx.Process(target=_worker, args=(task, name, text, timeout, seed, queue), daemon=True)
+            proc = ctx.Process(target=_worker, args=(task, name, text, timeout, seed, queue,
+                                                     timeout + kill_grace), daemon=True)
             proc.start()
             running[name] = (proc, time.monotonic())
         try:
@@ -98,11 +149,12 @@ def run_in_workers(problems: dict[str, str], task: Callable[[str, str, float, in
             yield record
         for name, (proc, started) in list(running.items()):
             elapsed = time.monotonic() - started
-            if elapsed > timeout + kill_grace:
+            if elapsed > WALL_FACTOR * (timeout + kill_grace):
                 proc.kill()
                 proc.join(1)
                 running.pop(name)
                 yield failed(name, elapsed, "timeout")
             elif not proc.is_alive() and proc.exitcode not in (0, None) and queue.empty():
                 running.pop(name)
-                yield failed(name, elapsed, f"error: worker exit {proc.exitcode}")
+                over_cpu = proc.exitcode in (-signal.SIGXCPU, -signal.SIGKILL)
+                yield failed(name, elapsed, "timeout" if over_cpu else f"error: worker exit {proc.exitcode}")

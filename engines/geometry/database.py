@@ -53,7 +53,8 @@ class Database:
         self.length_done: set[tuple[str, str, str]] = set()
         self.seg_var: dict[frozenset[str], int] = {}
         self.next_var = len(PRIMES) + 1
-        self.eq_fact: list[int] = []
+        self.eq_fact: list[tuple[int, ...]] = []
+        """Per equation row: the fact it states plus the collinearities its line variables rely on."""
         self.midpoints: dict[tuple[str, frozenset[str]], int] = {}
 
     # ---- adding facts ---------------------------------------------------------------
@@ -156,7 +157,8 @@ class Database:
                 continue
             self.line_points[target] |= self.line_points.pop(other)
             self.line_why[target] |= self.line_why.pop(other)
-            self.angles.add({target: Fraction(1), other: Fraction(-1)}, Fraction(0), self._eq(why))
+            lines_why = self.line_why[target] | self.line_why.get(other, set())
+            self.angles.add({target: Fraction(1), other: Fraction(-1)}, Fraction(0), self._eq(why, lines_why))
             for a, b in combinations(sorted(self.line_points[target]), 2):
                 old = self.pair_line.get(seg(a, b))
                 if old is not None and old != target and old in self.line_points:
@@ -195,8 +197,8 @@ class Database:
         self.next_var += 1
         return self.next_var
 
-    def _eq(self, fact_id: int) -> int:
-        self.eq_fact.append(fact_id)
+    def _eq(self, fact_id: int, extra=()) -> int:
+        self.eq_fact.append((fact_id, *sorted(extra)))
         return len(self.eq_fact) - 1
 
     def angle_form(self, terms) -> dict[int, Fraction]:
@@ -213,7 +215,9 @@ class Database:
     def add_angle(self, terms, const: Fraction, fact_id: int) -> None:
         value = self._numeric_angle(terms)
         k = round(value - float(const))
-        self.angles.add(self.angle_form(terms), const + k, self._eq(fact_id))
+        # a line variable standing for three or more points relies on the facts that merged them
+        lines_why = set().union(*(self.line_why[self.line(a, b)] for a, b, _ in terms))
+        self.angles.add(self.angle_form(terms), const + k, self._eq(fact_id, lines_why))
 
     def reduce_angle(self, terms) -> tuple[Reduced, float]:
         """The reduced form of Σ c·θ(ab) and its numeric value (π units)."""
@@ -257,7 +261,7 @@ class Database:
         return self.ratios.reduce(self.ratio_form(terms, constant))
 
     def premises_of(self, red: Reduced) -> list[int]:
-        return sorted({self.eq_fact[i] for i in red.why})
+        return sorted({f for i in red.why for f in self.eq_fact[i]})
 
 
 def _factor(q: Fraction) -> list[tuple[int, int]]:

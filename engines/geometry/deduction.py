@@ -4,10 +4,10 @@ queries (`why_*`) that return the premises proving a statement now, or None."""
 from __future__ import annotations
 
 import math
-import time
 from fractions import Fraction
 from functools import partial
 
+from engines.geometry import clock
 from engines.geometry.database import Database, seg
 from engines.geometry.facts import Fact, fact_key
 from engines.geometry.numeric_index import index_diagram
@@ -40,7 +40,7 @@ class Deduction:
 
     # ---- symbolic queries: premises when provable, else None ---------------------------
     def tick(self) -> None:
-        if time.monotonic() > self.deadline:
+        if clock.now() > self.deadline:
             raise OutOfTime
 
     def why_coll(self, pts) -> list[int] | None:
@@ -138,7 +138,7 @@ class Deduction:
     # ---- the loop ----------------------------------------------------------------------
     def run(self, goal_check, timeout: float = 60.0, max_rounds: int = 100) -> bool:
         """Apply all rules until goal_check() is true, nothing is new, or time is up."""
-        self.deadline = time.monotonic() + timeout
+        self.deadline = clock.now() + timeout
         try:
             while self.rounds < max_rounds:
                 if goal_check():

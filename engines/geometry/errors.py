@@ -44,6 +44,10 @@ class BadGoalError(GeometryLanguageError):
     """The goal names a predicate we cannot prove or check."""
 
 
+class NoGoalError(GeometryLanguageError):
+    """A statement given to be proved has no `? goal` part."""
+
+
 class DiagramError(GeometryError):
     """No non-degenerate numeric drawing satisfying the problem could be built."""
 

@@ -14,7 +14,12 @@ from engines.geometry.errors import (
 )
 from engines.geometry.predicates import ARITY, MIN_ARGS, Predicate, parse_number, parse_predicate
 
-_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_NAME = re.compile(r"^[a-z][a-z0-9_]*'*$")
+# AlphaGeometry2 statements: `name@x_y = PREDICATE ARGS, ...` states premises about points whose
+# coordinates are given. Conditions that only rule out degenerate drawings are read and not
+# stated (the given coordinates satisfy them); goals that ask for a value are declined.
+CONDITIONS = {"ncoll", "npara", "diff", "sameside", "nsameside", "sameclock", "nsameclock"}
+VALUE_GOALS = {"acompute", "rcompute", "lcompute"}
 MAX_POINTS = 50
 """Most points a statement may define: drawing indexes every triple of points against every
 point (O(n^4): 60 points take ~3 s, 100 take ~20 s, 500 would take days), before any timeout
@@ -42,6 +47,8 @@ class Clause:
     fixed: dict[str, complex] = field(default_factory=dict)
     """Coordinates given in the text as `name@x_y`."""
     text: str = ""
+    premises: tuple[Step, ...] = ()
+    """AlphaGeometry2 form: predicates stated about the (fixed) points, e.g. `coll b c o`."""
 
 
 @dataclass(frozen=True)
@@ -109,10 +116,44 @@ def parse_clause(text: str, known: list[str], *, index: int = 0, problem: str = 
                 raise fail(GeometryLanguageError, f"{token!r}: fixed coordinates are written `name@x_y`") from None
     if not points:
         raise fail(GeometryLanguageError, "no new point names before `=`")
-    steps = tuple(_parse_step(s, points, known, fail) for s in right.split(",") if s.strip())
+    parts = [s for s in right.split(",") if s.strip()]
+    if all(p.split()[0] not in CONSTRUCTIONS for p in parts) and len(fixed) == len(points):
+        premises = tuple(p for p in (_parse_premise(s, points, known, fail) for s in parts) if p)
+        return Clause(tuple(points), (), fixed, text.strip(), premises)
+    steps = tuple(_parse_step(s, points, known, fail) for s in parts)
     if not steps:
-        raise fail(GeometryLanguageError, "no construction after `=`")
+        raise fail(GeometryLanguageError, "no construction after `=` (a point with no construction "
+                   "needs its coordinates, `name@x_y =`)")
     return Clause(tuple(points), steps, fixed, text.strip())
+
+
+def _parse_premise(text: str, points: list[str], known: list[str], fail) -> Step | None:
+    """A premise predicate of an AlphaGeometry2 clause (None for a degeneracy condition)."""
+    name, *args = text.split()
+    if name in CONDITIONS:
+        return None
+    try:
+        pred = parse_predicate(name)
+        if pred is Predicate.TRIRATIO:
+            raise ValueError(name)
+    except ValueError:
+        raise fail(UnknownConstructionError, f"{name!r} is neither a construction nor a premise "
+                   f"predicate ({', '.join(p.value for p in Predicate if p is not Predicate.TRIRATIO)})") from None
+    n_numbers = 1 if pred in (Predicate.ACONST, Predicate.RCONST) else 0
+    names, numbers = args[:len(args) - n_numbers], args[len(args) - n_numbers:]
+    expected = ARITY[pred]
+    if (expected is not None and len(names) + n_numbers != expected) or (
+            expected is None and len(names) < MIN_ARGS[pred]):
+        raise fail(ArityError, f"premise {name} got {len(names)} points")
+    for a in names:
+        if a not in known and a not in points:
+            raise fail(UndefinedPointError, f"point {a!r} is used before it is defined")
+    for a in numbers:
+        try:
+            _number(a)
+        except (ValueError, ZeroDivisionError):
+            raise fail(GeometryLanguageError, f"{a!r} is not a number") from None
+    return Step(pred.value, tuple(args))
 
 
 def _parse_step(text: str, points: list[str], known: list[str], fail) -> Step:
@@ -145,7 +186,12 @@ def _parse_step(text: str, points: list[str], known: list[str], fail) -> Step:
 
 def parse_goal(text: str, known: list[str], *, problem: str = "") -> Goal:
     """Parse the predicate after `?`."""
+    if not text.split():
+        raise BadGoalError("empty goal after `?`", problem=problem)
     name, *args = text.split()
+    if name in VALUE_GOALS:
+        raise BadGoalError(f"goal `{name}` asks to compute a value; Lemmata proves statements only "
+                           "(state the value, e.g. `aconst a b a c 1/3` or `rconst a b c d 1/2`)", problem=problem)
     if name == "eqratio3" and len(args) == 6:  # eqratio3 A B C D M N: MA:MC = NB:ND
         a, b, c, d, m, n = args
         name, args = "eqratio", [m, a, m, c, n, b, n, d]

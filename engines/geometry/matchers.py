@@ -121,6 +121,8 @@ def match_trapezoids(ded: Deduction) -> None:
             for b, n, c in permutations(leg2, 3):
                 if not (numeric_para(pts, a, b, d, c) and numeric_para(pts, m, n, a, b)):
                     continue
+                if is_coll([pts[a], pts[d], pts[b]]):  # r41/r42 need a genuine trapezoid
+                    continue
                 if not ded.fresh(("trap", a, m, d, b, n, c)):
                     continue
                 w1 = ded.why_para(a, b, d, c)
@@ -141,6 +143,9 @@ def match_trapezoids(ded: Deduction) -> None:
             if len({a, b, c, d, m}) < 5 or abs(pts[m] - (pts[c] + pts[d]) / 2) > 1e-6:
                 continue
             if (m, seg(c, d)) in ded.db.midpoints:
+                continue
+            # r26 needs a genuine parallelogram ACBD: on one line every "parallel" holds trivially
+            if is_coll([pts[a], pts[b], pts[c]]) or is_coll([pts[a], pts[b], pts[d]]):
                 continue
             w1, w2 = ded.why_para(a, c, b, d), ded.why_para(a, d, b, c)
             if w1 is not None and w2 is not None:
@@ -328,6 +333,8 @@ def match_bisector_feet(ded: Deduction) -> None:
                         continue
                     if not check(P.EQANGLE, [pts[x] for x in (b, a, b, c, b, c, b, d)]):
                         continue
+                    if is_coll([pts[a], pts[b], pts[d]]):  # s11 needs a proper angle ABD
+                        continue
                     if not ded.fresh(("s11", a, b, c, d, e)):
                         continue
                     w1 = ded.why_perp(a, c, b, c)
@@ -448,7 +455,9 @@ def match_thales(ded: Deduction) -> None:
         n = sorted(ded.db.line_points[l2] - {o})
         for a, c in combinations(m, 2):
             for b, d in permutations(n, 2):
-                if not numeric_para(pts, a, b, c, d) or not ded.fresh(("thales", o, a, b, c, d)):
+                if not numeric_para(pts, a, b, c, d) or is_coll([pts[o], pts[a], pts[b]]):
+                    continue  # r07/r27 need two distinct lines through O
+                if not ded.fresh(("thales", o, a, b, c, d)):
                     continue
                 w = ded.why_para(a, b, c, d)
                 if w is not None:
@@ -480,6 +489,8 @@ def match_bisector(ded: Deduction) -> None:
                     ab, ac = abs(pts[a] - pts[b]), abs(pts[a] - pts[c])
                     db_, dc = abs(pts[d] - pts[b]), abs(pts[d] - pts[c])
                     if abs(ab * dc - ac * db_) > 1e-6 * max(1, ab * dc):
+                        continue
+                    if is_coll([pts[a], pts[b], pts[c]]):  # r11/r12 need a triangle ABC
                         continue
                     if not ded.fresh(("bis", a, b, c, d)):
                         continue

@@ -75,10 +75,13 @@ class RuleId(str, Enum):
 
 @dataclass(frozen=True)
 class Rule:
-    """One rule: its id and what it says, premises ⇒ conclusion."""
+    """One rule: its id, what it says (premises ⇒ conclusion) and when it may fire."""
 
     id: RuleId
     statement: str
+    ndg: str = ""
+    """Non-degeneracy conditions the matcher checks on the diagram before the rule fires
+    ('algebra' when the rule is only ever used through the linear systems, which need none)."""
 
 
 _STATEMENTS = {
@@ -134,4 +137,31 @@ _STATEMENTS = {
     "construction": "given by the construction", "coll": "points on one line",
     "cyclic": "points on one circle",
 }
-RULES: dict[RuleId, Rule] = {r: Rule(r, _STATEMENTS[r.value]) for r in RuleId}
+_ALGEBRA = "algebra (never fired as a rule; its content is a linear equation)"
+_NDG = {
+    "r00": _ALGEBRA, "r01": "not fired; see m2", "r02": _ALGEBRA,
+    "r03": "A, B, P, Q distinct points of one proved circle",
+    "r04": "A, B, P, Q distinct, numerically concyclic; A, B, P not collinear",
+    "r05": "A ≠ B, P ≠ Q; X ∉ {A, B}, Y ∉ {P, Q} on the same proved circle",
+    "r06": "A, B, C distinct", "r07": "O, A, B not collinear (two distinct lines through O); A ≠ C",
+    "r08": _ALGEBRA, "r09": _ALGEBRA, "r10": _ALGEBRA,
+    "r11": "A, B, C not collinear; D ∉ {B, C}", "r12": "A, B, C not collinear; D ∉ {B, C}",
+    "r13": "O, A, B not collinear", "r14": "O, A, B not collinear",
+    "r15": _ALGEBRA + "; see s5", "r16": _ALGEBRA + "; see s5", "r17": _ALGEBRA + "; see s5",
+    "r18": "not fired", "r19": "A ≠ C; B ∉ {A, C}", "r20": _ALGEBRA + "; see s5", "r21": "not fired",
+    "r22": "B ≠ M, A ≠ C", "r23": "A ≠ B, P ≠ Q", "r24": "not fired", "r25": "A ≠ C, B ≠ D",
+    "r26": "A, B, C not collinear and A, B, D not collinear (a genuine parallelogram ACBD)",
+    "r27": "O, A, B not collinear; A ≠ C, B ≠ D; A, C and B, D on the same side of O (diagram)",
+    "r28": "A ≠ B", "r29": _ALGEBRA, "r30": _ALGEBRA, "r31": _ALGEBRA,
+    **{f"r{i}": "both triangles non-degenerate (not collinear)" for i in (34, 35, 38, 39)},
+    **{f"r{i}": "not fired; congruence is a similarity plus one equal side (s3)" for i in (32, 33, 36, 37, 40)},
+    "r41": "A, D, B not collinear (a genuine trapezoid); A ≠ D, B ≠ C",
+    "r42": "A, D, B not collinear (a genuine trapezoid); A ≠ D, B ≠ C",
+    "s1": "from a similarity (non-degenerate triangles)", "s2": "from a similarity",
+    "s3": "from a similarity", "s4": "O ≠ M, A ≠ B", "s5": "A, B, C distinct; O ≠ B",
+    "s6": "AD ∦ BC; A, B, C not collinear", "s7": "A, B, C not collinear; D, E, F not vertices",
+    "s8": "A, B, C not collinear; D, E, F not vertices; P not a vertex", "s9": "V, X, Y distinct",
+    "s10": "the two feet distinct", "s11": "A, B, D not collinear; C ≠ B", "s12": "A ≠ B",
+    "s13": "A, B, C not collinear; the two feet distinct",
+}
+RULES: dict[RuleId, Rule] = {r: Rule(r, _STATEMENTS[r.value], _NDG.get(r.value, "")) for r in RuleId}

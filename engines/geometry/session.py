@@ -7,6 +7,7 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from engines.geometry.checker import CheckReport, ProofRecord, check_proof, record_from_facts
 from engines.geometry.deduction import Deduction
 from engines.geometry.diagram import extend
 from engines.geometry.errors import GeometryError, GeometryLanguageError, SessionStateError
@@ -32,7 +33,9 @@ class Status:
     new_facts: list[str] = field(default_factory=list)
     """Readable statements derived during this call (at most MAX_LISTED_FACTS)."""
     goal_proved: bool = False
-    """Whether the problem's goal is proved now."""
+    """Whether the problem's goal is proved now (derived, and the proof passed the checker)."""
+    rejected: str = ""
+    """Why the checker refused the engine's derivation of the goal (an engine bug), else ''."""
 
 
 class GeometrySession:
@@ -45,6 +48,8 @@ class GeometrySession:
         self.ded: Deduction | None = None
         self.aux_points: list[str] = []
         self._rng = random.Random(seed + 1)
+        self._verdict: tuple[tuple[int, int], CheckReport] | None = None
+        """The checker's last verdict, with the database size it was given for."""
 
     # ---- calls --------------------------------------------------------------------------
     def build(self, problem_text: str, name: str = "problem") -> Status:
@@ -102,6 +107,23 @@ class GeometrySession:
             return ""
         return proof_text(extract_proof(ded, problem.goal))
 
+    def proof_record(self) -> ProofRecord | None:
+        """The goal's proof as a proof file (statement with the auxiliary clauses), or None."""
+        ded, problem = self._require()
+        if problem.goal is None or not self._goal_derived():
+            return None
+        return record_from_facts(problem, extract_proof(ded, problem.goal), self.seed)
+
+    def check(self) -> CheckReport:
+        """The independent checker's verdict on the goal's proof (not ok when there is none)."""
+        key = (len(self.ded.db.facts) if self.ded else 0, len(self.problem.clauses) if self.problem else 0)
+        if self._verdict is not None and self._verdict[0] == key:
+            return self._verdict[1]
+        record = self.proof_record()
+        report = CheckReport(False, ["the goal is not proved"]) if record is None else check_proof(record)
+        self._verdict = (key, report)
+        return report
+
     def figure(self, path: str | Path) -> Path:
         """Draw the diagram (auxiliary points in another colour) to an SVG or PNG file."""
         from engines.geometry.figure import render
@@ -117,6 +139,10 @@ class GeometrySession:
         return self.ded, self.problem
 
     def _goal_proved(self) -> bool:
+        """Derived by the engine and accepted by the independent checker."""
+        return self._goal_derived() and self.check().ok
+
+    def _goal_derived(self) -> bool:
         goal = self.problem.goal if self.problem else None
         return bool(goal and self.ded and goal_premises(self.ded, goal) is not None)
 
@@ -134,5 +160,8 @@ class GeometrySession:
         if len(new) > MAX_LISTED_FACTS:
             listed.append(f"… and {len(new) - MAX_LISTED_FACTS} more")
         proved = self._goal_proved()
-        suffix = "; goal proved" if proved else ""
-        return Status(True, f"{message}; {len(new)} new facts{suffix}", listed, proved)
+        suffix, rejected = ("; goal proved" if proved else ""), ""
+        if not proved and self._goal_derived():
+            rejected = (self.check().failures or ["?"])[0]
+            suffix = f"; the checker rejected the engine's proof of the goal (an engine bug): {rejected}"
+        return Status(True, f"{message}; {len(new)} new facts{suffix}", listed, proved, rejected)

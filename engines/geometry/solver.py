@@ -3,19 +3,20 @@ deduction and algebra, and extract a re-checked proof of the goal."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 
 from fractions import Fraction
 
+from engines.geometry import clock
 from engines.geometry.constructions import CONSTRUCTIONS, s_angle_degrees
 from engines.geometry.database import Database
 from engines.geometry.deduction import Deduction
 from engines.geometry.diagram import Diagram, draw
+from engines.geometry.errors import NoGoalError
 from engines.geometry.facts import Fact
 from engines.geometry.goals import goal_premises
 from engines.geometry.language import Clause, Problem, parse_problem
-from engines.geometry.predicates import parse_number, parse_predicate
+from engines.geometry.predicates import Predicate, parse_number, parse_predicate
 from engines.geometry.rules import RuleId
 
 
@@ -33,6 +34,8 @@ class Solution:
     diagram: Diagram | None = None
     timed_out: bool = False
     """True when the deadline stopped saturation (rather than a fixpoint)."""
+    rejected: list[str] = field(default_factory=list)
+    """Why the independent checker refused the engine's proof (a bug report; then not proved)."""
 
 
 def premise_facts(clause: Clause) -> list[tuple]:
@@ -47,6 +50,12 @@ def premise_facts(clause: Clause) -> list[tuple]:
             nums = tuple(_number(binding.get(a, a), pred_name, step.name)
                          for a in args if a not in binding or _is_number_param(spec, a))
             out.append((pred, pts, nums))
+    for premise in clause.premises:  # AlphaGeometry2 form: the predicate is the premise
+        pred = parse_predicate(premise.name)
+        n_numbers = 1 if pred in (Predicate.ACONST, Predicate.RCONST) else 0
+        pts = premise.args[:len(premise.args) - n_numbers]
+        nums = tuple(_number(a, pred.value) for a in premise.args[len(pts):])
+        out.append((pred, tuple(pts), nums))
     return out
 
 
@@ -81,19 +90,26 @@ def build(problem: Problem, seed: int = 0) -> Deduction:
     return Deduction(db)
 
 
-def solve(problem: Problem | str, timeout: float = 60.0, seed: int = 0) -> Solution:
-    """Try to prove the problem's goal with deduction and algebra within `timeout` seconds."""
+def solve(problem: Problem | str, timeout: float = 60.0, seed: int = 0, check: bool = True) -> Solution:
+    """Try to prove the problem's goal with deduction and algebra within `timeout` seconds;
+    a proof counts only when the independent checker accepts it (`check=False` skips that)."""
+    from engines.geometry.checker import check_proof, record_from_facts
     from engines.geometry.proof import extract_proof
 
     if isinstance(problem, str):
         problem = parse_problem(problem)
-    start = time.monotonic()
+    if problem.goal is None:
+        raise NoGoalError("nothing to prove: end the statement with `? PREDICATE POINTS` "
+                          "(e.g. `? perp a h b c`)", problem=problem.name)
+    start = clock.now()
     ded = build(problem, seed)
     goal = problem.goal
-    proved = False
-    if goal is not None:
-        remaining = timeout - (time.monotonic() - start)
-        proved = ded.run(lambda: goal_premises(ded, goal) is not None, timeout=max(remaining, 0.1))
+    remaining = timeout - (clock.now() - start)
+    proved = ded.run(lambda: goal_premises(ded, goal) is not None, timeout=max(remaining, 0.1))
     proof = extract_proof(ded, goal) if proved else []
-    return Solution(problem, proved and bool(proof), time.monotonic() - start, proof,
-                    len(ded.db.facts), ded.rounds, ded.db.diagram, ded.timed_out)
+    rejected: list[str] = []
+    if proof and check:
+        report = check_proof(record_from_facts(problem, proof, seed))
+        rejected = [] if report.ok else report.failures
+    return Solution(problem, proved and bool(proof) and not rejected, clock.now() - start, proof,
+                    len(ded.db.facts), ded.rounds, ded.db.diagram, ded.timed_out, rejected)

@@ -5,7 +5,7 @@ import pytest
 from engines.geometry.language import read_problems
 
 DATA = Path(__file__).parent / "data"
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "geometry"
+from engines.geometry.problem_sets import DATA as SETS_DIR
 
 
 @pytest.fixture(scope="session")

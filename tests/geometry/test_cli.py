@@ -6,6 +6,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from agent.cli.geometry import command
+from engines.geometry.problem_sets import problem_set
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "engines" / "geometry" / "data" / "examples.txt"
 
@@ -40,7 +41,7 @@ def test_bench_writes_json(tmp_path) -> None:
 
 
 def test_solve_all_and_deadline_message() -> None:
-    imo = Path(__file__).resolve().parents[3] / "shared" / "geometry" / "imo_ag_30.txt"
+    imo = problem_set("imo")
     result = CliRunner().invoke(command, ["solve", str(imo), "--problem", "translated_imo_2011_p6",
                                           "--timeout", "0.05"])
     assert result.exit_code == 0, result.output

@@ -41,8 +41,8 @@ IMO_PROVED = ["translated_imo_2004_p5", "translated_imo_2012_p1", "translated_im
 @pytest.mark.slow
 @pytest.mark.parametrize("name", IMO_PROVED)
 def test_imo_problems_proved_without_auxiliary_points(name: str) -> None:
-    from tests.geometry.conftest import SHARED
+    from tests.geometry.conftest import SETS_DIR
     from engines.geometry.language import read_problems
 
-    problems = read_problems(SHARED / "imo_ag_30.txt")
+    problems = read_problems(SETS_DIR / "imo_ag_30.txt")
     assert solve(parse_problem(problems[name], name), timeout=60).proved

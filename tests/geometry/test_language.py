@@ -56,10 +56,10 @@ def test_every_language_error_is_one_class() -> None:
 
 
 def test_every_benchmark_problem_parses() -> None:
-    from tests.geometry.conftest import SHARED
+    from tests.geometry.conftest import SETS_DIR
     failures = []
     for name in ("imo_ag_30.txt", "jgex_ag_231.txt"):
-        for pname, text in read_problems(SHARED / name).items():
+        for pname, text in read_problems(SETS_DIR / name).items():
             try:
                 parse_problem(text, pname)
             except GeometryLanguageError as exc:

@@ -19,3 +19,17 @@ def test_each_rule_proves_its_minimal_problem(rule_id: str) -> None:
     solution = solve(parse_problem(PROBLEMS[rule_id], rule_id), timeout=20)
     assert solution.proved
     assert solution.proof[-1].predicate == solution.problem.goal.predicate
+
+
+def test_every_public_and_own_rule_states_its_non_degeneracy_conditions() -> None:
+    from engines.geometry.check_rules import PATTERNS
+    from engines.geometry.rules import RULES, RuleId
+
+    bookkeeping = {RuleId.ALGEBRA, RuleId.CONSTRUCTION, RuleId.COLL_MERGE, RuleId.CYCLIC_MERGE,
+                   RuleId.MIDPOINT_DEF, RuleId.CIRCLE_DEF}
+    missing = [r.value for r in RuleId if r not in bookkeeping and not RULES[r].ndg]
+    assert missing == []
+    # every rule the engine fires has a pattern the checker re-derives it with
+    fired = [r for r in RuleId if r not in bookkeeping and "algebra" not in RULES[r].ndg
+             and "not fired" not in RULES[r].ndg]
+    assert [r.value for r in fired if r not in PATTERNS] == []
