@@ -80,7 +80,13 @@ def normalise_latex(text: str) -> str:
     text = re.sub(r"[.\s]+$", "", text) if not text.endswith("\\ldots") else text
     if _THOUSANDS.match(text) or (text.count(",") == sum(m.group(0).count(",") for m in _GROUPED_NUMBER.finditer(text)) and "(" not in text and "\\{" not in text):
         text = _GROUPED_NUMBER.sub(lambda m: m.group(0).replace(",", ""), text)
-    return _ASSIGNED_NAMES.sub("", text) if "=" not in _ASSIGNED_NAMES.sub("", text, count=1) and not INEQUALITY_MARK.search(text) else text
+    return text
+
+
+def without_assigned_names(text: str) -> str:
+    """`(p,q) = (3,2)` → `(3,2)`; text with a second `=` or an inequality is left alone."""
+    value = _ASSIGNED_NAMES.sub("", text, count=1)
+    return value if "=" not in value and not INEQUALITY_MARK.search(text) else text
 
 
 INEQUALITY_MARK = re.compile(r"<|>|\\[lg]eq?\b|\\[lg]t\b|\\neq?\b")

@@ -15,7 +15,7 @@ from typing import Any
 
 from engines.answers.worker import WorkerPool, default_pool
 
-IN_PROCESS_SECONDS = 1.0
+IN_PROCESS_SECONDS = 3.0
 """Deadline of the in-process attempt before the call is handed to a worker."""
 
 

@@ -36,14 +36,16 @@ class Decision:
 def decide(gold: str, response: str, question: str | None = None, extraction: Extraction | None = None) -> Decision:
     """Compare `response` with `gold`; departs from plain math-verify only through a named correction."""
     extraction = extraction or extract_final_answer(response)
-    view = math_verify_view(gold, response)
     answer, method = extraction.text, extraction.method
-    if not answer and view.answer_extracted:
+    view = None if answer else math_verify_view(gold, response)
+    if view is not None and view.answer_extracted:
         answer, method = view.answer_extracted, ExtractionMethod.MATH_VERIFY
     ours = equivalent(answer, gold, question) if answer else Equivalence(EquivalenceStatus.EMPTY, "no final answer found")
     names = tuple(dict.fromkeys([*(c.value for c in ours.corrections), *extraction.corrections]))
-    trusted = view.both_parsed and _covers(view.gold_extracted, gold)
-    if ours.status == EquivalenceStatus.FORM_DIFFERS or not trusted:
+    if (ours.decided and names) or ours.status == EquivalenceStatus.FORM_DIFFERS:
+        return Decision(ours.status, ours.reason, answer, method, names)  # a named correction: math-verify is not asked
+    view = view or math_verify_view(gold, response)
+    if not (view.both_parsed and _covers(view.gold_extracted, gold)):
         return Decision(ours.status, ours.reason, answer, method, names)
     agrees = (ours.status == EquivalenceStatus.EQUIVALENT) == view.equal
     if ours.decided and agrees:

@@ -34,6 +34,7 @@ from engines.answers.answer_shape import (
     choice_letter,
     compact,
     normalise_latex,
+    without_assigned_names,
     is_word_answer,
     word_key,
 )
@@ -136,6 +137,8 @@ def equivalent(answer: str, gold: str, question: str | None = None) -> Equivalen
     if words is not None:
         return words
     question = question or ""
+    if ("=" in answer) != ("=" in gold):  # `(p,q)=(3,2)` against `(3,2)`: compare the values assigned
+        answer, gold = without_assigned_names(answer), without_assigned_names(gold)
     intervals = _compare_as_intervals(answer, gold, question)
     if intervals is not None:
         return intervals
