@@ -10,6 +10,12 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+# Light modules (no sympy) are imported here; `grade` must be bound to the function, not its module.
+from engines.answers.corrections import Correction
+from engines.answers.extract import Extraction, ExtractionMethod, extract_final_answer
+from engines.answers.grade import Grade, agrade, grade
+from engines.answers.verdicts import DecidedBy, EquivalenceStatus, Verdict
+
 _EXPORTS = {
     "ToolCall": "compute", "ToolName": "compute", "ToolStatus": "compute", "arun_tool": "compute", "run_tool": "compute",
     "Equivalence": "equivalence", "equivalent": "equivalence", "EquivalenceStatus": "verdicts",
@@ -19,6 +25,7 @@ _EXPORTS = {
     "DecidedBy": "verdicts", "Verdict": "verdicts", "Correction": "corrections",
 }
 __all__ = sorted(_EXPORTS)
+"""Heavy names (sympy, math-verify, Lean) load on first use through `__getattr__`."""
 
 
 def __getattr__(name: str) -> Any:

@@ -142,8 +142,9 @@ def equivalent(answer: str, gold: str, question: str | None = None) -> Equivalen
     intervals = _compare_as_intervals(answer, gold, question)
     if intervals is not None:
         return intervals
-    if DECIMAL_COMMA.match(compact(answer)) and "," not in compact(gold) and not re.match(r"^-?[1-9]\d{0,2},\d{3}$", compact(answer)):
-        result = _compare_values(compact(answer).replace(",", "."), gold, question)
+    written = normalise_latex(answer)
+    if DECIMAL_COMMA.match(written) and "," not in compact(gold) and not re.match(r"^-?[1-9]\d{0,2},\d{3}$", written):
+        result = _compare_values(written.replace(",", "."), gold, question)
         return result.with_correction(Correction.NUMBER_FORMAT)
     return _compare_shapes(answer_shape(answer), answer_shape(gold), question)
 

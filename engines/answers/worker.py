@@ -29,6 +29,8 @@ DEFAULT_TIMEOUT_SECONDS = 10.0
 """Wall-clock limit per call."""
 DEFAULT_MEMORY_LIMIT_BYTES = 2 * 1024**3
 """Address-space limit of each worker process."""
+WORKER_START_SECONDS = 120.0
+"""Limit on starting a worker (interpreter, sympy and math-verify imports); not counted in a call's limit."""
 DEFAULT_MAX_WORKERS = 2
 """Processes kept alive (the build machines have two cores)."""
 PRELOADED_MODULES = ("engines.answers.equivalence", "engines.answers.compute")
@@ -47,6 +49,7 @@ def serve(read_fd: int, write_fd: int, memory_limit_bytes: int) -> None:
     for module in PRELOADED_MODULES:
         importlib.import_module(module)
     inbox, outbox = Connection(read_fd, writable=False), Connection(write_fd, readable=False)
+    outbox.send(("ready", None))
     while True:
         try:
             function, args, kwargs = inbox.recv()
@@ -79,6 +82,16 @@ class _Worker:
         os.close(child_write)
         self.inbox = Connection(parent_read, writable=False)
         self.outbox = Connection(parent_write, readable=False)
+
+    def wait_ready(self) -> None:
+        """Block until the worker has imported its modules; raise WorkerCrashed if it cannot start."""
+        try:
+            if self.inbox.poll(WORKER_START_SECONDS) and self.inbox.recv()[0] == "ready":
+                return
+        except (EOFError, OSError):
+            pass
+        self.kill()
+        raise WorkerCrashed(f"a worker process did not start within {WORKER_START_SECONDS:g} s")
 
     def is_alive(self) -> bool:
         return self.process.poll() is None
@@ -140,7 +153,9 @@ class WorkerPool:
                 if worker.is_alive():
                     return worker
                 worker.kill()
-        return _Worker(self._memory_limit_bytes)
+        worker = _Worker(self._memory_limit_bytes)
+        worker.wait_ready()
+        return worker
 
     def _give_back(self, worker: _Worker) -> None:
         if not worker.is_alive():
