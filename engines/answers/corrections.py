@@ -44,12 +44,12 @@ class CorrectionRule:
     gold: str
     response: str
     correct: bool
-    """The right verdict on the example (plain math-verify gives the other, or cannot parse)."""
+    """The right verdict on the example."""
 
 
 RULES: dict[Correction, CorrectionRule] = {
-    Correction.ORDERED_LIST: CorrectionRule("math-verify compares tuples as sets: order is lost", "(4, 9)", "$\\boxed{(9, 4)}$", False),
-    Correction.LIST_LENGTH: CorrectionRule("a list passes when one element matches a single gold value", "7", "So $x$ is $\\boxed{7}$ or $\\boxed{8}$.", False),
+    Correction.ORDERED_LIST: CorrectionRule("an ordered answer keeps its order and multiplicity in every notation (tuples, `\\left(`, lists the question orders)", "(4, 9)", "$\\boxed{(9, 4)}$", False),
+    Correction.LIST_LENGTH: CorrectionRule("a list of candidates is not the single gold value one of them matches", "7", "So $x$ is $\\boxed{7}$ or $\\boxed{8}$.", False),
     Correction.EXACT_VALUE: CorrectionRule("numbers are rounded before comparing, so tiny values collide", "\\frac{1}{3^{40}}", "\\boxed{\\frac{1}{3^{41}}}", False),
     Correction.PLAIN_TEXT: CorrectionRule("plain-text maths reads `pi` as p·i and `exp` as e·x·p", "\\frac{3\\pi}{4}", "3*pi/4", True),
     Correction.RANDOM_POINTS: CorrectionRule("symbolic simplification misses equal expressions", "\\frac{t^2-9}{t-3}", "\\boxed{t+3}", True),
