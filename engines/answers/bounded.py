@@ -1,9 +1,9 @@
 """Runs one rule-based comparison under a wall-clock bound: in this process when it can, else in a worker.
 
-The common case (short answers that parse in milliseconds) runs here, in the caller's process,
-under a SIGALRM deadline of IN_PROCESS_SECONDS; that needs the main thread and a free
-interval timer. A call that overruns it, or a caller in another thread, goes to the killable
-worker pool with the full limit (heavy symbolic work is the only thing that takes that long).
+Calls from the main thread run here, in the caller's process, under a SIGALRM deadline (the
+interval timer must be free); one that overruns it raises WorkerTimeout like a killed worker.
+Size limits upstream (answer length, nesting, exponents) keep the work interruptible. Callers in
+other threads, where no alarm can reach them, use the killable worker pool, started lazily.
 """
 
 from __future__ import annotations
@@ -13,10 +13,9 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from engines.answers.errors import WorkerTimeout
 from engines.answers.worker import WorkerPool, default_pool
 
-IN_PROCESS_SECONDS = 3.0
-"""Deadline of the in-process attempt before the call is handed to a worker."""
 
 
 class _Deadline(BaseException):
@@ -27,9 +26,9 @@ def run_bounded(function: Callable[..., Any], *args: Any, timeout: float, pool: 
     """`function(*args)` within `timeout` seconds; raises WorkerTimeout / WorkerCrashed from the worker path."""
     if pool is None and _alarm_available():
         try:
-            return _with_alarm(function, args, min(timeout, IN_PROCESS_SECONDS))
+            return _with_alarm(function, args, timeout)
         except _Deadline:
-            pass  # heavy work: hand it to a killable worker with the whole limit
+            raise WorkerTimeout(f"{getattr(function, '__name__', function)} took longer than {timeout:g} s; stopped") from None
     return (pool or default_pool()).run(function, *args, timeout=timeout)
 
 

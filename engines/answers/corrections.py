@@ -34,6 +34,7 @@ class Correction(StrEnum):
     ANSWER_PHRASE = "answer_phrase"
     CHAT_RESIDUE = "chat_residue"
     ANCHORED_ANSWER = "anchored_answer"
+    PARTIAL_GOLD = "partial_gold"
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ RULES: dict[Correction, CorrectionRule] = {
     Correction.ANSWER_PHRASE: CorrectionRule("the answer sentence ends at its full stop; a check after it is not the answer", "21", "The answer is 21. Check: 3*7=21 and 21-4=17.", True),
     Correction.CHAT_RESIDUE: CorrectionRule("text after a chat-template token is another turn, not the answer", "12", "So the total is $\\boxed{12}$.<|im_end|>\n<|im_start|>user\nNow find $5+8$.", True),
     Correction.ANCHORED_ANSWER: CorrectionRule("a boxed or announced answer outranks other maths in the response", "5", "Try $x=5$: it fails. \\boxed{6}", False),
+    Correction.PARTIAL_GOLD: CorrectionRule("math-verify reads one symbol of a gold written in words (`n` of `odd $n$`)", "all odd $n$", "\\boxed{\\text{all even } n}", False),
 }
 
 CHAT_TOKENS = re.compile(r"<\|(?:im_start|im_end|endoftext|eot_id|start_header_id|end_header_id|user|assistant|system|end)\|>|</s>|<\|[a-z_]+\|>")

@@ -45,8 +45,11 @@ def decide(gold: str, response: str, question: str | None = None, extraction: Ex
     if (ours.decided and names) or ours.status == EquivalenceStatus.FORM_DIFFERS:
         return Decision(ours.status, ours.reason, answer, method, names)  # a named correction: math-verify is not asked
     view = view or math_verify_view(gold, response)
-    if not (view.both_parsed and _covers(view.gold_extracted, gold)):
+    if not view.both_parsed:
         return Decision(ours.status, ours.reason, answer, method, names)
+    if not _covers(view.gold_extracted, gold):
+        partial = (Correction.PARTIAL_GOLD.value,) if view.equal else ()
+        return Decision(ours.status, ours.reason, answer, method, names + partial)
     agrees = (ours.status == EquivalenceStatus.EQUIVALENT) == view.equal
     if ours.decided and agrees:
         return Decision(ours.status, ours.reason, answer, method, names)

@@ -171,6 +171,9 @@ def is_looping(response: str) -> bool:
 def _decide(gold: str, response: str, question: str | None, extraction: Extraction, timeout: float, pool: WorkerPool | None) -> Decision:
     from engines.answers.bounded import run_bounded
     from engines.answers.decision import Decision, decide
+    from engines.answers.equivalence import warm_up
+
+    warm_up()  # one-time parser start-up, outside the deadline
 
     def failed(status: EquivalenceStatus, reason: str) -> Decision:
         return Decision(status, reason, extraction.text, extraction.method, tuple(extraction.corrections))

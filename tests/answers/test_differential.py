@@ -28,7 +28,7 @@ SIMPLE_FRACTION = re.compile(r"^(-?)\\d?frac\{(\d+)\}\{(\d+)\}$")
 
 def rewrites(gold: str) -> list[str]:
     """Responses that state `gold` in another way (each should grade correct)."""
-    forms = ["\\boxed{" + gold + "}", f"${gold}$", f"The answer is ${gold}$.", gold, " ".join(gold.split(",")),
+    forms = ["\\boxed{" + gold + "}", f"${gold}$", f"The answer is ${gold}$.", gold, re.sub(r"\s*,\s*", ", ", gold),
              gold.replace("\\frac", "\\dfrac")]
     fraction = SIMPLE_FRACTION.match(gold)
     if fraction:

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from engines.answers import Verdict, agrade, grade
 
 REPO = Path(__file__).resolve().parents[2]
@@ -39,11 +41,13 @@ def test_a_script_without_a_main_guard(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr
 
 
+@pytest.mark.slow
 def test_python_dash_c() -> None:
     done = _run(["-c", SCRIPT])
     assert done.stdout == EXPECTED, done.stderr[-2000:]
 
 
+@pytest.mark.slow
 def test_a_script_read_from_stdin() -> None:
     done = _run(["-"], stdin=SCRIPT)
     assert done.stdout == EXPECTED, done.stderr[-2000:]

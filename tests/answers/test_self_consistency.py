@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from fractions import Fraction
 from pathlib import Path
 
@@ -39,7 +40,8 @@ def test_every_gold_is_correct_against_itself_in_every_form() -> None:
 def really_equal(first: str, second: str) -> bool:
     """Same value by plain arithmetic on simple numerals, or same text: the oracle for cross pairs."""
     def value(text: str) -> Fraction | str:
-        text = text.strip().strip("$").replace("\\dfrac", "\\frac").replace(" ", "")
+        text = text.strip().strip("$").replace("\\dfrac", "\\frac").replace(" ", "").replace("^\\circ", "")
+        text = re.sub(r"^[a-z](?:\([a-z]\))?=", "", text)  # `g(n)=n-1` names the answer `n-1`
         try:
             return Fraction(text)
         except (ValueError, ZeroDivisionError):
