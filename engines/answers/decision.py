@@ -42,7 +42,7 @@ def decide(gold: str, response: str, question: str | None = None, extraction: Ex
         answer, method = view.answer_extracted, ExtractionMethod.MATH_VERIFY
     ours = equivalent(answer, gold, question) if answer else Equivalence(EquivalenceStatus.EMPTY, "no final answer found")
     names = tuple(dict.fromkeys([*(c.value for c in ours.corrections), *extraction.corrections]))
-    if (ours.decided and names) or ours.status == EquivalenceStatus.FORM_DIFFERS:
+    if (ours.decided and names) or ours.status in (EquivalenceStatus.FORM_DIFFERS, EquivalenceStatus.TOO_LARGE):
         return Decision(ours.status, ours.reason, answer, method, names)  # a named correction: math-verify is not asked
     view = view or math_verify_view(gold, response)
     if not view.both_parsed:
