@@ -2,34 +2,35 @@
 
 Public API: `grade` / `agrade` (full grading), `equivalent` (pure comparison),
 `extract_final_answer`, the verifier computation tool `run_tool`, and the Lean adapter.
+Names are imported on first use, so `from engines.answers import grade` does not load sympy.
 """
 
-from engines.answers.compute import ToolCall, ToolName, ToolStatus, arun_tool, run_tool
-from engines.answers.equivalence import Equivalence, EquivalenceStatus, equivalent
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+# Light modules (no sympy) are imported here; `grade` must be bound to the function, not its module.
+from engines.answers.corrections import Correction
 from engines.answers.extract import Extraction, ExtractionMethod, extract_final_answer
 from engines.answers.grade import Grade, agrade, grade
-from engines.answers.lean import FormalStatus, FormalVerdict, LeanRepl, check_lean_proof
-from engines.answers.verdicts import DecidedBy, Verdict
+from engines.answers.verdicts import DecidedBy, EquivalenceStatus, Verdict
 
-__all__ = [
-    "DecidedBy",
-    "FormalStatus",
-    "FormalVerdict",
-    "LeanRepl",
-    "ToolCall",
-    "ToolName",
-    "ToolStatus",
-    "Equivalence",
-    "EquivalenceStatus",
-    "Extraction",
-    "ExtractionMethod",
-    "Grade",
-    "Verdict",
-    "agrade",
-    "arun_tool",
-    "check_lean_proof",
-    "equivalent",
-    "extract_final_answer",
-    "grade",
-    "run_tool",
-]
+_EXPORTS = {
+    "ToolCall": "compute", "ToolName": "compute", "ToolStatus": "compute", "arun_tool": "compute", "run_tool": "compute",
+    "Equivalence": "equivalence", "equivalent": "equivalence", "EquivalenceStatus": "verdicts",
+    "Extraction": "extract", "ExtractionMethod": "extract", "extract_final_answer": "extract",
+    "Grade": "grade", "agrade": "grade", "grade": "grade",
+    "FormalStatus": "lean", "FormalVerdict": "lean", "LeanRepl": "lean", "check_lean_proof": "lean",
+    "DecidedBy": "verdicts", "Verdict": "verdicts", "Correction": "corrections",
+}
+__all__ = sorted(_EXPORTS)
+"""Heavy names (sympy, math-verify, Lean) load on first use through `__getattr__`."""
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'engines.answers' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"engines.answers.{_EXPORTS[name]}"), name)
+    globals()[name] = value
+    return value

@@ -37,8 +37,16 @@ class AnswerShape:
 
 
 _SPACING = re.compile(r"(?<!\\)\\(?:[,;:> ]|q?quad\b)|~")
-_UNITS = re.compile(r"(\d)\s*\\(?:text|mbox|mathrm)\s*\{\s*[A-Za-z][A-Za-z ]*\}\s*$")
+_UNITS = re.compile(r"(\S)\s*\\(?:text|textnormal|textrm|mbox|mathrm)\s*\{\s*[A-Za-z][A-Za-z .]*\}\s*$")
+_UNIT_WORDS = re.compile(r"^(.*[\d}])\s+([a-z]{3,}(?:\s+[a-z]{3,})?)\.?$")
+NOT_UNITS = frozenset("and or for all if where when with then but nor not only each".split())
+"""Trailing words that are part of the answer's logic, not its unit."""
 _ASSIGNED = re.compile(r"^[A-Za-z](?:_\{?\w+\}?)?\s*=\s*")
+_ASSIGNED_NAMES = re.compile(r"^\(?\s*[A-Za-z](?:_\{?\w+\}?)?(?:\s*,\s*[A-Za-z](?:_\{?\w+\}?)?)*\s*\)?\s*=\s*(?=\S)")
+"""`(p,q) = ` or `x = ` before a value: the names assigned, not part of the value."""
+_THOUSANDS_MARKS = re.compile(r"(\d)(?:\{,\}|,\\!\s*|\\,|\\ )(?=\d{3}(?!\d))")
+"""`1{,}000`, `11,\\! 111`, `1\\,000`: digit-group separators written in LaTeX."""
+_GROUPED_NUMBER = re.compile(r"(?<![\d,.])[1-9]\d{0,2}(?:,\d{3})+(?![\d,])")
 _REPEATING = re.compile(r"(-?)(\d*)\.(\d*)\\overline\{(\d+)\}")
 _WRAPPERS = re.compile(r"\\(?:left|right|big|Big|bigg|Bigg)(?![a-zA-Z])")
 _TEXT_COMMAND = re.compile(r"\\(?:text|textbf|textit|mathrm|mathbf|mbox|operatorname)\s*\{([^{}]*)\}")
@@ -51,26 +59,46 @@ MATH_WORDS = frozenset(
     "sqrt exp log ln sin cos tan cot sec csc pi infty infinity frac dfrac cdot times arcsin "
     "arccos arctan sinh cosh tanh abs floor ceil".split()
 )
-OPENERS = {"(": ")", "[": "]", "\\{": "\\}", "\\langle": "\\rangle"}
+OPENERS = {"(": ")", "[": "]", "\\{": "\\}", "\\langle": "\\rangle", "{": "}"}
 
 
 def normalise_latex(text: str) -> str:
     """Strip markup that never changes the value: `$`, spacing, `\\left`, `\\dfrac`, degrees, `\\mathrm{e}`."""
     text = text.strip().strip("$").strip()
-    text = text.replace("\\!", "").replace("{,}", ",").replace("\\$", "")
+    text = _THOUSANDS_MARKS.sub(r"\1", text)
+    text = text.replace("\\!", "").replace("{,}", ",").replace("\\$", "").replace("\\%", "%")
+    text = re.sub(r"\s*\\?(?:percent|per cent)\b", "%", text)
     text = _SPACING.sub(" ", text)
     text = _WRAPPERS.sub("", text)
     text = re.sub(r"\\[dt]frac", r"\\frac", text)
     text = re.sub(r"\\(?:mathrm|text|operatorname)\s*\{\s*([ei])\s*\}", r"\1", text)
     text = _degrees(text)
-    text = _UNITS.sub(r"\1", text)
+    text = _without_units(text)
     text = _REPEATING.sub(_repeating_as_fraction, text)
     text = re.sub(r"\\displaystyle", "", text)
     text = re.sub(r"\s+", " ", text).strip()
     text = re.sub(r"[.\s]+$", "", text) if not text.endswith("\\ldots") else text
-    if _THOUSANDS.match(text):
-        text = text.replace(",", "")
+    if _THOUSANDS.match(text) or (text.count(",") == sum(m.group(0).count(",") for m in _GROUPED_NUMBER.finditer(text)) and "(" not in text and "\\{" not in text):
+        text = _GROUPED_NUMBER.sub(lambda m: m.group(0).replace(",", ""), text)
     return text
+
+
+def without_assigned_names(text: str) -> str:
+    """`(p,q) = (3,2)` → `(3,2)`; text with a second `=` or an inequality is left alone."""
+    value = _ASSIGNED_NAMES.sub("", text, count=1)
+    return value if "=" not in value and not INEQUALITY_MARK.search(text) else text
+
+
+INEQUALITY_MARK = re.compile(r"<|>|\\[lg]eq?\b|\\[lg]t\b|\\neq?\b")
+
+
+def _without_units(text: str) -> str:
+    """`\\frac13 \\text{meters}` → `\\frac13`; `125 miles` → `125` (a trailing unit word after a value)."""
+    stripped = _UNITS.sub(r"\1", text)
+    words = _UNIT_WORDS.match(stripped)
+    if words and not set(words.group(2).split()) & NOT_UNITS:
+        stripped = words.group(1)
+    return stripped.strip() or text
 
 
 def _repeating_as_fraction(match: re.Match[str]) -> str:
@@ -102,8 +130,10 @@ def answer_shape(text: str) -> AnswerShape:
     items = tuple(item.strip() for item in _split_top_level(body) if item.strip())
     if opener is None:
         kind = ListKind.BARE if len(items) > 1 else ListKind.SINGLE
-    elif opener == "\\{":
+    elif opener == "\\{" or (opener == "{" and len(items) > 1):
         kind = ListKind.SET
+    elif opener == "{":
+        kind, text = ListKind.SINGLE, body
     elif opener in ("(", "\\langle") and closer in (")", "\\rangle"):
         kind = ListKind.TUPLE if len(items) > 1 else ListKind.SINGLE
     else:

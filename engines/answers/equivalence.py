@@ -25,7 +25,7 @@ from typing import NamedTuple
 import sympy
 from math_verify import parse as math_verify_parse
 from math_verify import verify as math_verify_verify
-from math_verify.parser import LatexExtractionConfig
+from math_verify.parser import ExprExtractionConfig, LatexExtractionConfig
 
 from engines.answers.answer_shape import (
     AnswerShape,
@@ -33,9 +33,12 @@ from engines.answers.answer_shape import (
     answer_shape,
     choice_letter,
     compact,
+    normalise_latex,
+    without_assigned_names,
     is_word_answer,
     word_key,
 )
+from engines.answers.corrections import Correction
 from engines.answers.errors import ExpressionTooLarge, UnsafeExpression
 from engines.answers.numeric_check import (
     NumericResult,
@@ -46,6 +49,7 @@ from engines.answers.numeric_check import (
     MAX_EXPONENT,
 )
 from engines.answers.plain_expression import parse_plain_expression
+from engines.answers.verdicts import EquivalenceStatus
 
 # math-verify warns once per process that its timeouts are off; the worker enforces them.
 logging.getLogger("math_verify").setLevel(logging.ERROR)
@@ -74,6 +78,14 @@ NUMBER_WORDS = frozenset(
 NUMBER_ONLY = re.compile(r"^-?[\d.,/\s]+$|^-?\\frac\{\d+\}\{\d+\}$")
 DECIMAL = re.compile(r"\d\.\d")
 LATEX_CONFIG = (LatexExtractionConfig(),)
+DEFAULT_CONFIG = (LatexExtractionConfig(), ExprExtractionConfig())
+"""math-verify's own default extraction: LaTeX (boxed, `$…$`, answer phrases) and plain expressions."""
+DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
+RELATION = re.compile(
+    r"^\s*(?:(?P<low>[^<>]+?)\s*(?P<lop><|\\le(?:q|qslant)?|\\lt|≤)\s*)?(?P<var>[A-Za-z](?:\([A-Za-z]\))?)\s*"
+    r"(?:(?P<hop><|\\le(?:q|qslant)?|\\lt|≤|>|\\ge(?:q|qslant)?|\\gt|≥)\s*(?P<high>[^<>]+?))?\s*$"
+)
+"""`a < x < b`, `x \\le b`, `x > a`, `0 < f(x) < 1`: one variable bounded on one or both sides."""
 PLAIN_MATH = re.compile(r"\b(?:pi|sqrt|exp|ln|log|sin|cos|tan|arcsin|arccos|arctan|abs)\b|\*")
 ORDER_WORDS = re.compile(
     r"\b(?:ordered|in order|increasing|decreasing|ascending|descending|respectively|in that order|sequence)\b",
@@ -84,33 +96,6 @@ EXPRESSION_FORM_WORDS = re.compile(
     re.IGNORECASE,
 )
 FRACTION_FORM_WORDS = re.compile(r"\b(?:common fraction|lowest terms|simplest form|as a fraction)\b", re.IGNORECASE)
-
-
-class EquivalenceStatus(StrEnum):
-    """Outcome of comparing an answer with the gold answer."""
-
-    EQUIVALENT = "equivalent"
-    NOT_EQUIVALENT = "not_equivalent"
-    FORM_DIFFERS = "form_differs"
-    """Equal in value, but the question asks for a form the answer does not have."""
-    WORDS = "words"
-    """Word answers that differ in spelling: rules cannot tell."""
-    UNPARSEABLE = "unparseable"
-    EMPTY = "empty"
-    TOO_LARGE = "too_large"
-    TIMEOUT = "timeout"
-    """Set by the caller when the worker running the comparison was killed."""
-
-
-class Correction(StrEnum):
-    """A place where our comparison deliberately departs from plain math-verify."""
-
-    ORDERED_LIST = "ordered_list"
-    LIST_LENGTH = "list_length"
-    EXACT_VALUE = "exact_value"
-    PLAIN_TEXT = "plain_text"
-    RANDOM_POINTS = "random_points"
-    FORM_MATTERS = "form_matters"
 
 
 @dataclass(frozen=True)
@@ -152,7 +137,52 @@ def equivalent(answer: str, gold: str, question: str | None = None) -> Equivalen
     if words is not None:
         return words
     question = question or ""
+    if ("=" in answer) != ("=" in gold):  # `(p,q)=(3,2)` against `(3,2)`: compare the values assigned
+        answer, gold = without_assigned_names(answer), without_assigned_names(gold)
+    intervals = _compare_as_intervals(answer, gold, question)
+    if intervals is not None:
+        return intervals
+    written = normalise_latex(answer)
+    if DECIMAL_COMMA.match(written) and "," not in compact(gold) and not re.match(r"^-?[1-9]\d{0,2},\d{3}$", written):
+        result = _compare_values(written.replace(",", "."), gold, question)
+        return result.with_correction(Correction.NUMBER_FORMAT)
     return _compare_shapes(answer_shape(answer), answer_shape(gold), question)
+
+
+def relation_as_interval(text: str) -> str | None:
+    """`x < 2 \\text{ or } x > 3` → `(-\\infty, 2) \\cup (3, \\infty)`; None when `text` is not such a relation."""
+    pieces = re.split(r"\\text\{\s*or\s*\}|\s+or\s+|\\lor|\\vee|\\cup", normalise_latex(text))
+    intervals = []
+    for piece in pieces:
+        match = RELATION.match(piece)
+        if not match or not (match.group("lop") or match.group("hop")):
+            return None
+        intervals.append(_interval(match))
+    return " \\cup ".join(intervals) if intervals else None
+
+
+def _interval(match: re.Match[str]) -> str:
+    low, high = "-\\infty", "\\infty"
+    low_closed = high_closed = False
+    if match.group("lop"):
+        low, low_closed = match.group("low").strip(), not match.group("lop").startswith(("<", "\\lt"))
+    if match.group("hop"):
+        bound, op = match.group("high").strip(), match.group("hop")
+        closed = not op.startswith(("<", ">", "\\lt", "\\gt"))
+        if op.startswith((">", "\\g", "≥")):
+            low, low_closed = bound, closed
+        else:
+            high, high_closed = bound, closed
+    return f"{'[' if low_closed else '('}{low}, {high}{']' if high_closed else ')'}"
+
+
+def _compare_as_intervals(answer: str, gold: str, question: str) -> Equivalence | None:
+    """An inequality against an interval (or two inequalities): compare both as intervals."""
+    mine, theirs = relation_as_interval(answer), relation_as_interval(gold)
+    if (mine is None) == (theirs is None) and not (mine and theirs and mine != theirs):
+        return None
+    result = _compare_values(mine or answer, theirs or gold, question)
+    return result.with_correction(Correction.INTERVAL_RELATION) if result.decided else None
 
 
 def nesting_depth(text: str) -> int:
@@ -339,3 +369,45 @@ def _covers(matched: str, text: str) -> bool:
     if matched.count("{") != matched.count("}") or matched.rstrip().endswith(("{", "\\")):
         return False
     return len(compact(matched)) >= MIN_PARSE_COVERAGE * len(compact(text))
+
+
+@dataclass(frozen=True)
+class MathVerifyView:
+    """What plain math-verify makes of a (gold, response) pair, as its README uses it."""
+
+    equal: bool
+    gold_parsed: bool
+    answer_parsed: bool
+    gold_extracted: str
+    """The part of the gold math-verify read ("" if none)."""
+    answer_extracted: str
+    """The part of the response math-verify read as the answer ("" if none)."""
+
+    @property
+    def both_parsed(self) -> bool:
+        return self.gold_parsed and self.answer_parsed
+
+
+def math_verify_view(gold: str, response: str) -> MathVerifyView:
+    """Plain math-verify 0.9 on the pair: `verify(parse(gold), parse(response))`, gold in `$…$` when bare.
+
+    No signal timeouts (the caller bounds the call)."""
+    wrapped = gold if ("$" in gold or "\\boxed" in gold) else f"${gold}$"
+    try:
+        gold_parsed = math_verify_parse(wrapped, extraction_config=DEFAULT_CONFIG, parsing_timeout=None)
+        answer_parsed = math_verify_parse(response, extraction_config=DEFAULT_CONFIG, parsing_timeout=None)
+        equal = bool(gold_parsed and answer_parsed and math_verify_verify(gold_parsed, answer_parsed, timeout_seconds=None))
+    except Exception:  # math-verify failing on odd input counts as "not parsed"
+        return MathVerifyView(False, False, False, "", "")
+    return MathVerifyView(equal, bool(gold_parsed), bool(answer_parsed), _extracted(gold_parsed), _extracted(answer_parsed))
+
+
+def _extracted(parsed: list[object]) -> str:
+    return next((item for item in parsed if isinstance(item, str)), "")
+
+
+@lru_cache(maxsize=1)
+def warm_up() -> None:
+    """Parse and compare once, so the parsers' one-time start-up (grammar loading) is not billed to a deadline."""
+    equivalent("\\frac{1}{2}", "0.5")
+    math_verify_view("1", "$1$")

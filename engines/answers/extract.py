@@ -1,8 +1,9 @@
-"""Finds the final answer in a model response: boxed, "final answer is", "answer:", last math, last number.
+"""Finds the final answer in a model response: boxed, "final answer is", "answer:", a bare answer, last math.
 
 Pure string work in linear time, so it runs in the caller's process on any input size. Only
 the tail of a very long response is searched (answers come last), and the extracted answer
-is capped in length; everything symbolic happens later, in a worker.
+is capped in length. A response with none of these anchors is left to math-verify's own
+extraction (method NONE here); a "last number" is never guessed (`10/9` is not `9`).
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ MAX_ANSWER_CHARS = 1_000
 """Longer extracted answers are kept but flagged as too long for rule-based checking."""
 MAX_MATH_SPAN_CHARS = 1_000
 """Math spans longer than this are not answers; the bound keeps the search linear."""
-WHOLE_RESPONSE_MAX_WORDS = 5
-"""A response this short with no other anchor is taken as the answer itself."""
+BARE_ANSWER_MAX_CHARS = 300
+"""A response this short, with no prose and no anchor, is an answer by itself (`10/9`, `x^2+1`)."""
+BARE_ANSWER_MAX_WORDS = 2
+"""Prose words (3+ letters, outside LaTeX commands) a bare answer may hold (`28 percent`)."""
 _BOX_START = re.compile(r"\\(?:boxed|fbox)(?:\s*(\{)|\s+([^\s${}]+))")
 THINK_END = re.compile(r"</think>", re.IGNORECASE)
 
@@ -31,7 +34,10 @@ class ExtractionMethod(StrEnum):
     ANSWER_PHRASE = "answer_phrase"
     LAST_MATH = "last_math"
     LAST_NUMBER = "last_number"
+    """No longer produced (kept so stored grades still load)."""
     WHOLE_RESPONSE = "whole_response"
+    MATH_VERIFY = "math_verify"
+    """No anchor of ours: math-verify's own extraction found it."""
     NONE = "none"
 
 
@@ -45,12 +51,19 @@ class Extraction:
     """Which rule found it."""
     too_long: bool = False
     """True when the answer exceeds MAX_ANSWER_CHARS (rules will not try it)."""
+    corrections: tuple[str, ...] = ()
+    """Names of the extraction corrections that applied (several_boxes, answer_phrase, chat_residue, bare_answer)."""
 
 
 _FINAL_PHRASE = re.compile(
-    r"(?:final\s+answer\s*(?:is|:|=)|the\s+answer\s+is|answer\s*:|答案\s*[:：是]?)\s*",
+    r"(?:final\s+answer\s*(?:is|:|=)|the\s+answer\s+is|answer\s*:|答案\s*(?:是|为|[:：])?|答え\s*(?:は|[:：])?"
+    r"|r[ée]ponse\s*(?:finale\s*)?(?:est|:)|antwort\s*(?:lautet|ist|:)|respuesta\s*(?:final\s*)?(?:es|:)"
+    r"|risposta\s*(?:finale\s*)?(?:è|:)|resposta\s*(?:final\s*)?(?:é|:)|ответ\s*(?::|—|-)?|javob\s*:|cevap\s*:)\s*",
     re.IGNORECASE,
 )
+_LEAD_IN = re.compile(r"^(?:[^=\n]{0,60}?\s)?(?:is|are|equals|was|be|ist|est|es|是|为)\s+(?=\S)", re.IGNORECASE)
+"""`The largest $n$ is 34`: words naming the answer before its value."""
+_SENTENCE_END = re.compile(r"\.(?=\s|$)|。|\n|\s+(?:I hope|because|since|which|Check|Verification)\b")
 _MATH_SPANS = re.compile(
     r"(?<!\\)\$\$(.{1,%(n)d}?)(?<!\\)\$\$|\\\[(.{1,%(n)d}?)\\\]|\\\((.{1,%(n)d}?)\\\)|(?<!\\)\$((?:\\\$|[^$\n]){1,%(n)d}?)(?<!\\)\$"
     % {"n": MAX_MATH_SPAN_CHARS},
@@ -63,18 +76,49 @@ _NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?(?:/\d+)?")
 
 def extract_final_answer(response: str) -> Extraction:
     """Return the final answer of `response`, or an Extraction with method NONE and empty text."""
-    text = _visible_part(response)
-    for finder in (_boxed, _after_final_phrase, _last_math_span, _last_number):
+    text, residue = drop_chat_residue(_visible_part(clean_text(response)))
+    notes = ("chat_residue",) if residue else ()
+    for finder in (_boxed, _after_final_phrase, _bare_answer, _last_math_span):
         found = finder(text)
         if found is not None:
-            answer, method = found
+            answer, method, more = found
             answer = _clean(answer)
             if answer:
-                return Extraction(answer, method, too_long=len(answer) > MAX_ANSWER_CHARS)
-    short = _clean(text)
-    if short and len(short) <= 80 and len(short.split()) <= WHOLE_RESPONSE_MAX_WORDS:
-        return Extraction(short, ExtractionMethod.WHOLE_RESPONSE)
-    return Extraction("", ExtractionMethod.NONE)
+                return Extraction(answer, method, too_long=len(answer) > MAX_ANSWER_CHARS, corrections=notes + more)
+    return Extraction("", ExtractionMethod.NONE, corrections=notes)
+
+
+def answer_sentence(response: str) -> str:
+    """The response as one answer sentence, without an answer phrase, `$`, a box or the full stop:
+    what to compare whole with a gold answer written in words (`odd $n$`, `all multiples of 14`)."""
+    text = drop_chat_residue(_visible_part(clean_text(response)))[0].strip()
+    phrase = _FINAL_PHRASE.match(text) or re.match(r"^(?:so|thus|hence|therefore)[, ]+", text, re.IGNORECASE)
+    if phrase:
+        text = text[phrase.end():]
+    boxes = boxed_contents(text)
+    if len(boxes) == 1 and text.replace(" ", "").startswith(("\\boxed", "$\\boxed")):
+        text = boxes[0]
+    return re.sub(r"[.\s]+$", "", text.replace("$", "")).strip()
+
+
+def clean_text(text: str) -> str:
+    """`text` without NUL and other control characters (newlines and tabs kept)."""
+    return _CONTROL.sub("", text)
+
+
+def drop_chat_residue(text: str) -> tuple[str, bool]:
+    """Cut a response at the first chat-template token after its content (`<|im_end|>`, `<|im_start|>user`…)."""
+    from engines.answers.corrections import CHAT_TOKENS
+
+    for match in CHAT_TOKENS.finditer(text):
+        before = re.sub(r"^\s*(?:assistant|user|system)?\s*", "", text[: match.start()])
+        if before.strip():
+            return text[: match.start()], True
+    cut = CHAT_TOKENS.sub("", text)
+    return cut, cut != text
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def boxed_contents(text: str) -> list[str]:
@@ -112,7 +156,7 @@ def _visible_part(response: str) -> str:
     return text[-MAX_SEARCHED_CHARS:]
 
 
-def _boxed(text: str) -> tuple[str, ExtractionMethod] | None:
+def _boxed(text: str) -> tuple[str, ExtractionMethod, tuple[str, ...]] | None:
     boxes = boxed_contents(text)
     if not boxes:
         return None
@@ -122,11 +166,11 @@ def _boxed(text: str) -> tuple[str, ExtractionMethod] | None:
     closing = [box for box in boxed_contents(last_paragraph) if box.strip()]
     distinct = list(dict.fromkeys(box.strip() for box in closing))
     if len(distinct) > 1:
-        return ", ".join(distinct), ExtractionMethod.BOXED
-    return boxes[-1], ExtractionMethod.BOXED
+        return ", ".join(distinct), ExtractionMethod.BOXED, ("several_boxes",)
+    return boxes[-1], ExtractionMethod.BOXED, ()
 
 
-def _after_final_phrase(text: str) -> tuple[str, ExtractionMethod] | None:
+def _after_final_phrase(text: str) -> tuple[str, ExtractionMethod, tuple[str, ...]] | None:
     matches = list(_FINAL_PHRASE.finditer(text))
     if not matches:
         return None
@@ -134,27 +178,62 @@ def _after_final_phrase(text: str) -> tuple[str, ExtractionMethod] | None:
     rest = text[match.end():].strip()
     method = ExtractionMethod.FINAL_ANSWER_PHRASE if "final" in match.group(0).lower() else ExtractionMethod.ANSWER_PHRASE
     math = _MATH_SPANS.match(rest)
-    if math:
-        return next(group for group in math.groups() if group is not None), method
-    line = rest.split("\n", 1)[0]
-    counted = _COUNTED.match(line)
-    if counted:  # "3 apples", "12 cm": the number is the answer, the words its unit
-        return counted.group(1), method
-    line = re.split(r"(?<!\d)\.(?:\s|$)|\s+(?:I hope|because|since|which)\b", line, maxsplit=1)[0]
-    return (line, method) if line.strip() else None
+    if math and not rest[math.end():].strip(" .,;!\n"):
+        return next(group for group in math.groups() if group is not None), method, ()
+    sentence = _sentence(rest)
+    named = _LEAD_IN.sub("", sentence, count=1)
+    trimmed = sentence != rest.strip() or named != sentence
+    answer = _without_dollars(named)
+    return (answer, method, ("answer_phrase",) if trimmed else ()) if answer.strip() else None
 
 
-def _last_math_span(text: str) -> tuple[str, ExtractionMethod] | None:
+def _sentence(text: str) -> str:
+    """The first sentence of `text`, with its maths spans kept whole."""
+    end, position = len(text), 0
+    for span in _MATH_SPANS.finditer(text):
+        stop = _SENTENCE_END.search(text, position, span.start())
+        if stop:
+            return text[: stop.start()]
+        position = span.end()
+    stop = _SENTENCE_END.search(text, position)
+    return text[: stop.start() if stop else end]
+
+
+def _without_dollars(text: str) -> str:
+    """`$x=3$ or $x=4$` → `x=3 or x=4`: inline maths delimiters inside one answer sentence dropped."""
+    return re.sub(r"(?<!\\)\$+|\\[()\[\]]", "", text).strip()
+
+
+def _bare_answer(text: str) -> tuple[str, ExtractionMethod, tuple[str, ...]] | None:
+    """A short response with no prose (`10/9`, `x^2+2x+1`, `28 percent`) is its own answer."""
+    stripped = text.strip()
+    if not stripped or len(stripped) > BARE_ANSWER_MAX_CHARS:
+        return None
+    if _MATH_SPANS.search(stripped):
+        return None  # maths inside prose: the last maths (with its alternatives) is the answer
+    prose = re.sub(r"\\[A-Za-z]+|\\text\w*\s*\{[^{}]*\}|\\begin\{\w+\}|\\end\{\w+\}", " ", stripped)
+    words = [w for w in re.findall(r"[^\W\d_]{3,}", prose) if w.lower() not in _MATH_NAMES]
+    if len(words) > BARE_ANSWER_MAX_WORDS or re.search(r"(?<![\d})\\])[.!?:](?:\s|$)", prose.rstrip(".")):
+        return None
+    return _without_dollars(stripped), ExtractionMethod.WHOLE_RESPONSE, ("bare_answer",)
+
+
+_MATH_NAMES = frozenset("sqrt exp log sin cos tan pi and frac dfrac cdot infty".split())
+
+
+def _last_math_span(text: str) -> tuple[str, ExtractionMethod, tuple[str, ...]] | None:
     spans = list(_MATH_SPANS.finditer(text))
     if not spans:
         return None
-    last = spans[-1]
-    return next(group for group in last.groups() if group is not None), ExtractionMethod.LAST_MATH
+    chosen = [spans[-1]]
+    while len(chosen) < len(spans) and _CONNECTOR.fullmatch(text[spans[-len(chosen) - 1].end() : chosen[0].start()]):
+        chosen.insert(0, spans[-len(chosen) - 1])
+    parts = [next(group for group in span.groups() if group is not None) for span in chosen]
+    joined = "".join(part + (text[span.end() : after.start()] if after else "") for part, span, after in zip(parts, chosen, [*chosen[1:], None]))
+    return _without_dollars(joined), ExtractionMethod.LAST_MATH, (("alternatives",) if len(parts) > 1 else ())
 
 
-def _last_number(text: str) -> tuple[str, ExtractionMethod] | None:
-    numbers = _NUMBER.findall(text)
-    return (numbers[-1], ExtractionMethod.LAST_NUMBER) if numbers else None
+_CONNECTOR = re.compile(r"\s*(?:,|;|or|and|,\s*or|,\s*and|\\text\{\s*(?:or|and)\s*\})\s*", re.IGNORECASE)
 
 
 def _clean(answer: str) -> str:

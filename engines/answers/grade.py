@@ -1,7 +1,9 @@
-"""Grades a response against a gold answer: extraction, rules in a worker, then the judge if needed.
+"""Grades a response against a gold answer: extraction, bounded rules, then the judge if needed.
 
-`grade` is the synchronous entry point (safe in any thread), `agrade` the async one. Both
-return a `Grade` that records the verdict, which path decided it and why.
+`grade` is the synchronous entry point (safe in any thread, in scripts without a main guard,
+inside a running event loop), `agrade` the async one. Both return a `Grade` that records the
+verdict, which path decided it and why. Identical answers are decided without sympy; other
+comparisons run in-process under a deadline, heavy ones in a killable worker (`bounded`).
 """
 
 from __future__ import annotations
@@ -11,13 +13,26 @@ import time
 
 from pydantic import BaseModel, Field
 
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
 from engines.answers.answer_shape import compact
-from engines.answers.equivalence import Equivalence, EquivalenceStatus, equivalent
 from engines.answers.errors import JudgeRequiresAsync, WorkerCrashed, WorkerTimeout
-from engines.answers.extract import ExtractionMethod, boxed_contents, extract_final_answer
-from engines.answers.judge import Judge, ask_judge
-from engines.answers.verdicts import DecidedBy, Verdict
-from engines.answers.worker import WorkerPool, default_pool
+from engines.answers.extract import (
+    MAX_SEARCHED_CHARS,
+    Extraction,
+    ExtractionMethod,
+    boxed_contents,
+    answer_sentence,
+    clean_text,
+    extract_final_answer,
+)
+from engines.answers.verdicts import DecidedBy, EquivalenceStatus, Verdict
+
+if TYPE_CHECKING:
+    from engines.answers.decision import Decision
+    from engines.answers.judge import Judge
+    from engines.answers.worker import WorkerPool
 
 RULES_TIMEOUT_SECONDS = 10.0
 """Wall-clock limit of the rule-based comparison of one answer (the worker is killed after it)."""
@@ -28,6 +43,8 @@ LOOP_MAX_PERIOD = 400
 """Longest repeated chunk looked for."""
 LOOP_MIN_CHARS = 60
 """A loop must cover at least this many characters (so `!!!!!!!!` is not one)."""
+MAX_GOLD_CHARS = 2_000
+"""Longer gold answers are not compared by rules."""
 WEAK_EXTRACTIONS = frozenset(
     {ExtractionMethod.NONE, ExtractionMethod.LAST_NUMBER, ExtractionMethod.LAST_MATH, ExtractionMethod.WHOLE_RESPONSE}
 )
@@ -112,25 +129,32 @@ def grade_by_rules(
     timeout: float = RULES_TIMEOUT_SECONDS,
     pool: WorkerPool | None = None,
 ) -> Grade:
-    """Rules only: a decided Grade, or an undecided one (decided_by none) saying why."""
-    gold = _gold_text(gold)
+    """Rules only: a decided Grade, or an undecided one (decided_by none) saying why. Never raises on bad text."""
+    gold = _gold_text(clean_text(str(gold or "")))
+    response = clean_text(str(response or ""))
+    if not gold:
+        return Grade(verdict=Verdict.INVALID, decided_by=DecidedBy.RULES, reason="empty gold answer: nothing to compare with")
+    if len(gold) > MAX_GOLD_CHARS:
+        return _undecided(f"gold answer longer than {MAX_GOLD_CHARS} characters", gold=gold[:MAX_GOLD_CHARS])
     if not response.strip():
         return Grade(verdict=Verdict.INVALID, decided_by=DecidedBy.RULES, reason="empty response", gold=gold)
     extraction = extract_final_answer(response)
     if extraction.method in WEAK_EXTRACTIONS and is_looping(response):
         return Grade(verdict=Verdict.INVALID, decided_by=DecidedBy.RULES, reason="response loops without a final answer", gold=gold)
-    if extraction.method == ExtractionMethod.NONE:
-        return _undecided("no final answer found in the response", gold=gold)
     fields = {"extracted": extraction.text, "extraction_method": extraction.method, "gold": gold}
     if extraction.too_long:
         return _undecided("the extracted answer is too long for rules", **fields)
-    result = _compare(extraction.text, gold, question, timeout, pool)
-    fields |= {"equivalence": result.status, "corrections": [c.value for c in result.corrections]}
-    if result.status == EquivalenceStatus.EQUIVALENT:
-        return Grade(verdict=Verdict.CORRECT, decided_by=DecidedBy.RULES, reason=result.reason, **fields)
-    if result.status == EquivalenceStatus.NOT_EQUIVALENT:
-        return Grade(verdict=Verdict.INCORRECT, decided_by=DecidedBy.RULES, reason=result.reason, **fields)
-    return _undecided(result.reason, **fields)
+    if extraction.text and compact(extraction.text) == compact(gold) or _same_text(answer_sentence(response), gold):
+        return Grade(verdict=Verdict.CORRECT, decided_by=DecidedBy.RULES, reason="identical to the gold after normalisation",
+                     equivalence=EquivalenceStatus.EQUIVALENT, corrections=list(extraction.corrections), **fields)
+    decision = _decide(gold, response[-MAX_SEARCHED_CHARS:], question, extraction, timeout, pool)
+    fields |= {"extracted": decision.extracted, "extraction_method": decision.method, "equivalence": decision.status.value,
+               "corrections": list(decision.corrections)}
+    if decision.status == "equivalent":
+        return Grade(verdict=Verdict.CORRECT, decided_by=DecidedBy.RULES, reason=decision.reason, **fields)
+    if decision.status == "not_equivalent":
+        return Grade(verdict=Verdict.INCORRECT, decided_by=DecidedBy.RULES, reason=decision.reason, **fields)
+    return _undecided(decision.reason, **fields)
 
 
 def is_looping(response: str) -> bool:
@@ -144,18 +168,31 @@ def is_looping(response: str) -> bool:
     return False
 
 
-def _compare(answer: str, gold: str, question: str | None, timeout: float, pool: WorkerPool | None) -> Equivalence:
-    if compact(answer) == compact(gold):
-        return Equivalence(EquivalenceStatus.EQUIVALENT, "identical after normalisation")
+def _decide(gold: str, response: str, question: str | None, extraction: Extraction, timeout: float, pool: WorkerPool | None) -> Decision:
+    from engines.answers.bounded import run_bounded
+    from engines.answers.decision import Decision, decide
+    from engines.answers.equivalence import warm_up
+
+    warm_up()  # one-time parser start-up, outside the deadline
+
+    def failed(status: EquivalenceStatus, reason: str) -> Decision:
+        return Decision(status, reason, extraction.text, extraction.method, tuple(extraction.corrections))
+
     try:
-        return (pool or default_pool()).run(equivalent, answer, gold, question, timeout=timeout)
+        return run_bounded(decide, gold, response, question, extraction, timeout=timeout, pool=pool)
     except WorkerTimeout:
-        return Equivalence(EquivalenceStatus.TIMEOUT, f"comparison exceeded {timeout:g} s and was stopped")
+        return failed(EquivalenceStatus.TIMEOUT, f"comparison exceeded {timeout:g} s and was stopped")
     except WorkerCrashed as error:
-        return Equivalence(EquivalenceStatus.TOO_LARGE, f"comparison crashed its worker: {error}")
+        return failed(EquivalenceStatus.TOO_LARGE, f"comparison crashed its worker: {error}")
+    except (RecursionError, MemoryError):
+        return failed(EquivalenceStatus.TOO_LARGE, "comparison ran out of stack or memory; answer too large")
+    except Exception as error:  # a library failure on odd text is an undecided grade, never a crash
+        return failed(EquivalenceStatus.UNPARSEABLE, f"comparison failed: {type(error).__name__}")
 
 
 async def _ask(judge: Judge, ruled: Grade, gold: str, response: str, question: str | None) -> Grade:
+    from engines.answers.judge import ask_judge
+
     decision = await ask_judge(judge, ruled.gold or gold, response, question)
     update = {"judge_label": decision.label.value if decision.label else None, "judge_completion": decision.completion}
     if decision.label is None:
@@ -166,9 +203,17 @@ async def _ask(judge: Judge, ruled: Grade, gold: str, response: str, question: s
 
 
 def _gold_text(gold: str) -> str:
-    """Gold answers are sometimes stored boxed or in `$…$`; keep the answer itself."""
-    boxes = boxed_contents(gold)
-    return (boxes[-1] if boxes else gold).strip().strip("$").strip()
+    """Gold answers are sometimes stored boxed (once or several times) or in `$…$`; keep the answer itself."""
+    boxes = list(dict.fromkeys(box.strip() for box in boxed_contents(gold) if box.strip()))
+    text = ", ".join(boxes) if boxes else gold.strip()
+    if text.startswith("$") and text.endswith("$") and "$" not in text.strip("$"):
+        text = text.strip("$")
+    return text.strip()
+
+
+def _same_text(answer: str, gold: str) -> bool:
+    """Identical once `$` delimiters, spacing and markup are set aside (so word golds match themselves)."""
+    return bool(answer) and compact(answer.replace("$", "")) == compact(gold.replace("$", ""))
 
 
 def _undecided(reason: str, **fields: object) -> Grade:

@@ -70,3 +70,9 @@ def test_check_with_no_judge_flag_stays_on_rules(judge_endpoint) -> None:
 def test_lemmata_check_is_registered_as_a_verb(no_endpoint: None) -> None:
     done = CliRunner().invoke(cli, ["check", "7", "\\boxed{7}"])
     assert done.exit_code == 0 and "correct" in done.output
+
+
+def test_check_of_an_identical_fraction_is_correct(no_endpoint: None) -> None:
+    done = CliRunner().invoke(cli, ["check", "\\frac{14}{3}", "\\frac{14}{3}", "--json"])
+    grade = json.loads(done.output)
+    assert done.exit_code == 0 and grade["verdict"] == "correct" and grade["extracted"] == "\\frac{14}{3}"

@@ -17,8 +17,15 @@ from engines.answers import ExtractionMethod, extract_final_answer
         ("Final answer: pi/2", "pi/2", ExtractionMethod.FINAL_ANSWER_PHRASE),
         ("**Answer:** 73", "73", ExtractionMethod.ANSWER_PHRASE),
         ("we compute $3+4$ and get $7$", "7", ExtractionMethod.LAST_MATH),
-        ("after all that the count is 42.", "42", ExtractionMethod.LAST_NUMBER),
-        ("The answer is 3 apples.", "3", ExtractionMethod.ANSWER_PHRASE),
+        ("after all that the count is 42.", "", ExtractionMethod.NONE),  # no guess: math-verify's extraction decides
+        ("The answer is 3 apples.", "3 apples", ExtractionMethod.ANSWER_PHRASE),  # the unit goes at comparison
+        ("10/9", "10/9", ExtractionMethod.WHOLE_RESPONSE),
+        ("x^2+2x+1", "x^2+2x+1", ExtractionMethod.WHOLE_RESPONSE),
+        ("Final Answer: The largest $n$ is 34", "34", ExtractionMethod.FINAL_ANSWER_PHRASE),
+        ("The answer is 14. Check: 2*7=14 and 14-3=11.", "14", ExtractionMethod.ANSWER_PHRASE),
+        ("so $x=3$ or $x=4$", "x=3 or x=4", ExtractionMethod.LAST_MATH),
+        ("Ответ: 12", "12", ExtractionMethod.ANSWER_PHRASE),
+        ("答案是 $7$。", "7", ExtractionMethod.ANSWER_PHRASE),
         ("Answer: $\\$32,\\!348$", "\\$32,\\!348", ExtractionMethod.ANSWER_PHRASE),
         ("<think>maybe \\boxed{1}</think>The answer is \\boxed{2}", "2", ExtractionMethod.BOXED),
     ],
@@ -30,6 +37,15 @@ def test_final_answer_is_found(response: str, text: str, method: ExtractionMetho
 
 def test_several_boxes_in_the_closing_paragraph_form_one_list() -> None:
     assert extract_final_answer("The roots are \\boxed{3} or \\boxed{4}.").text == "3, 4"
+
+
+def test_chat_template_residue_after_the_answer_is_dropped() -> None:
+    found = extract_final_answer("so \\boxed{3}<|im_end|>\n<|im_start|>user\nand now? \\boxed{8}")
+    assert found.text == "3" and "chat_residue" in found.corrections
+
+
+def test_nul_bytes_are_dropped() -> None:
+    assert extract_final_answer("so \x00\\boxed{6}\x00").text == "6"
 
 
 def test_nothing_to_extract_says_so() -> None:

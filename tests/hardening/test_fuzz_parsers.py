@@ -286,15 +286,17 @@ def test_no_code_path_evaluates_model_text() -> None:
     assert not offenders, "evaluation of text outside the documented whitelist:\n" + "\n".join(offenders)
 
 
-def test_math_verify_parsing_runs_only_in_the_worker() -> None:
+def test_math_verify_parsing_runs_only_under_a_bound() -> None:
     """math-verify's LaTeX parser (latex2sympy) is the other symbolic reader of model text: it is
-    imported by engines/answers/equivalence.py only, whose comparisons run in the worker pool."""
+    imported by engines/answers/equivalence.py only, whose comparisons run bounded (issue 14: an
+    alarm in the main thread, the killable worker pool from other threads)."""
     importers = sorted(p.relative_to(REPO).as_posix() for folder in ("agent", "memory", "engines")
                        for p in (REPO / folder).rglob("*.py") if "math_verify" in p.read_text(encoding="utf-8")
                        and re.search(r"^\s*(from|import) math_verify", p.read_text(encoding="utf-8"), re.M))
     assert importers == ["engines/answers/equivalence.py"]
     grade = (REPO / "engines/answers/grade.py").read_text(encoding="utf-8")
-    assert "default_pool()).run(equivalent" in grade
+    assert "run_bounded(decide" in grade
+    assert "default_pool()).run(function" in (REPO / "engines/answers/bounded.py").read_text(encoding="utf-8")
 
 
 # ----------------------------------------------------------- model text in reports is escaped
