@@ -18,7 +18,7 @@ from agent.loop import ShotRun
 from agent.proof_grader import grade_proof
 from agent.proof_grades import PASS_SCORE, GradingSettings
 from agent.solve import make_run, run_shot, select_result, shot_graph
-from engines.answers import agrade
+from engines.answers import agrade, answer_section
 from engines.llm import CallResult, LLMClient
 from memory import RunStore, StoredProblem
 from memory import loop_records as records
@@ -222,7 +222,8 @@ async def _grade(run: ShotRun, sample: int, progress: BatchProgress) -> None:
         return
     if problem.answer is None:
         return
-    grade = await agrade(problem.answer, row["solution"] or "", problem.text)
+    # The reasoner's lemma boxes follow its answer; a "last box" reading must not take them.
+    grade = await agrade(problem.answer, answer_section(row["solution"] or ""), problem.text)
     records.save_grade(store, run_id, problem.id, sample, verdict=grade.verdict.value,
                        decided_by=grade.decided_by.value, reason=grade.reason, extracted=grade.extracted,
                        gold=problem.answer, seconds=grade.seconds)

@@ -8,10 +8,10 @@ by `engines.answers.grade` against the gold answer.
 
 from __future__ import annotations
 
-import re
 from typing import NamedTuple
 
 from engines.answers import Verdict, grade
+from engines.answers.response import answer_section
 
 CORRECT_SCORE = 1.0
 WRONG_SCORE = 0.0
@@ -21,9 +21,6 @@ GRADED_ROLE = "reasoner"
 """Only the reasoner writes a final answer; the summarizer's lemmas are rewarded by verification."""
 ANSWER_KIND = "answer"
 
-_THINK_END = re.compile(r"</think>", re.IGNORECASE)
-_LEMMA_HEADING = re.compile(r"^[ \t]*(?:#{1,6}[ \t]*)?\**[ \t]*lemmas[ \t]*\**[ \t]*:?[ \t]*\**[ \t]*$", re.I | re.M)
-_LEMMA_BOX = re.compile(r"\\(?:boxed|fbox)\s*\{\s*\**\s*Lemma\s*-?\d", re.I)
 
 
 class UngradableRow(ValueError):
@@ -41,14 +38,6 @@ def parse_data_source(data_source: str) -> DataSource | None:
     if len(parts) != 3 or parts[0] != DATA_SOURCE_PREFIX:
         return None
     return DataSource(parts[1], parts[2])
-
-
-def answer_section(response: str) -> str:
-    """The response after its reasoning (`</think>`) and before its lemma section."""
-    parts = _THINK_END.split(response)
-    text = parts[-1] if len(parts) > 1 else response
-    cuts = [match.start() for match in (_LEMMA_HEADING.search(text), _LEMMA_BOX.search(text)) if match]
-    return text[: min(cuts)] if cuts else text
 
 
 def answer_score(response: str, gold: str) -> float:

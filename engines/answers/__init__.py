@@ -23,6 +23,7 @@ _EXPORTS = {
     "Grade": "grade", "agrade": "grade", "grade": "grade",
     "FormalStatus": "lean", "FormalVerdict": "lean", "LeanRepl": "lean", "check_lean_proof": "lean",
     "DecidedBy": "verdicts", "Verdict": "verdicts", "Correction": "corrections",
+    "answer_section": "response",
 }
 __all__ = sorted(_EXPORTS)
 """Heavy names (sympy, math-verify, Lean) load on first use through `__getattr__`."""
