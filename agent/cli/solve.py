@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.live import Live
 from rich.panel import Panel
 
+from agent.cli.doctor import check_before_run
 from agent.cli.options import guarded, model_options, serve_option, served_model
 from agent.config import Config
 from agent.display import LoopView
@@ -72,6 +73,7 @@ def command(config: Config, problem: str | None, file: Path | None, answer: str 
             _reopen(store, resume_run, config)
             apply_loop_options(config, profile, **budgets)  # flags still win over the saved budgets
         with served_model(config, serve_model, console):
+            check_before_run(config, console)
             if interactive:
                 result = asyncio.run(_solve_interactive(loaded, config, store, console, resume_run))
             else:
