@@ -11,7 +11,7 @@ system message. Faults are Reply fields: `status`/`retry_after`/`error_body`, `d
 before answering), `finish_reason` ("length", and vLLM's "abort", "repetition", "error"),
 `malformed`, `empty_choices`, `content_null`, `error_event` (vLLM's mid-stream error event),
 `close_early` (the body ends without a finish reason or [DONE]), `cut_off` (the connection
-drops mid-body) and `bad_chunk` (a chunk of the wrong shape). Like vLLM, the server answers only
+drops mid-body), `bad_chunk` (a chunk of the wrong shape) and `raw_body` (a whole response). Like vLLM, the server answers only
 under /v1, lists `max_model_len` under /v1/models when given one, and refuses with HTTP 400 a
 request whose prompt (its words) plus max_tokens exceeds it.
 Run standalone with `python -m tests.scripted_server SCRIPT.json [--port P]`.
@@ -59,6 +59,8 @@ class Reply:
     """Drop the connection after half the text, mid-body."""
     bad_chunk: Any = None
     """Sent as one `data:` event after half the text, e.g. {"choices": [1, 2]}."""
+    raw_body: Any = None
+    """Sent as the whole JSON body of a non-streamed 200 answer, e.g. a response of the wrong shape."""
 
 
 def vllm_error(message: str, status: int = 400, kind: str = "BadRequestError") -> dict:
@@ -233,6 +235,9 @@ class ScriptedServer:
                     headers = {"Retry-After": str(reply.retry_after)} if reply.retry_after is not None else {}
                     error = reply.error_body or {"error": {"message": f"scripted HTTP {reply.status}"}}
                     self._json(reply.status, error, headers)
+                    return
+                if reply.raw_body is not None and not body.get("stream"):
+                    self._json(200, reply.raw_body)
                     return
                 if reply.malformed:
                     self._raw(200, b'{"id": "x", "choices": [ {"index": 0, "mess', "application/json")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
+import importlib.util
 import json
 import ssl
 import logging
@@ -13,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import urlsplit, urlunsplit
 
-import httpx
 import openai
 
 from engines.llm.context import FIRST_CHARS_PER_TOKEN, fit_max_tokens, learnt_rate
@@ -26,6 +27,11 @@ from engines.llm.wire import BrokenResponse, Completion, printable, read_respons
 log = logging.getLogger(__name__)
 
 RETRYABLE_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
+TRANSPORT_ERRORS = tuple(
+    importlib.import_module(name).HTTPError for name in ("httpx", "httpx2") if importlib.util.find_spec(name)
+)
+"""A body that breaks mid-read raises the HTTP library's own error, not the SDK's: `httpx`, or
+`httpx2` under the openai releases built on it."""
 _TLS = ssl.create_default_context()
 """One TLS context for every client: building one loads the CA bundle (~0.1 s each time)."""
 TokenCallbackType = Callable[[int, str, str], Any]
@@ -126,7 +132,7 @@ class LLMClient:
 
     async def _fetch_models(self, settings: RoleSettings, endpoint: str) -> list[ServedModel]:
         timeouts = self.config.client
-        limit = httpx.Timeout(min(timeouts.idle_timeout, timeouts.total_timeout), connect=timeouts.connect_timeout)
+        limit = openai.Timeout(min(timeouts.idle_timeout, timeouts.total_timeout), connect=timeouts.connect_timeout)
         page = await self._client(settings, endpoint).models.list(timeout=limit)
         models = [ServedModel(str(model.id), _context_length(model)) for model in page.data]
         self._served[endpoint] = models
@@ -160,9 +166,7 @@ class LLMClient:
                 base_url=endpoint,
                 api_key=key,
                 max_retries=0,  # retries are ours, so that they are counted and recorded
-                timeout=httpx.Timeout(
-                    timeouts.total_timeout, connect=timeouts.connect_timeout
-                ),
+                timeout=openai.Timeout(timeouts.total_timeout, connect=timeouts.connect_timeout),
                 http_client=openai.DefaultAsyncHttpxClient(verify=_TLS),
             )
         return self._clients[cache_key]
@@ -347,12 +351,12 @@ def _classify(error: Exception) -> tuple[str | None, float | None]:
         return str(error), None
     if isinstance(error, (openai.APIResponseValidationError, json.JSONDecodeError)):
         return f"malformed response ({type(error).__name__})", None
-    if isinstance(error, httpx.HTTPError):
+    if isinstance(error, TRANSPORT_ERRORS):
         return f"transport error ({type(error).__name__})", None
     return None, None
 
 
-def _retry_after(response: httpx.Response | None) -> float | None:
+def _retry_after(response: Any) -> float | None:
     if response is None:
         return None
     value = response.headers.get("retry-after")
