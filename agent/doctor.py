@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import openai
-
 from agent.config import Config
 from agent.roles import Role
 from engines.llm import ClientSettings, LLMClient, ModelCallError, RoleSettings, public_url
@@ -132,14 +130,14 @@ async def _check(llm: LLMClient, role: Role, endpoint: str, model: str, chat: bo
     health = EndpointHealth([role.value], endpoint, model)
     try:
         served = await llm.served_models(role)
-    except openai.NotFoundError:
-        health.detail = f"GET {endpoint}/models answered HTTP 404; is /v1 missing from the base URL?"
-        return health
-    except openai.APIStatusError as error:
-        health.detail = f"GET {endpoint}/models answered HTTP {error.status_code}"
-        return health
     except Exception as error:  # noqa: BLE001 - every failure is a row in the table
-        health.detail = f"GET {endpoint}/models failed: {type(error).__name__}: {printable(error, 200)[1:-1]}"
+        status = getattr(error, "status_code", None)
+        if status == 404:
+            health.detail = f"GET {endpoint}/models answered HTTP 404; is /v1 missing from the base URL?"
+        elif status is not None:
+            health.detail = f"GET {endpoint}/models answered HTTP {status}"
+        else:
+            health.detail = f"GET {endpoint}/models failed: {type(error).__name__}: {printable(error, 200)[1:-1]}"
         return health
     health.reachable = True
     listed = {entry.id: entry for entry in served}

@@ -220,7 +220,9 @@ class LLMClient:
                 if cause is None:
                     if isinstance(error, openai.APIStatusError):
                         raise _rejected(role, result.endpoint, error) from None
-                    raise
+                    log.exception("%s call to %s failed unexpectedly", role, result.endpoint)
+                    raise ModelCallError(f"{role} call to {result.endpoint} failed: {type(error).__name__}: "
+                                         f"{printable(error, 200)}") from error
                 outcome = Outcome.FAILED
                 if attempt == policy.max_retries:
                     raise ModelCallError(
