@@ -220,7 +220,7 @@ class LLMClient:
                 if cause is None:
                     if isinstance(error, openai.APIStatusError):
                         raise _rejected(role, result.endpoint, error) from None
-                    log.exception("%s call to %s failed unexpectedly", role, result.endpoint)
+                    log.debug("%s call to %s failed unexpectedly", role, result.endpoint, exc_info=True)
                     raise ModelCallError(f"{role} call to {result.endpoint} failed: {type(error).__name__}: "
                                          f"{printable(error, 200)}") from error
                 outcome = Outcome.FAILED
