@@ -56,8 +56,8 @@ def build_model(vocab_size: int, eos_id: int, pad_id: int):
 
     torch.manual_seed(0)
     config = Qwen3Config(
-        vocab_size=vocab_size, hidden_size=64, intermediate_size=128, num_hidden_layers=2,
-        num_attention_heads=4, num_key_value_heads=2, head_dim=16, max_position_embeddings=CONTEXT,
+        vocab_size=vocab_size, hidden_size=128, intermediate_size=256, num_hidden_layers=2,
+        num_attention_heads=4, num_key_value_heads=2, head_dim=32, max_position_embeddings=CONTEXT,  # CPU attention: head size >= 32
         tie_word_embeddings=True, eos_token_id=eos_id, pad_token_id=pad_id, torch_dtype="float32",
     )
     model = Qwen3ForCausalLM(config)
