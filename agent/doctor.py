@@ -88,10 +88,15 @@ async def preflight(config: Config) -> list[str]:
     context cannot hold is lowered for the run (the run's stored config shows it). Returns
     notes for the user: limits lowered, and limits that each call will lower."""
     rows = await check_endpoints(config, chat=False)
+    notes = []
     for row in rows:
-        if not (row.reachable and row.model_listed):
+        if row.reachable and not row.model_listed:
             raise EndpointCheckError(f"{row.verdict} (lemmata doctor checks every endpoint)")
-    notes = [line for row in rows for line in row.advice if not line.startswith("library:")]
+        if not row.reachable:
+            if not any(other.reachable for other in rows if set(other.roles) & set(row.roles)):
+                raise EndpointCheckError(f"{row.verdict} (lemmata doctor checks every endpoint)")
+            notes.append(f"{row.verdict}; its calls go to the other endpoints")
+    notes += [line for row in rows for line in row.advice if not line.startswith("library:")]
     contexts = [row.context for row in rows if row.context]
     if contexts and config.loop.library_budget_tokens > library_budget_for(min(contexts)):
         budget = library_budget_for(min(contexts))
