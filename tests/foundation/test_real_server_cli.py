@@ -152,3 +152,14 @@ def test_sigterm_and_sighup_to_serve_stop_the_vllm_server(tmp_path):
         process.wait(timeout=60)
         assert "Traceback" not in process.stderr.read()
         assert _port_is_closed(base_url), signum  # the server went with Lemmata, not reparented to PID 1
+
+
+def test_one_dead_endpoint_among_several_is_a_note_not_a_stop(scripted, model_env, tmp_path):
+    scripted.script.update(one_round_script("It is \\boxed{2}."))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{probe.getsockname()[1]}/v1"
+    env = {**model_env, "LEMMATA_BASE_URL": f"{dead},{scripted.base_url}"}
+    done = run_cli(["solve", "1+1?", "--rounds", "1", "--revisions", "0", "--db", "runs.db"], env, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "not reachable" in done.stdout and "go to the other endpoints" in " ".join(done.stdout.split())
