@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -21,13 +22,15 @@ CITATION = re.compile(r"Lemma\s+(\d+(?:-fixed)?)", re.I)
 STEP_VERDICT = re.compile(r"^\s*(STEP|LEMMA)\s*(-?\d{1,9})\s*$", re.I)  # bounded: int() of 5000 digits raises
 SECTION_NAMES = ("verdict", "method sketch", "detailed solution", "lemmas")
 SECTION = re.compile(
-    r"^[ \t]*(?P<hashes>#{1,6}[ \t]*)?(?P<bold>\*\*|__)?[ \t]*(?:[0-9a-z]{1,2}[.)][ \t]+)?"
-    r"(?P<name>verdict|method sketch|detailed solution|lemmas)[ \t]*(?:\*\*|__)?[ \t]*"
-    r"(?P<sep>[:\-\u2013\u2014])?[ \t]*(?:\*\*|__)?[ \t]*(?P<rest>[^\n]*)$",
+    r"^[ \t]*+(?:#{1,6}[ \t]*+)?(?:(?:\*\*|__)[ \t]*+)?(?:[0-9a-z]{1,2}[.)][ \t]++)?"
+    r"(?P<name>verdict|method sketch|detailed solution|lemmas)[ \t]*+(?:(?:\*\*|__)[ \t]*+)?"
+    r"(?:(?P<sep>[:\-\u2013\u2014])[ \t]*+)?(?:(?:\*\*|__)[ \t]*+)?(?P<rest>[^\n]*)$",
     re.I | re.M,
 )
 """A section header as models write it: `## Verdict`, `## Verdict:`, `**Verdict:** complete`,
-`Verdict - partial`, `### 2. Detailed Solution ###`; text after a separator belongs to the section."""
+`Verdict - partial`, `### 2. Detailed Solution ###`; text after a separator belongs to the section.
+Possessive spaces: a line of a million blanks must not be tried in every split."""
+SECTION_NAME = re.compile(r"verdict|method sketch|detailed solution|lemmas", re.I)
 NEGATION = re.compile(r"\b(?:not|no|never|without|cannot|nor|lacks?|lacking)\b|n't\b", re.I)
 NO_SOLUTION = re.compile(
     r"\b(?:have not|haven't|has not|hasn't|did not|didn't|could not|couldn't|cannot|can't|was unable to|"
@@ -38,6 +41,8 @@ NO_SOLUTION = re.compile(
     re.I,
 )
 """A model saying it has no solution (the reviser is told to answer "I have not found a complete solution")."""
+MAX_HEADERS = 64
+"""Headers looked at; an answer has four, and garbage of a hundred thousand must stay cheap."""
 SHORT_SECTION = 400
 """A detailed solution this short that says there is no solution is taken at its word."""
 
@@ -167,7 +172,7 @@ def _sections(text: str) -> dict[str, str]:
     """Section name -> its text (the header line's own text after a separator first); the
     first header of each name wins. Bare words (`Lemmas 1 and 2 give ...`) are not headers."""
     heads = []
-    for match in SECTION.finditer(text):
+    for match in itertools.islice(_header_lines(text), MAX_HEADERS):
         rest = match.group("rest").strip().strip("*_# ").strip()
         if rest and not match.group("sep"):
             continue
@@ -178,6 +183,23 @@ def _sections(text: str) -> dict[str, str]:
         name = " ".join(match.group("name").lower().split())
         sections.setdefault(name, f"{rest}\n{text[match.end():end]}".strip())
     return sections
+
+
+def _header_lines(text: str):
+    """SECTION matches, tried only on lines that hold a section name: a megabyte of short lines
+    costs one scan for the names, not a regex attempt per line."""
+    line_start, scanned = 0, 0
+    for name in SECTION_NAME.finditer(text):
+        newline = text.rfind("\n", scanned, name.start())  # only the text not scanned before
+        scanned = name.start()
+        if newline >= 0:
+            line_start = newline + 1
+        elif line_start < 0:
+            continue
+        match = SECTION.match(text, line_start)
+        if match:
+            yield match
+            line_start = -1  # one header per line
 
 
 def _lemma_list(box: str, require_proof: bool = True) -> list[LemmaDraft]:
