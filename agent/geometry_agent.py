@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypedDict
@@ -19,6 +20,10 @@ from engines.geometry.worker import GeometryWorkerError, SessionWorker
 from engines.geometry.errors import GeometryError
 from engines.geometry.language import parse_problem
 from memory import loop_records as records
+
+
+MAX_THOUGHT_CHARS = 8000
+"""The end of a step's thought kept in geometry_steps (reasoning can run to tens of thousands)."""
 
 
 class GeometryState(TypedDict, total=False):
@@ -138,7 +143,8 @@ class GeometryRun(ShotRun):
             try:
                 if result.truncated:
                     raise OutputParseError("truncated (max_tokens)")
-                return checked(result.choices[0].text), call_id, None
+                action = checked(result.choices[0].text)
+                return _with_reasoning(action, result.choices[0].reasoning), call_id, None
             except OutputParseError as error:
                 why = f"geometry: {error}"
         return None, call_id, why
@@ -198,6 +204,13 @@ def _history(steps: list[dict], settings) -> str:
     for s in steps[len(older):]:
         lines.append(f"{s['step']}. <{s['action']}>{s['action_text'] or ''}</{s['action']}> (feedback below)")
     return "\n".join(lines)
+
+
+def _with_reasoning(action: Action, reasoning: str) -> Action:
+    """The step's thought: the model's reasoning (sent apart when vLLM runs a reasoning parser)
+    followed by what it wrote before its action."""
+    thought = "\n\n".join(part for part in (reasoning.strip(), action.thought) if part)
+    return dataclasses.replace(action, thought=thought[-MAX_THOUGHT_CHARS:])
 
 
 def _empty():

@@ -309,7 +309,8 @@ class ShotRun:
                                   comments="\n\n---\n\n".join(comments) or "(none)")
         parsed, call_id, _ = await self.call_parsed(
             Role.REASONER, messages, f"s{shot}/final/{loop}/revise", shot, state["round"], parse_reasoner)
-        solution = parsed.solution if parsed else current["solution"]
+        # Garbage, or "I have not found a solution": the previous candidate and its answer stay.
+        solution = parsed.solution if parsed and parsed.solution else current["solution"]
         records.save_revision(self.store, self.run_id, self.problem.id, shot, loop + 1, solution=solution,
                               answer=last_boxed(solution), call_id=call_id)
         self.on_event(LoopEvent("revised", self.problem.id, shot, state["round"], detail={"loop": loop + 1}))

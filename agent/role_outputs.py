@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -19,7 +20,31 @@ PROOF_HEAD = re.compile(r"^\W*Proof(?:\s+-?\d+(?:-fixed)?)?\s*[:.]\W*", re.I | r
 STEP_HEAD = re.compile(r"^\W*Step\s+(\d+)\s*[:.]\W*\s*", re.I)
 CITATION = re.compile(r"Lemma\s+(\d+(?:-fixed)?)", re.I)
 STEP_VERDICT = re.compile(r"^\s*(STEP|LEMMA)\s*(-?\d{1,9})\s*$", re.I)  # bounded: int() of 5000 digits raises
-SECTION = re.compile(r"^#{1,6}\s*(verdict|method sketch|detailed solution|lemmas)\s*$", re.I | re.M)
+SECTION_NAMES = ("verdict", "method sketch", "detailed solution", "lemmas")
+SECTION = re.compile(
+    r"^[ \t]*+(?:#{1,6}[ \t]*+)?(?:(?:\*\*|__)[ \t]*+)?(?:[0-9a-z]{1,2}[.)][ \t]++)?"
+    r"(?P<name>verdict|method sketch|detailed solution|lemmas)[ \t]*+(?:(?:\*\*|__)[ \t]*+)?"
+    r"(?:(?P<sep>[:\-\u2013\u2014])[ \t]*+)?(?:(?:\*\*|__)[ \t]*+)?(?P<rest>[^\n]*)$",
+    re.I | re.M,
+)
+"""A section header as models write it: `## Verdict`, `## Verdict:`, `**Verdict:** complete`,
+`Verdict - partial`, `### 2. Detailed Solution ###`; text after a separator belongs to the section.
+Possessive spaces: a line of a million blanks must not be tried in every split."""
+SECTION_NAME = re.compile(r"verdict|method sketch|detailed solution|lemmas", re.I)
+NEGATION = re.compile(r"\b(?:not|no|never|without|cannot|nor|lacks?|lacking)\b|n't\b", re.I)
+NO_SOLUTION = re.compile(
+    r"\b(?:have not|haven't|has not|hasn't|did not|didn't|could not|couldn't|cannot|can't|was unable to|"
+    r"am unable to|unable to|failed to)\s+(?:yet\s+)?(?:been able to\s+)?"
+    r"(?:find|found|obtain|obtained|produce|produced|give|given|reach|reached|construct|constructed|write|written)"
+    r"\s+(?:a\s+|any\s+)?(?:complete\s+|full\s+|valid\s+|correct\s+|rigorous\s+)?(?:solution|proof)"
+    r"|\bno (?:complete |valid |correct |rigorous )?(?:solution|proof) (?:was |has been )?found\b",
+    re.I,
+)
+"""A model saying it has no solution (the reviser is told to answer "I have not found a complete solution")."""
+MAX_HEADERS = 64
+"""Headers looked at; an answer has four, and garbage of a hundred thousand must stay cheap."""
+SHORT_SECTION = 400
+"""A detailed solution this short that says there is no solution is taken at its word."""
 
 
 class OutputParseError(ValueError):
@@ -53,24 +78,51 @@ class ProcessVerdict:
 
 
 def parse_reasoner(text: str) -> ReasonerOutput:
-    sections = _sections(text)
+    """A reasoner answer: it must have a Verdict or a Detailed solution section (any common
+    header style), or say plainly that it has no solution; anything else is garbage and an
+    OutputParseError. An answer without a solution has `solution == ""`."""
     if not text.strip():
         raise OutputParseError("the reasoner's answer is empty")
-    verdict_text = sections.get("verdict", "").lower()
-    if "complete" in verdict_text and "incomplete" not in verdict_text and "partial" not in verdict_text:
-        verdict = Verdict.COMPLETE
-    else:
-        verdict = Verdict.PARTIAL
+    sections = _sections(text)
+    if "verdict" not in sections and "detailed solution" not in sections:
+        if NO_SOLUTION.search(text[:2000]):
+            return ReasonerOutput(verdict=Verdict.PARTIAL, sketch="", solution="")
+        raise OutputParseError("no '## Verdict' or '## Detailed solution' section (not the asked structure)")
+    verdict = _verdict(sections.get("verdict", ""))
+    solution = sections.get("detailed solution", text).strip()
+    if verdict is Verdict.PARTIAL and _says_no_solution(sections.get("detailed solution")):
+        solution = ""
     boxes = boxed_contents(sections.get("lemmas", ""))
     proven = _lemma_list(boxes[0]) if boxes else []
     unproven = _lemma_list(boxes[1], require_proof=False) if len(boxes) > 1 else []
     return ReasonerOutput(
         verdict=verdict,
         sketch=sections.get("method sketch", ""),
-        solution=sections.get("detailed solution", text).strip(),
+        solution=solution,
         proven=proven,
         unproven=unproven,
     )
+
+
+def _verdict(text: str) -> Verdict:
+    """Complete only when the verdict claims completeness and does not negate it: "This is not
+    a complete solution." is partial."""
+    words = " ".join(text.lower().split())[:300]
+    if "partial" in words or "incomplete" in words:
+        return Verdict.PARTIAL
+    for claim in re.finditer(r"\bcomplete(?:ly)?\b", words):
+        if not NEGATION.search(words[max(0, claim.start() - 40):claim.start()]):
+            return Verdict.COMPLETE
+    return Verdict.PARTIAL
+
+
+def _says_no_solution(section: str | None) -> bool:
+    if section is None:
+        return False
+    body = section.strip()
+    if not re.search(r"[A-Za-z0-9]{3}", body) or body.lower().strip("(). ") in {"none", "n/a", "no solution"}:
+        return True
+    return len(body) <= SHORT_SECTION and NO_SOLUTION.search(body) is not None
 
 
 def parse_summary(text: str, next_number: int, library_numbers: set[str]) -> list[LemmaDraft]:
@@ -117,8 +169,37 @@ def split_steps(solution: str) -> str:
 
 
 def _sections(text: str) -> dict[str, str]:
-    parts = SECTION.split(text)
-    return {parts[i].lower(): parts[i + 1].strip() for i in range(1, len(parts) - 1, 2)}
+    """Section name -> its text (the header line's own text after a separator first); the
+    first header of each name wins. Bare words (`Lemmas 1 and 2 give ...`) are not headers."""
+    heads = []
+    for match in itertools.islice(_header_lines(text), MAX_HEADERS):
+        rest = match.group("rest").strip().strip("*_# ").strip()
+        if rest and not match.group("sep"):
+            continue
+        heads.append((match, rest))
+    sections: dict[str, str] = {}
+    for i, (match, rest) in enumerate(heads):
+        end = heads[i + 1][0].start() if i + 1 < len(heads) else len(text)
+        name = " ".join(match.group("name").lower().split())
+        sections.setdefault(name, f"{rest}\n{text[match.end():end]}".strip())
+    return sections
+
+
+def _header_lines(text: str):
+    """SECTION matches, tried only on lines that hold a section name: a megabyte of short lines
+    costs one scan for the names, not a regex attempt per line."""
+    line_start, scanned = 0, 0
+    for name in SECTION_NAME.finditer(text):
+        newline = text.rfind("\n", scanned, name.start())  # only the text not scanned before
+        scanned = name.start()
+        if newline >= 0:
+            line_start = newline + 1
+        elif line_start < 0:
+            continue
+        match = SECTION.match(text, line_start)
+        if match:
+            yield match
+            line_start = -1  # one header per line
 
 
 def _lemma_list(box: str, require_proof: bool = True) -> list[LemmaDraft]:

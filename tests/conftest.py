@@ -55,31 +55,31 @@ def one_round_script(solution: str, reasoning: str = "") -> dict:
 
 
 def standin_vllm(tmp_path: Path, script: dict) -> dict[str, str]:
-    """A `vllm` executable on PATH that starts the scripted server with `script` (roles ->
-    constant replies), as real vLLM would start a model; it writes its arguments to args.txt.
-    Returns the environment to run the CLI in."""
+    """A stand-in `vllm` package, in an interpreter of its own, whose OpenAI server module starts
+    the scripted server with `script` (roles -> constant replies), as real vLLM would start a
+    model; it writes its arguments to args.txt. Returns the environment to run the CLI in."""
     import json
-    import stat
     import textwrap
 
     script_file = tmp_path / "script.json"
     script_file.write_text(json.dumps({role: {"content": reply.content} for role, reply in script.items()}))
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir(exist_ok=True)
-    standin = bin_dir / "vllm"
-    standin.write_text(textwrap.dedent(f"""\
-        #!{sys.executable}
-        import sys, os
+    package = tmp_path / "standin" / "vllm" / "entrypoints" / "openai"
+    package.mkdir(parents=True, exist_ok=True)
+    for folder in (package, package.parent, package.parent.parent):
+        (folder / "__init__.py").write_text("")
+    (package / "api_server.py").write_text(textwrap.dedent(f"""\
+        import os, sys
         args = sys.argv[1:]
-        assert args[0] == "serve"
         port = args[args.index("--port") + 1]
         name = args[args.index("--served-model-name") + 1]
         open({str(tmp_path / 'args.txt')!r}, "w").write(" ".join(args))
         os.execv(sys.executable, [sys.executable, "-m", "tests.scripted_server", {str(script_file)!r},
                  "--port", port, "--model", name])
     """))
-    standin.chmod(standin.stat().st_mode | stat.S_IEXEC)
+    # vLLM in an interpreter of its own, as in a separate virtualenv: found via LEMMATA_VLLM_PYTHON
+    interpreter = tmp_path / "standin" / "python"
+    interpreter.write_text(f"#!/bin/sh\nPYTHONPATH={REPO}:{tmp_path / 'standin'} exec {sys.executable} \"$@\"\n")
+    interpreter.chmod(0o755)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LEMMATA_", "OPENAI_"))}
-    env["PATH"] = f"{bin_dir}:{env['PATH']}"
-    env["PYTHONPATH"] = str(REPO)
+    env["LEMMATA_VLLM_PYTHON"] = str(interpreter)
     return env

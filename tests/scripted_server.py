@@ -7,8 +7,13 @@
 A role's script is one `Reply` (given every time), a list (consumed in order; a request past
 its end gets HTTP 400 naming the role), or a callable `(request_body) -> Reply`. The role is
 read from the `X-Lemmata-Role` header, else from the first word after "You are the" in the
-system message. Faults are Reply fields: `status`/`retry_after`, `delay` (seconds before
-answering), `finish_reason="length"`, `malformed`, `empty_choices`, `content_null`.
+system message. Faults are Reply fields: `status`/`retry_after`/`error_body`, `delay` (seconds
+before answering), `finish_reason` ("length", and vLLM's "abort", "repetition", "error"),
+`malformed`, `empty_choices`, `content_null`, `error_event` (vLLM's mid-stream error event),
+`close_early` (the body ends without a finish reason or [DONE]), `cut_off` (the connection
+drops mid-body), `bad_chunk` (a chunk of the wrong shape) and `raw_body` (a whole response). Like vLLM, the server answers only
+under /v1, lists `max_model_len` under /v1/models when given one, and refuses with HTTP 400 a
+request whose prompt (its words) plus max_tokens exceeds it.
 Run standalone with `python -m tests.scripted_server SCRIPT.json [--port P]`.
 """
 
@@ -44,6 +49,23 @@ class Reply:
     """Send `content: null` with all text in `reasoning` (an unclosed thinking block)."""
     choices: list[str] = field(default_factory=list)
     """Distinct texts for n > 1; otherwise `content` is repeated n times."""
+    error_body: dict | None = None
+    """The JSON body sent with a non-200 `status` (default: a generic error object)."""
+    error_event: bool = False
+    """Mid-stream, after the first half of the text: vLLM's `data: {"error": {...}}` event, then [DONE]."""
+    close_early: bool = False
+    """End the body cleanly after half the text: no finish reason, no usage, no [DONE]."""
+    cut_off: bool = False
+    """Drop the connection after half the text, mid-body."""
+    bad_chunk: Any = None
+    """Sent as one `data:` event after half the text, e.g. {"choices": [1, 2]}."""
+    raw_body: Any = None
+    """Sent as the whole JSON body of a non-streamed 200 answer, e.g. a response of the wrong shape."""
+
+
+def vllm_error(message: str, status: int = 400, kind: str = "BadRequestError") -> dict:
+    """An error body as vLLM's OpenAI server sends it."""
+    return {"error": {"message": message, "type": kind, "param": None, "code": status}}
 
 
 Script = Reply | list[Reply] | Callable[[dict], Reply]
@@ -65,10 +87,18 @@ class ScriptedServer:
         max_concurrent: int | None = None,
         models: list[str] | None = None,
         port: int = 0,
+        max_model_len: int | None = None,
+        models_delay: float = 0.0,
     ):
         self.script: dict[str, Script] = dict(script or {})
         self.token_latency = token_latency
         self.models = models or [MODEL_NAME]
+        self.max_model_len = max_model_len
+        """The context length listed and enforced (prompt words + max_tokens), as vLLM does."""
+        self.models_delay = models_delay
+        """Seconds /v1/models takes to answer (a hanging model list)."""
+        self.model_lists = 0
+        """GET /v1/models requests received."""
         self.counts: Counter[str] = Counter()
         """Requests received per role, faults included."""
         self.completed: Counter[str] = Counter()
@@ -148,11 +178,17 @@ class ScriptedServer:
                 pass
 
             def do_GET(self) -> None:
-                if self.path.rstrip("/").endswith("/models"):
-                    data = [{"id": m, "object": "model", "owned_by": "scripted"} for m in server.models]
+                if self.path.rstrip("/") == "/v1/models":
+                    with server._lock:
+                        server.model_lists += 1
+                    if server.models_delay:
+                        time.sleep(server.models_delay)
+                    data = [{"id": m, "object": "model", "owned_by": "scripted",
+                             **({"max_model_len": server.max_model_len} if server.max_model_len else {})}
+                            for m in server.models]
                     self._json(200, {"object": "list", "data": data})
                 else:
-                    self._json(404, {"error": {"message": f"no route {self.path}"}})
+                    self._json(404, {"detail": "Not Found"})  # FastAPI's answer for an unknown route
 
             def parse_request(self) -> bool:
                 self.accepted = time.monotonic()  # per request: a kept-alive connection serves many
@@ -161,6 +197,9 @@ class ScriptedServer:
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", 0))
                 body = json.loads(self.rfile.read(length) or b"{}")
+                if self.path.rstrip("/") != "/v1/chat/completions":
+                    self._json(404, {"detail": "Not Found"})
+                    return
                 role = self.headers.get("X-Lemmata-Role") or role_from_messages(body.get("messages", []))
                 # The server's own time starts when it accepts the connection (reading and
                 # parsing the request is its work too); with a concurrency cap, only once a slot
@@ -180,7 +219,11 @@ class ScriptedServer:
 
             def _answer(self, role: str, body: dict) -> None:
                 if body.get("model") not in server.models:
-                    self._json(404, {"error": {"message": f"model {body.get('model')} not found"}})
+                    self._json(404, vllm_error(f"The model `{body.get('model')}` does not exist.", 404, "NotFoundError"))
+                    return
+                too_long = _over_context(body, server.max_model_len)
+                if too_long:
+                    self._json(400, vllm_error(too_long))
                     return
                 reply = server.next_reply(role, body)
                 if reply is None:
@@ -190,7 +233,11 @@ class ScriptedServer:
                     time.sleep(reply.delay)
                 if reply.status != 200:
                     headers = {"Retry-After": str(reply.retry_after)} if reply.retry_after is not None else {}
-                    self._json(reply.status, {"error": {"message": f"scripted HTTP {reply.status}"}}, headers)
+                    error = reply.error_body or {"error": {"message": f"scripted HTTP {reply.status}"}}
+                    self._json(reply.status, error, headers)
+                    return
+                if reply.raw_body is not None and not body.get("stream"):
+                    self._json(200, reply.raw_body)
                     return
                 if reply.malformed:
                     self._raw(200, b'{"id": "x", "choices": [ {"index": 0, "mess', "application/json")
@@ -211,13 +258,27 @@ class ScriptedServer:
                 self.end_headers()
                 try:
                     for chunk in stream_chunks(reply, texts, body):
-                        if server.token_latency and chunk.get("choices"):
+                        if chunk is _CUT:
+                            if reply.cut_off:
+                                self.close_connection = True
+                                self.wfile.write(b"5\r\ndata")  # half a chunk, then the socket closes
+                                self.wfile.flush()
+                                return
+                            if reply.error_event:
+                                self._chunk(b"data: [DONE]\n\n")  # vLLM ends the stream after its error event
+                                break
+                            if reply.close_early:
+                                break
+                            continue
+                        if server.token_latency and isinstance(chunk, dict) and chunk.get("choices"):
                             time.sleep(server.token_latency)
                         self._chunk(f"data: {json.dumps(chunk)}\n\n".encode())
-                    self._chunk(b"data: [DONE]\n\n")
+                    else:
+                        self._chunk(b"data: [DONE]\n\n")
                     self.wfile.write(b"0\r\n\r\n")
                     self.wfile.flush()
-                    self._paid(role)
+                    if not (reply.error_event or reply.close_early or reply.bad_chunk is not None):
+                        self._paid(role)
                 except (BrokenPipeError, ConnectionResetError):
                     self.close_connection = True  # the client gave up (idle timeout, kill): not paid
 
@@ -282,6 +343,10 @@ def completion(reply: Reply, texts: list[str], body: dict) -> dict:
             "model": body.get("model"), "choices": choices, "usage": _usage(body, texts)}
 
 
+_CUT = object()
+"""Where a stream fault (error event, early close, cut-off, bad chunk) happens: after half the text."""
+
+
 def stream_chunks(reply: Reply, texts: list[str], body: dict):
     base = {"id": "scripted", "object": "chat.completion.chunk", "created": int(time.time()), "model": body.get("model")}
     if not reply.empty_choices:
@@ -289,11 +354,39 @@ def stream_chunks(reply: Reply, texts: list[str], body: dict):
             thinking = reply.reasoning + (text if reply.content_null else "")
             for word in _pieces(thinking):
                 yield {**base, "choices": [{"index": i, "delta": {"reasoning": word}, "finish_reason": None}]}
-            if not reply.content_null:
-                for word in _pieces(text):
-                    yield {**base, "choices": [{"index": i, "delta": {"content": word}, "finish_reason": None}]}
+            words = [] if reply.content_null else _pieces(text)
+            for position, word in enumerate(words):
+                if i == 0 and position == len(words) // 2:
+                    yield from _fault(reply)
+                yield {**base, "choices": [{"index": i, "delta": {"content": word}, "finish_reason": None}]}
+            if i == 0 and not words:
+                yield from _fault(reply)
             yield {**base, "choices": [{"index": i, "delta": {}, "finish_reason": reply.finish_reason}]}
     yield {**base, "choices": [], "usage": _usage(body, texts)}
+
+
+def _fault(reply: Reply):
+    if reply.error_event:
+        yield vllm_error("scripted mid-stream failure", 500, "InternalServerError")
+    if reply.bad_chunk is not None:
+        yield reply.bad_chunk
+    yield _CUT
+
+
+def _over_context(body: dict, max_model_len: int | None) -> str | None:
+    """vLLM's refusal when prompt + max_tokens exceeds the context, else None."""
+    if not max_model_len:
+        return None
+    prompt = _usage(body, [])["prompt_tokens"]
+    wanted = prompt + int(body.get("max_tokens") or 0)
+    if prompt >= max_model_len:
+        return (f"This model's maximum context length is {max_model_len} tokens. However, your request has "
+                f"{prompt} input tokens. Please reduce the length of the input messages.")
+    if wanted > max_model_len:
+        return (f"'max_tokens' or 'max_completion_tokens' is too large: {body.get('max_tokens')}. This model's "
+                f"maximum context length is {max_model_len} tokens and your request has {prompt} input tokens "
+                f"({wanted} > {max_model_len}).")
+    return None
 
 
 def _pieces(text: str) -> list[str]:
@@ -346,4 +439,4 @@ def serve_until_terminated(server: ScriptedServer, stats: Path | None) -> None:
 if __name__ == "__main__":
     main()
 
-__all__ = ["MODEL_NAME", "Reply", "ScriptedServer", "asdict", "load_script"]
+__all__ = ["MODEL_NAME", "Reply", "ScriptedServer", "asdict", "load_script", "vllm_error"]

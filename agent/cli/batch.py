@@ -12,14 +12,16 @@ from rich.live import Live
 
 from agent.batch import BatchPlan, BatchProgress, grading_of_run, plan_of_run, run_batch, start_batch
 from agent.batch_view import BatchView
+from agent.cli.doctor import check_before_run
 from agent.cli.options import guarded, model_options, serve_option, served_model
 from agent.cli.solve import apply_loop_options, loop_options
 from agent.config import Config
 from agent.datasets import SHIPPED, resolve_dataset, shard
 from agent.errors import ProblemInputError
 from agent.loop_settings import LoopSettings
-from agent.runs import resolve_run_id
 from agent.reference import keep_recorded_choice
+from agent.runs import resolve_run_id
+from engines.llm import ModelCallError
 from memory import RunStore
 
 
@@ -69,6 +71,11 @@ def command(config: Config, dataset: str | None, samples: int, concurrency: int,
                    f"resume with: lemmata batch --resume {run_id})", err=True)
         progress = BatchProgress()
         with served_model(config, serve_model, console):
+            try:
+                check_before_run(config, console)
+            except ModelCallError:
+                store.finish_run(run_id, "failed")
+                raise
             status = asyncio.run(_run_live(run_id, problems, plan, config, store, progress, console))
         store.finish_run(run_id, status)
     finally:

@@ -1,4 +1,4 @@
-"""`lemmata doctor`: a table of endpoint health."""
+"""`lemmata doctor`: a table of endpoint health, and the limits to change."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import sys
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from agent.cli.options import guarded, model_options
@@ -22,7 +23,7 @@ def _mark(ok: bool) -> str:
 @model_options
 @guarded
 def command(config: Config) -> None:
-    """Check every configured endpoint: reachable, model listed, chat works, reasoning field."""
+    """Check every configured endpoint: reachable, model listed, context, chat works, reasoning field."""
     console = Console()
     rows = asyncio.run(check_endpoints(config))
     if not rows:
@@ -32,11 +33,24 @@ def command(config: Config) -> None:
         )
         sys.exit(1)
     table = Table(title="lemmata doctor")
-    for column in ("roles", "endpoint", "model", "reachable", "model listed", "chat works", "reasoning", "detail"):
+    for column in ("roles", "endpoint", "model", "reachable", "model listed", "context", "chat works", "reasoning",
+                   "detail"):
         table.add_column(column, overflow="fold")
     for row in rows:
-        table.add_row(", ".join(row.roles), row.endpoint, row.model, _mark(row.reachable),
-                      _mark(row.model_listed), _mark(row.chat_works), _mark(row.reasoning_field), row.detail)
+        table.add_row(", ".join(row.roles), escape(row.endpoint), escape(row.model), _mark(row.reachable),
+                      _mark(row.model_listed), str(row.context or "-"), _mark(row.chat_works),
+                      _mark(row.reasoning_field), escape(row.detail))
     console.print(table)
+    for line in dict.fromkeys(line for row in rows for line in row.advice):
+        console.print(f"[yellow]change:[/] {escape(line)}", soft_wrap=True)
     if not all(row.chat_works for row in rows):
         sys.exit(1)
+
+
+def check_before_run(config: Config, console: Console) -> None:
+    """doctor's checks before solve's or batch's first call: a one-line error (EndpointCheckError)
+    when an endpoint is down or lacks the model; notes on limits lowered to fit the context."""
+    from agent.doctor import preflight
+
+    for note in asyncio.run(preflight(config)):
+        console.print(f"[yellow]note:[/] {escape(note)}", soft_wrap=True)

@@ -39,21 +39,25 @@ def model_options(command: Callable) -> Callable:
 
 @contextlib.contextmanager
 def served_model(config: Config, model: str | None, console: Console) -> Iterator[None]:
-    """With `--serve MODEL`: start `vllm serve MODEL` for the block and point every role at it."""
+    """With `--serve 'MODEL [VLLM FLAGS]'`: start vLLM for the block and point every role at it."""
     if model is None:
         yield
         return
+    import shlex
+
     from engines.llm.vllm_server import VLLMServer
 
-    console.print(f"starting vllm serve {model} …")
-    with VLLMServer(model) as server:
+    name, *flags = shlex.split(model) or [""]
+    console.print(f"starting vllm for {name} …")
+    with VLLMServer(name, extra_args=flags) as server:
         config.defaults.base_url, config.defaults.model = server.base_url, server.served_name
         yield
 
 
 def serve_option(command: Callable) -> Callable:
     return click.option("--serve", "serve_model",
-                        help="Start `vllm serve MODEL` for this run and stop it afterwards.")(command)
+                        help="Start vLLM for MODEL for this run and stop it afterwards; flags after the model "
+                             "name go to vLLM, e.g. --serve 'Qwen/Qwen3-8B --max-model-len 32768'.")(command)
 
 
 def guarded(function: Callable) -> Callable:

@@ -15,6 +15,7 @@ from rich.live import Live
 from rich.panel import Panel
 from pydantic import ValidationError
 
+from agent.cli.doctor import check_before_run
 from agent.cli.options import guarded, model_options, serve_option, served_model
 from agent.config import Config
 from agent.display import LoopView
@@ -95,6 +96,7 @@ def command(config: Config, problem: str | None, file: Path | None, answer: str 
                 return
             _restore_loop(store, resume_run, config, profile, budgets)
         with served_model(config, serve_model, console):
+            check_before_run(config, console)
             if interactive:
                 result = asyncio.run(_solve_interactive(loaded, config, store, console, resume_run))
             else:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
+import importlib.util
 import json
 import ssl
 import logging
@@ -13,19 +15,23 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import urlsplit, urlunsplit
 
-import httpx
 import openai
 
+from engines.llm.context import FIRST_CHARS_PER_TOKEN, fit_max_tokens, learnt_rate
 from engines.llm.endpoints import EndpointHealthState, EndpointPool, Outcome
-from engines.llm.errors import EndpointNotConfiguredError, ModelCallError, ModelNotServedError
-from engines.llm.result import CallResult, Choice, hash_messages
+from engines.llm.errors import EndpointNotConfiguredError, ModelCallError, ModelNotServedError, RequestRejectedError
+from engines.llm.result import CallResult, hash_messages
 from engines.llm.settings import ClientSettings, RoleSettings
+from engines.llm.wire import BrokenResponse, Completion, printable, read_response, read_stream
 
 log = logging.getLogger(__name__)
 
 RETRYABLE_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
-_SERVED_MODELS: set[tuple[str, str]] = set()
-"""(endpoint, model) pairs seen listed in this process: a batch of many solves asks once."""
+TRANSPORT_ERRORS = tuple(
+    importlib.import_module(name).HTTPError for name in ("httpx", "httpx2") if importlib.util.find_spec(name)
+)
+"""A body that breaks mid-read raises the HTTP library's own error, not the SDK's: `httpx`, or
+`httpx2` under the openai releases built on it."""
 _TLS = ssl.create_default_context()
 """One TLS context for every client: building one loads the CA bundle (~0.1 s each time)."""
 TokenCallbackType = Callable[[int, str, str], Any]
@@ -43,15 +49,13 @@ class _IdleTimeout(Exception):
     pass
 
 
-class _MalformedResponse(Exception):
-    pass
+@dataclass(frozen=True)
+class ServedModel:
+    """One entry of an endpoint's /models list."""
 
-
-@dataclass
-class _Attempt:
-    choices: list[Choice]
-    prompt_tokens: int
-    completion_tokens: int
+    id: str
+    max_model_len: int | None = None
+    """The context length vLLM reports; None when the server does not say."""
 
 
 class LLMClient:
@@ -61,6 +65,11 @@ class LLMClient:
         self.config = config
         self.on_call = on_call
         self._clients: dict[tuple[str, str], openai.AsyncOpenAI] = {}
+        self._served: dict[str, list[ServedModel]] = {}
+        """Each endpoint's model list, once it answered: asked once per client."""
+        self._model_checks: dict[str, asyncio.Future] = {}
+        self._rates: dict[str, float | None] = {}
+        """Characters per prompt token each endpoint's usage counts showed (cautious)."""
         self._pool = EndpointPool(
             config.client.endpoint_cooldown_s, config.client.endpoint_cooldown_max_s, public=public_url
         )
@@ -104,10 +113,30 @@ class LLMClient:
         return result
 
     async def list_models(self, role: str, endpoint: str | None = None) -> list[str]:
-        """The models served at `endpoint` (default: the role's first endpoint)."""
+        """The names of the models served at `endpoint` (default: the role's first endpoint)."""
+        return [model.id for model in await self.served_models(role, endpoint)]
+
+    async def served_models(self, role: str, endpoint: str | None = None) -> list[ServedModel]:
+        """The models served at `endpoint`, asked once per endpoint and cached; concurrent
+        callers share one request, made under the idle timeout (a hanging /models is retried
+        like a hanging stream). Raises the transport's error when the request fails."""
         settings = self._settings(role)
-        page = await self._client(settings, endpoint or settings.endpoints[0]).models.list()
-        return [model.id for model in page.data]
+        endpoint = endpoint or settings.endpoints[0]
+        if endpoint in self._served:
+            return self._served[endpoint]
+        check = self._model_checks.get(endpoint)
+        if check is None or check.done():  # done and not cached: the last ask failed, ask again
+            check = asyncio.ensure_future(self._fetch_models(settings, endpoint))
+            self._model_checks[endpoint] = check
+        return await asyncio.shield(check)  # one caller's cancellation must not cancel the others'
+
+    async def _fetch_models(self, settings: RoleSettings, endpoint: str) -> list[ServedModel]:
+        timeouts = self.config.client
+        limit = openai.Timeout(min(timeouts.idle_timeout, timeouts.total_timeout), connect=timeouts.connect_timeout)
+        page = await self._client(settings, endpoint).models.list(timeout=limit)
+        models = [ServedModel(str(model.id), _context_length(model)) for model in page.data]
+        self._served[endpoint] = models
+        return models
 
     def endpoint_health(self) -> list[EndpointHealthState]:
         """Every endpoint of every role used so far: in flight, failures, out or in."""
@@ -137,38 +166,33 @@ class LLMClient:
                 base_url=endpoint,
                 api_key=key,
                 max_retries=0,  # retries are ours, so that they are counted and recorded
-                timeout=httpx.Timeout(
-                    timeouts.total_timeout, connect=timeouts.connect_timeout
-                ),
+                timeout=openai.Timeout(timeouts.total_timeout, connect=timeouts.connect_timeout),
                 http_client=openai.DefaultAsyncHttpxClient(verify=_TLS),
             )
         return self._clients[cache_key]
 
-    async def _ensure_model_served(self, role: str, settings: RoleSettings, endpoint: str) -> None:
-        """Once per (endpoint, model): the endpoint lists the model, else ModelNotServedError."""
-        marker = (endpoint, settings.model or "")
-        if marker in _SERVED_MODELS:
-            return
+    async def _check_model(self, role: str, settings: RoleSettings, endpoint: str) -> int | None:
+        """The model's context length at `endpoint` (None: not reported); ModelNotServedError
+        when the endpoint lists other models only."""
         try:
-            served = await self.list_models(role, endpoint)
+            served = await self.served_models(role, endpoint)
         except openai.APIStatusError as error:
             if error.status_code in RETRYABLE_STATUS:
-                return  # a busy server is the retry loop's business, not a naming problem
-            served = []  # some servers do not implement /models; nothing to check against
-        except (openai.APIConnectionError, openai.APITimeoutError):
-            return
-        if served and settings.model not in served:
+                raise  # a busy server: a failed attempt, retried
+            served = self._served[endpoint] = []  # no /models here; nothing to check against
+        if served and settings.model not in {model.id for model in served}:
             raise ModelNotServedError(
                 f"model '{settings.model}' is not served at {public_url(endpoint)}; "
-                f"it lists: {', '.join(served)}"
+                f"it lists: {', '.join(printable(model.id, 80)[1:-1] for model in served[:20])}"
             )
-        _SERVED_MODELS.add(marker)
+        return next((model.max_model_len for model in served if model.id == settings.model), None)
 
-    async def _with_retries(self, role, settings, messages, n, on_token, sampling, result) -> _Attempt:
+    async def _with_retries(self, role, settings, messages, n, on_token, sampling, result) -> Completion:
         """Attempts until one answers or the retries run out, each on an endpoint the pool picks.
 
         After a failure the endpoint is out for its cool-down and the retry goes to another
         one at once; only when every endpoint is out does the retry wait, at most the backoff.
+        A refusal that retrying cannot fix (HTTP 400, 404 ...) ends the call at once.
         """
         policy = self.config.client
         tried: list[str] = []
@@ -180,17 +204,25 @@ class LLMClient:
                 tried.append(result.endpoint)
             outcome, hold_off = Outcome.NEUTRAL, None
             try:
-                await self._ensure_model_served(role, settings, endpoint)
+                context = await self._check_model(role, settings, endpoint)
+                max_tokens = self._fit(role, settings, endpoint, messages, sampling, context, result)
                 answer = await asyncio.wait_for(
-                    self._attempt(role, settings, endpoint, messages, n, on_token, sampling),
+                    self._attempt(role, settings, endpoint, messages, n, on_token, {**sampling, "max_tokens": max_tokens}),
                     timeout=policy.total_timeout,
                 )
                 outcome = Outcome.ANSWERED
+                self._rates[endpoint] = learnt_rate(messages, answer.prompt_tokens, self._rates.get(endpoint))
                 return answer
+            except ModelCallError:
+                raise
             except Exception as error:  # noqa: BLE001 - classified just below
                 cause, hold_off = _classify(error)
                 if cause is None:
-                    raise
+                    if isinstance(error, openai.APIStatusError):
+                        raise _rejected(role, result.endpoint, error) from None
+                    log.debug("%s call to %s failed unexpectedly", role, result.endpoint, exc_info=True)
+                    raise ModelCallError(f"{role} call to {result.endpoint} failed: {type(error).__name__}: "
+                                         f"{printable(error, 200)}") from error
                 outcome = Outcome.FAILED
                 if attempt == policy.max_retries:
                     raise ModelCallError(
@@ -205,16 +237,28 @@ class LLMClient:
                     log.warning("endpoint %s taken out for %.1fs", result.endpoint, out_for)
         raise AssertionError("unreachable")
 
-    async def _attempt(self, role, settings, endpoint, messages, n, on_token, sampling) -> _Attempt:
+    def _fit(self, role, settings, endpoint, messages, sampling, context, result) -> int | None:
+        """max_tokens for this attempt: the asked value, lowered to what the prompt leaves of the
+        server's context; a lowering is logged and recorded in the call's tags."""
+        asked = sampling.get("max_tokens", settings.max_tokens)
+        rate = self._rates.get(endpoint) or FIRST_CHARS_PER_TOKEN
+        fitted = fit_max_tokens(asked, messages, context, rate, f"{role} call to {public_url(endpoint)}")
+        if fitted.max_tokens != asked:
+            log.info("%s call: max_tokens %s lowered to %d to fit the context of %s", role, asked, fitted.max_tokens, context)
+            result.tags["max_tokens_fitted"] = {"asked": asked, "sent": fitted.max_tokens, "context": context,
+                                                "prompt_estimate": fitted.prompt_estimate}
+        return fitted.max_tokens
+
+    async def _attempt(self, role, settings, endpoint, messages, n, on_token, sampling) -> Completion:
         request = _request_body(settings, messages, n, sampling)
         client = self._client(settings, endpoint)
         headers = {"X-Lemmata-Role": str(role)}
         if not self.config.client.stream:
-            response = await client.chat.completions.create(**request, extra_headers=headers)
-            return _from_response(response)
+            response = await client.chat.completions.with_raw_response.create(**request, extra_headers=headers)
+            return read_response(response.text)
         return await self._stream(client, request, headers, on_token)
 
-    async def _stream(self, client, request: dict, headers: dict, on_token: TokenCallbackType | None) -> _Attempt:
+    async def _stream(self, client, request: dict, headers: dict, on_token: TokenCallbackType | None) -> Completion:
         """Read the SSE stream as raw lines: building the SDK's typed object for every chunk
         costs about a millisecond, and a long reasoning answer has tens of thousands of chunks.
         One watchdog, pushed forward on every line, is the idle timeout; waiting for the
@@ -228,44 +272,10 @@ class LLMClient:
         try:
             async with asyncio.timeout(idle) as watchdog:
                 async with manager as response:
-                    return await self._consume(response.iter_lines(), watchdog, loop, on_token)
+                    return await read_stream(response.iter_lines(),
+                                             lambda: watchdog.reschedule(loop.time() + idle), on_token)
         except TimeoutError:
             raise _IdleTimeout(f"nothing received for {idle:g}s") from None
-
-    async def _consume(self, lines, watchdog, loop, on_token: TokenCallbackType | None) -> _Attempt:
-        idle = self.config.client.idle_timeout
-        texts: dict[int, list[str]] = {}
-        thoughts: dict[int, list[str]] = {}
-        finish: dict[int, str | None] = {}
-        usage: dict = {}
-        async for line in lines:
-            watchdog.reschedule(loop.time() + idle)
-            if not line.startswith("data:"):
-                continue
-            data = line[5:].strip()
-            if data == "[DONE]":
-                break
-            chunk = json.loads(data)
-            if not isinstance(chunk, dict):
-                raise _MalformedResponse("a stream event is not a JSON object")
-            if chunk.get("error"):
-                raise _MalformedResponse(f"the server reported an error mid-stream: {str(chunk['error'])[:200]}")
-            usage = chunk.get("usage") or usage
-            for choice in chunk.get("choices") or []:
-                index = choice.get("index", 0)
-                delta = choice.get("delta") or {}
-                text = delta.get("content") or ""
-                thought = delta.get("reasoning") or delta.get("reasoning_content") or ""
-                texts.setdefault(index, []).append(text)
-                thoughts.setdefault(index, []).append(thought)
-                if choice.get("finish_reason"):
-                    finish[index] = choice["finish_reason"]
-                if on_token and (text or thought):
-                    on_token(index, text, thought)
-        if not texts:
-            raise _MalformedResponse("the server returned no choices")
-        choices = [Choice("".join(texts[i]), "".join(thoughts.get(i, [])), finish.get(i)) for i in sorted(texts)]
-        return _Attempt(choices, int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0))
 
     async def _observe(self, result: CallResult) -> None:
         if self.on_call is None:
@@ -275,6 +285,8 @@ class LLMClient:
             await outcome
 
     async def aclose(self) -> None:
+        for check in self._model_checks.values():
+            check.cancel()
         for client in self._clients.values():
             await client.close()
         self._clients.clear()
@@ -304,19 +316,23 @@ def _request_body(settings: RoleSettings, messages: list[dict], n: int, sampling
     return body
 
 
-def _reasoning_of(message: Any) -> str:
-    return getattr(message, "reasoning", None) or getattr(message, "reasoning_content", None) or ""
+def _context_length(model: Any) -> int | None:
+    value = getattr(model, "max_model_len", None)
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
-def _from_response(response: Any) -> _Attempt:
-    if not getattr(response, "choices", None):
-        raise _MalformedResponse("the server returned no choices")
-    choices = [
-        Choice(choice.message.content or "", _reasoning_of(choice.message), choice.finish_reason)
-        for choice in response.choices
-    ]
-    usage = response.usage
-    return _Attempt(choices, usage.prompt_tokens if usage else 0, usage.completion_tokens if usage else 0)
+def _rejected(role: str, endpoint: str, error: openai.APIStatusError) -> RequestRejectedError:
+    """A one-line error for a refusal: status and the server's own message, made printable."""
+    body = error.body
+    message = body.get("message") if isinstance(body, dict) else body
+    hint = ""
+    if error.status_code == 404 and not urlsplit(endpoint).path.rstrip("/").endswith("/v1"):
+        hint = "; is /v1 missing from the base URL?"
+    return RequestRejectedError(
+        f"{role} call to {endpoint} was refused: HTTP {error.status_code}: "
+        f"{printable(message or error.message, 300)}{hint}",
+        error.status_code,
+    )
 
 
 def _classify(error: Exception) -> tuple[str | None, float | None]:
@@ -333,14 +349,16 @@ def _classify(error: Exception) -> tuple[str | None, float | None]:
         return "total timeout reached", None
     if isinstance(error, _IdleTimeout):
         return str(error), None
-    if isinstance(error, (_MalformedResponse, openai.APIResponseValidationError, json.JSONDecodeError)):
-        return f"malformed response ({error})", None
-    if isinstance(error, httpx.HTTPError):
+    if isinstance(error, BrokenResponse):
+        return str(error), None
+    if isinstance(error, (openai.APIResponseValidationError, json.JSONDecodeError)):
+        return f"malformed response ({type(error).__name__})", None
+    if isinstance(error, TRANSPORT_ERRORS):
         return f"transport error ({type(error).__name__})", None
     return None, None
 
 
-def _retry_after(response: httpx.Response | None) -> float | None:
+def _retry_after(response: Any) -> float | None:
     if response is None:
         return None
     value = response.headers.get("retry-after")

@@ -8,6 +8,10 @@ from dataclasses import dataclass, field
 
 from engines.llm.errors import TruncatedCompletionError
 
+TRUNCATING_FINISH = frozenset({"length", "repetition"})
+"""Finish reasons of an answer cut short: `length` at max_tokens, vLLM's `repetition` when it
+stopped a looping generation. The call finished, but its text is not a whole answer."""
+
 
 @dataclass
 class Choice:
@@ -19,7 +23,7 @@ class Choice:
 
     @property
     def truncated(self) -> bool:
-        return self.finish_reason == "length"
+        return self.finish_reason in TRUNCATING_FINISH
 
 
 @dataclass
@@ -50,7 +54,7 @@ class CallResult:
         choice = self.choices[0]
         if choice.truncated:
             raise TruncatedCompletionError(
-                f"{self.role} completion from {self.model} hit max_tokens after "
+                f"{self.role} completion from {self.model} was cut short ({choice.finish_reason}) after "
                 f"{self.completion_tokens} tokens; raise max_tokens for this role"
             )
         return choice.text

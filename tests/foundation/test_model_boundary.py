@@ -8,6 +8,7 @@ import pytest
 
 from agent.config import load_config
 from engines.llm import LLMClient, ModelCallError, ModelNotServedError, TruncatedCompletionError
+from engines.llm.errors import RequestRejectedError
 from tests.conftest import SENTINEL_KEY
 from tests.scripted_server import MODEL_NAME, Reply
 
@@ -86,10 +87,10 @@ def test_persistent_500_raises_a_clear_error_and_is_recorded(scripted):
 
 def test_client_errors_are_not_retried(scripted):
     scripted.script["reasoner"] = Reply(status=400)
-    client, _ = make_client(scripted)
-    with pytest.raises(Exception):
+    client, recorded = make_client(scripted)
+    with pytest.raises(RequestRejectedError, match="HTTP 400"):
         call(client)
-    assert scripted.counts["reasoner"] == 1
+    assert scripted.counts["reasoner"] == 1 and "HTTP 400" in recorded[0].error
 
 
 def test_a_stream_that_goes_quiet_hits_the_idle_timeout_and_is_retried(scripted):
