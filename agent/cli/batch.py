@@ -19,14 +19,15 @@ from agent.datasets import SHIPPED, resolve_dataset, shard
 from agent.errors import ProblemInputError
 from agent.loop_settings import LoopSettings
 from memory import RunStore
+from memory.store_errors import StoreError, StoreFullError
 
 
 @click.command("batch")
 @click.argument("dataset", required=False)
-@click.option("--samples", "-n", type=int, default=4, show_default=True, help="Independent samples per problem.")
-@click.option("--concurrency", "-c", type=int, default=16, show_default=True, help="Samples in flight at once.")
+@click.option("--samples", "-n", type=click.IntRange(min=1), default=4, show_default=True, help="Independent samples per problem.")
+@click.option("--concurrency", "-c", type=click.IntRange(min=1), default=16, show_default=True, help="Samples in flight at once.")
 @click.option("--shard", "shard_spec", help="Take the deterministic share I of N problems, as I/N.")
-@click.option("--limit", type=int, help="Only the first N problems (after sharding).")
+@click.option("--limit", type=click.IntRange(min=1), help="Only the first N problems (after sharding).")
 @click.option("--resume", "resume_run", help="Continue a batch run after a crash or Ctrl-C.")
 @serve_option
 @loop_options
@@ -40,7 +41,10 @@ def command(config: Config, dataset: str | None, samples: int, concurrency: int,
     console = Console(stderr=True)
     try:
         if resume_run:
-            plan, problems, loop = plan_of_run(store, resume_run)
+            try:
+                plan, problems, loop = plan_of_run(store, resume_run)
+            except LookupError as error:
+                raise ProblemInputError(str(error)) from None
             config.loop = LoopSettings.model_validate(loop)  # the budgets the run started with
             run_id = resume_run
         else:
@@ -53,20 +57,37 @@ def command(config: Config, dataset: str | None, samples: int, concurrency: int,
                 problems = shard(problems, index, count)
             problems = problems[:limit] if limit else problems
             plan = BatchPlan(name, [p.id for p in problems], samples, concurrency)
-            run_id = start_batch(store, config, problems, plan)
+            run_id, problems, plan = start_batch(store, config, problems, plan)
         click.echo(f"run {run_id} ({len(problems)} problems x {plan.samples} samples; "
                    f"resume with: lemmata batch --resume {run_id})", err=True)
         progress = BatchProgress()
         with served_model(config, serve_model, console):
-            status = asyncio.run(_run_live(run_id, problems, plan, config, store, progress, console))
+            try:
+                status = asyncio.run(_run_live(run_id, problems, plan, config, store, progress, console))
+            except StoreFullError as error:
+                _mark_stopped(store, run_id)
+                raise click.ClickException(f"{error}: lemmata batch --resume {run_id}") from None
+        if status == "finished" and progress.failed_samples and not progress.samples_done:
+            status = "failed"  # no sample succeeded: a wrong model, a dead server, a bad key
         store.finish_run(run_id, status)
     finally:
         store.close()
     accuracy = "-" if progress.accuracy is None else f"{100 * progress.accuracy:.1f}%"
     click.echo(f"run {run_id}: {status}; {progress.samples_done}/{progress.samples_total} samples, "
                f"accuracy {accuracy}; report: lemmata report {run_id}")
+    if status == "failed" and progress.errors:
+        cause, count = progress.errors.most_common(1)[0]
+        click.echo(f"error: no sample succeeded; {count} of {progress.failed_samples} failed with: {cause}", err=True)
     if status != "finished":
         sys.exit(130 if status == "interrupted" else 1)
+
+
+def _mark_stopped(store: RunStore, run_id: str) -> None:
+    """Best effort: with the disk full even this small write may fail; --resume works either way."""
+    try:
+        store.finish_run(run_id, "interrupted")
+    except StoreError:
+        pass
 
 
 async def _run_live(run_id, problems, plan, config, store, progress, console) -> str:

@@ -17,6 +17,7 @@ import httpx
 import openai
 
 from engines.llm.endpoints import EndpointHealthState, EndpointPool, Outcome
+from engines.llm import redaction
 from engines.llm.errors import EndpointNotConfiguredError, ModelCallError, ModelNotServedError
 from engines.llm.result import CallResult, Choice, hash_messages
 from engines.llm.settings import ClientSettings, RoleSettings
@@ -125,6 +126,7 @@ class LLMClient:
                 f"role '{role}' has no {missing}: set LEMMATA_BASE_URL / LEMMATA_MODEL, "
                 f"pass --base-url / --model, or set [defaults] {missing} in lemmata.toml"
             )
+        redaction.remember(settings)
         self._pool.register(settings.endpoints)
         return settings
 
@@ -134,7 +136,8 @@ class LLMClient:
         if cache_key not in self._clients:
             timeouts = self.config.client
             self._clients[cache_key] = openai.AsyncOpenAI(
-                base_url=endpoint,
+                # URL credentials would become Basic auth and replace the configured Bearer key
+                base_url=public_url(endpoint) if settings.api_key else endpoint,
                 api_key=key,
                 max_retries=0,  # retries are ours, so that they are counted and recorded
                 timeout=httpx.Timeout(
@@ -189,8 +192,12 @@ class LLMClient:
                 return answer
             except Exception as error:  # noqa: BLE001 - classified just below
                 cause, hold_off = _classify(error)
+                if cause is None and isinstance(error, openai.APIStatusError):
+                    raise ModelCallError(f"{role} call to {result.endpoint} refused: HTTP {error.status_code} "
+                                         f"({redaction.redact(str(error.message))[:300]})") from None
                 if cause is None:
                     raise
+                cause = redaction.redact(cause)
                 outcome = Outcome.FAILED
                 if attempt == policy.max_retries:
                     raise ModelCallError(
