@@ -280,6 +280,11 @@ class LemmaLibrary:
 
     # votes ---------------------------------------------------------------------------
 
+    def vote_call_ids(self, lemma_id: int) -> set[int]:
+        """The calls whose votes on `lemma_id` are recorded already."""
+        return {row[0] for row in self.store.db.execute(
+            "select call_id from lemma_votes where lemma_id = ? and call_id is not null", [lemma_id])}
+
     def record_vote(self, lemma_id: int, vote: VerifierVote) -> LibraryEntry:
         """Store one verifier vote and update the lemma's passes, votes and confidence."""
         with self.store.transaction() as db:
