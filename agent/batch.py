@@ -21,10 +21,12 @@ from agent.checkpoints import open_checkpoints
 from agent.solve import make_run, run_shot, select_result, shot_graph, stored_problem
 from engines.answers import agrade
 from engines.llm import CallResult, LLMClient
+from engines.llm.redaction import redact
 from memory import RunStore
 from memory import loop_records as records
 from memory import run_lease
 from memory.store_errors import StoreFullError
+from memory.terminal_text import inert
 
 log = logging.getLogger(__name__)
 
@@ -184,7 +186,7 @@ async def _solve_problem(problem, plan, config, store, llm, saver, slots, stop, 
                 stop.set()  # the disk is full for every sample: stop, recording nothing more
                 raise
             except Exception as error:  # noqa: BLE001 - one sample's failure must not end the batch
-                log.warning("%s sample %d failed: %s", problem.id, sample, error)
+                log.warning("%s sample %d failed: %s", inert(problem.id), sample, inert(redact(str(error))))
                 store.save_sample(run_id, problem.id, sample, status="failed", error=str(error)[:2000])
                 progress.failed_samples += 1
                 progress.errors[_error_kind(error)] += 1

@@ -9,6 +9,7 @@ from rich.progress_bar import ProgressBar
 from rich.text import Text
 
 from agent.batch import BatchProgress
+from memory.terminal_text import inert
 
 
 class BatchView:
@@ -29,7 +30,7 @@ class BatchView:
         eta = self.eta_seconds()
         accuracy = "-" if p.accuracy is None else f"{100 * p.accuracy:.1f}% ({p.correct}/{p.graded})"
         line = Text.assemble(
-            (self.title, "bold cyan"),
+            (inert(self.title), "bold cyan"),
             f"  problems {p.problems_done}/{p.problems_total}  samples {p.samples_done}/{p.samples_total}",
             f"  in flight {p.in_flight}  {p.tokens_per_second:,.0f} tok/s",
             f"  ETA {_clock(eta)}  accuracy {accuracy}",

@@ -7,7 +7,6 @@ import signal
 import sys
 
 import click
-from rich.console import Console
 from rich.live import Live
 
 from agent.batch import BatchPlan, BatchProgress, plan_of_run, run_batch, start_batch
@@ -20,6 +19,7 @@ from agent.errors import ProblemInputError
 from agent.loop_settings import LoopSettings
 from memory import RunStore
 from memory.store_errors import StoreError, StoreFullError
+from memory.terminal_text import InertConsole, inert
 
 
 @click.command("batch")
@@ -38,7 +38,7 @@ def command(config: Config, dataset: str | None, samples: int, concurrency: int,
             **budgets: int | None) -> None:
     """Solve DATASET (aime2025, hmmt_feb2025, a .jsonl file or a directory of problem files)."""
     store = RunStore(config.store.path)
-    console = Console(stderr=True)
+    console = InertConsole(stderr=True)
     try:
         if resume_run:
             try:
@@ -77,7 +77,8 @@ def command(config: Config, dataset: str | None, samples: int, concurrency: int,
                f"accuracy {accuracy}; report: lemmata report {run_id}")
     if status == "failed" and progress.errors:
         cause, count = progress.errors.most_common(1)[0]
-        click.echo(f"error: no sample succeeded; {count} of {progress.failed_samples} failed with: {cause}", err=True)
+        click.echo(f"error: no sample succeeded; {count} of {progress.failed_samples} failed with: {inert(cause)}",
+                   err=True)
     if status != "finished":
         sys.exit(130 if status == "interrupted" else 1)
 

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
 
 from agent.cli.options import guarded, model_options
 from agent.config import Config
@@ -27,6 +26,7 @@ from memory import (
     list_lemmas,
     search_lemmas,
 )
+from memory.terminal_text import InertConsole
 
 
 class GraphFormat(StrEnum):
@@ -81,7 +81,7 @@ def search(config: Config, query: str, problem_id: str | None, limit: int) -> No
     if not found:
         click.echo(f"no lemma statement matches {query!r}")
         return
-    Console().print(summary_table(found, title=f"lemmas matching {query!r}"))
+    InertConsole().print(summary_table(found, title=f"lemmas matching {query!r}"))
 
 
 @command.command("list")
@@ -100,7 +100,7 @@ def list_command(config: Config, problem_id: str, min_confidence: float | None, 
     if not lemmas:
         click.echo(f"problem {problem_id} has no lemmas" + (" at that confidence" if min_confidence else ""))
         return
-    Console().print(summary_table(lemmas, title=f"lemmas of problem {problem_id}"))
+    InertConsole().print(summary_table(lemmas, title=f"lemmas of problem {problem_id}"))
 
 
 @command.command("show")
@@ -112,7 +112,7 @@ def show(config: Config, lemma_id: int) -> None:
     """One lemma: statement, proof, votes with the verifiers' explanations, what it cites and what cites it."""
     with existing_store(config) as store:
         detail = lemma_detail(store, lemma_id)
-    Console().print(detail)
+    InertConsole().print(detail)
 
 
 @command.command("graph")
@@ -129,7 +129,7 @@ def graph(config: Config, problem_id: str, output_format: str | None, output: Pa
     with existing_store(config) as store:
         lemmas = lemma_graph(store, problem_id)
     if chosen is GraphFormat.TERMINAL:
-        Console().print(lemmas)
+        InertConsole().print(lemmas)
         return
     text = graph_to_dot(lemmas) if chosen is GraphFormat.DOT else graph_to_svg(lemmas)
     if output is None:

@@ -16,6 +16,7 @@ from agent.config import Config, load_config, one_or_many
 from agent.errors import LemmataError
 from engines.llm import ModelCallError
 from engines.llm.redaction import redact
+from memory.terminal_text import inert
 from memory.store_errors import StoreError, StoreFullError
 from prompts import PromptError
 
@@ -67,7 +68,7 @@ def guarded(function: Callable) -> Callable:
         try:
             return function(*args, **kwargs)
         except USER_ERRORS as error:
-            raise click.ClickException(redact(str(error))) from None
+            raise click.ClickException(inert(redact(str(error)))) from None
         except sqlite3.DatabaseError as error:  # a store damaged after it was opened, or a full disk
             if getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
                 raise click.ClickException(f"{StoreFullError.__doc__} ({error})") from None

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.console import Console
 from sqlite_utils.db import NotFoundError
 
 from agent.cli.options import model_options
@@ -15,6 +14,7 @@ from agent.report import build_report
 from agent.report_compare import compare_reports
 from agent.run_data import load_run_data
 from memory import RunStore
+from memory.terminal_text import InertConsole, inert
 
 FORMATS = ("table", "markdown", "json", "html")
 
@@ -42,7 +42,7 @@ def command(config: Config, run_id: str, other_run: str | None, fmt: str, out: P
         raise click.ClickException("--format html shows one run; compare two runs as table, markdown or json")
     text = {"markdown": shown.to_markdown, "json": shown.to_json, "html": getattr(shown, "to_html", None)}.get(fmt)
     if fmt == "table":
-        console = Console(file=out.open("w") if out else None, width=160 if out else None)
+        console = InertConsole(file=out.open("w") if out else None, width=160 if out else None)
         console.print(shown)
         return
     rendered = text()
@@ -50,4 +50,4 @@ def command(config: Config, run_id: str, other_run: str | None, fmt: str, out: P
         out.write_text(rendered, encoding="utf-8")
         click.echo(f"wrote {out}", err=True)
     else:
-        click.echo(rendered)
+        click.echo(inert(rendered))

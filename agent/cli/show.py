@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import click
-from rich.console import Console
 from sqlite_utils.db import NotFoundError
 
 from agent.cli.options import model_options
 from agent.config import Config
 from agent.run_view import show_run
 from memory import RunStore
+from memory.terminal_text import InertConsole
 
 
 @click.command("show")
@@ -24,4 +24,4 @@ def command(config: Config, run_id: str) -> None:
         raise click.ClickException(f"no run '{run_id}' in {config.store.path}") from None
     finally:
         store.close()
-    Console().print(view)
+    InertConsole().print(view)
