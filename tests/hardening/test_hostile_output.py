@@ -19,6 +19,8 @@ from tests.scripted_server import MODEL_NAME, Reply
 
 HOSTILE = ("\x1b]0;PWNED\x07\x1b[2J\x00\x1b]8;;http://evil.example\x1b\\click\x1b]8;;\x1b\\"
            " [link=http://evil.example]here[/link] \x9b31m")
+ARGV_SAFE = HOSTILE.replace("\x00", "")
+"""A command line cannot carry NUL."""
 RAW = ["\x1b", "\x07", "\x00", "\x9b"]
 """What must never reach a terminal from untrusted text (rich's own styling is off when piped)."""
 FORCED = ["\x07", "\x00", "\x1b]", "\x1b[2J"]
@@ -62,8 +64,8 @@ def test_no_verb_prints_hostile_control_characters_raw(scripted, model_env, tmp_
     outputs["report markdown"] = lemmata(["report", run_id, "--format", "markdown", *common], model_env, tmp_path)
     outputs["lemmas list"] = lemmata(["lemmas", "list", "--problem", problem_id, *common], model_env, tmp_path)
     outputs["lemmas show"] = lemmata(["lemmas", "show", str(lemma_id), *common], model_env, tmp_path)
-    outputs["solve"] = lemmata(["solve", f"What is 2+3? {HOSTILE[:20]}", *budgets, *common], model_env, tmp_path)
-    outputs["solve -i"] = lemmata(["solve", "-i", f"What is 1+4? {HOSTILE[:20]}", *budgets, *common], model_env,
+    outputs["solve"] = lemmata(["solve", f"What is 2+3? {ARGV_SAFE}", *budgets, *common], model_env, tmp_path)
+    outputs["solve -i"] = lemmata(["solve", "-i", f"What is 1+4? {ARGV_SAFE}", *budgets, *common], model_env,
                                   tmp_path)
     outputs["sessions"] = lemmata(["sessions", *common], model_env, tmp_path)
     assert all(done.returncode in (0, 2) for done in outputs.values()), {k: v.stderr for k, v in outputs.items()}
