@@ -186,7 +186,7 @@ async def _solve_problem(problem, plan, config, store, llm, saver, slots, stop, 
                 stop.set()  # the disk is full for every sample: stop, recording nothing more
                 raise
             except Exception as error:  # noqa: BLE001 - one sample's failure must not end the batch
-                log.warning("%s sample %d failed: %s", inert(problem.id), sample, inert(redact(str(error))))
+                log.info("%s sample %d failed: %s", inert(problem.id), sample, inert(redact(str(error))))
                 store.save_sample(run_id, problem.id, sample, status="failed", error=str(error)[:2000])
                 progress.failed_samples += 1
                 progress.errors[_error_kind(error)] += 1
