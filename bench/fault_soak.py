@@ -653,6 +653,7 @@ def run_adversarial(problems: int = 4, samples: int = 2, votes: int = 3, directo
             run_id = _latest_run(folder)
             _run(scenario, folder, env, ["batch", "--resume", run_id, "--votes", str(votes), "--db", "runs.db"])
             counts["unverified_lemmas"] += _unverified(folder, votes)
+            counts["votes_counted_twice"] += _query(folder, "select count(*) from lemmas where votes > ?", [votes])[0][0]
             counts["calls_paid_twice"] += _paid_twice(folder)
 
         scenario, folder = _scenario(scenarios, root, "concurrent resumes")
