@@ -197,7 +197,9 @@ class ShotRun:
                 self.on_event(LoopEvent("lemma_added", self.problem.id, shot, round, detail={
                     "id": entry.id, "number": entry.number, "statement": entry.statement}))
             # Stored before a kill, with the checkpoint after this step lost: it still needs votes.
-            if is_new or (entry.round == round and entry.votes < self.settings.lemma_votes):
+            # Only the library that stored it: a lemma linked from another shot gets its votes there.
+            if is_new or (entry.round == round and entry.votes < self.settings.lemma_votes
+                          and library.stored_here(entry.id)):
                 pending.append(entry.id)
         records.save_round(self.store, self.run_id, self.problem.id, shot, round, summarizer_call_id=call_id,
                            new_lemmas=len(pending), parse_error=why, status="summarized")
