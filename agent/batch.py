@@ -4,11 +4,15 @@ sample finishes, resumable; a sample is one independent shot of the lemma loop."
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import logging
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 
+
+from sqlite_utils.db import NotFoundError
 
 from agent.config import Config
 from agent.events import LoopEvent
@@ -17,12 +21,16 @@ from agent.checkpoints import open_checkpoints
 from agent.loop import ShotRun
 from agent.proof_grader import grade_proof
 from agent.proof_grades import PASS_SCORE, GradingSettings
-from agent.solve import make_run, run_shot, select_result, shot_graph
+from agent.solve import make_run, run_shot, select_result, shot_graph, stored_problem
 from engines.answers import agrade, answer_section
 from engines.llm import CallResult, LLMClient
-from memory import RunStore, StoredProblem
+from engines.llm.redaction import redact
+from memory import RunStore
 from memory import loop_records as records
 from memory import proof_records
+from memory import run_lease
+from memory.store_errors import StoreFullError
+from memory.terminal_text import inert
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +59,8 @@ class BatchProgress:
     retries: int = 0
     call_errors: int = 0
     failed_endpoints: int = 0
+    errors: Counter[str] = field(default_factory=Counter)
+    """Why samples failed: one line per kind of error, with how many samples it ended."""
     started_at: float = field(default_factory=time.monotonic)
     stopping: bool = False
     proofs_graded: int = 0
@@ -100,18 +110,24 @@ class BatchPlan:
         return self.__dict__.copy()
 
 
-def start_batch(store: RunStore, config: Config, problems: list[Problem], plan: BatchPlan) -> str:
+def start_batch(store: RunStore, config: Config, problems: list[Problem], plan: BatchPlan
+                ) -> tuple[str, list[Problem], BatchPlan]:
+    """Store the problems and the run; returns (run id, problems and plan under their stored ids)."""
+    problems = [stored_problem(store, problem) for problem in problems]
     for problem in problems:
-        store.add_problem(StoredProblem(problem.id, problem.text, problem.answer, problem.kind, problem.source))
         if problem.kind == ProblemKind.PROOF:
             proof_records.save_rubric(store, problem.id, reference=problem.reference,
                                       guidelines=problem.guidelines, level=problem.level)
-    return store.start_run("batch", {**config.masked(), "batch": plan.to_json()})
+    plan = dataclasses.replace(plan, problem_ids=[problem.id for problem in problems])
+    return store.start_run("batch", {**config.masked(), "batch": plan.to_json()}), problems, plan
 
 
 def plan_of_run(store: RunStore, run_id: str) -> tuple[BatchPlan, list[Problem], dict]:
     """The plan, problems and loop settings a batch run was started with."""
-    run = store.run(run_id)
+    try:
+        run = store.run(run_id)
+    except NotFoundError:
+        raise LookupError(f"no run '{run_id}' in {store.path}; check the id and --db") from None
     recorded = json.loads(run["config"])
     if run["command"] != "batch" or "batch" not in recorded:
         raise LookupError(f"run {run_id} is not a batch run")
@@ -163,12 +179,13 @@ async def run_batch(
         _count_proof(progress, row["score"])
     graded = {**graded, **proofs}
     try:
-        async with open_checkpoints(config.store.path) as saver:
-            await asyncio.gather(*[
-                _solve_problem(problem, plan, config, store, llm, saver, slots, stop, progress, run_id, done_samples,
-                               graded)
-                for problem in problems
-            ])
+        with run_lease.held(store, run_id):
+            async with open_checkpoints(config.store.path) as saver:
+                await asyncio.gather(*[
+                    _solve_problem(problem, plan, config, store, llm, saver, slots, stop, progress, run_id,
+                                   done_samples, graded)
+                    for problem in problems
+                ])
     finally:
         await llm.aclose()
     return progress
@@ -194,10 +211,14 @@ async def _solve_problem(problem, plan, config, store, llm, saver, slots, stop, 
             progress.in_flight += 1
             try:
                 statuses[sample] = await run_shot(graph, run, sample)
+            except StoreFullError:
+                stop.set()  # the disk is full for every sample: stop, recording nothing more
+                raise
             except Exception as error:  # noqa: BLE001 - one sample's failure must not end the batch
-                log.warning("%s sample %d failed: %s", problem.id, sample, error)
+                log.info("%s sample %d failed: %s", inert(problem.id), sample, inert(redact(str(error))))
                 store.save_sample(run_id, problem.id, sample, status="failed", error=str(error)[:2000])
                 progress.failed_samples += 1
+                progress.errors[_error_kind(error)] += 1
                 return
             finally:
                 progress.in_flight -= 1
@@ -237,6 +258,10 @@ def _count_proof(progress: BatchProgress, score: int | None) -> None:
         progress.proofs_graded += 1
         progress.proof_points += score
         progress.correct += score >= PASS_SCORE
+
+
+def _error_kind(error: Exception) -> str:
+    return " ".join(str(error).split())[:300] or type(error).__name__
 
 
 def _finished_samples(store: RunStore, run_id: str) -> dict[tuple[str, int], str]:

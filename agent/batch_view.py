@@ -8,9 +8,11 @@ import time
 from rich.console import Group, RenderableType
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, Task, TextColumn
 from rich.table import Column
+from rich.markup import escape
 from rich.text import Text
 
 from agent.batch import BatchProgress
+from memory.terminal_text import inert
 
 HEALTH = (("truncated", "truncated"), ("empty", "empty_outputs"), ("parse failures", "parse_failures"),
           ("retries", "retries"), ("call errors", "call_errors"), ("failed samples", "failed_samples"),
@@ -39,7 +41,7 @@ class BatchView:
             *(_FieldColumn(name) for name in ("problems", "eta", "accuracy", "health")),
             auto_refresh=False,
         )
-        self.task = self.bar.add_task(title, total=1)
+        self.task = self.bar.add_task(escape(inert(title)), total=1)  # the column reads markup
 
     def eta_seconds(self) -> float | None:
         p = self.progress

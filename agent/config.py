@@ -115,6 +115,12 @@ def _read_toml(file: Path) -> dict[str, Any]:
         raise ConfigError(f"config file {file} does not exist") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{file}: not valid TOML ({error})") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{file}: not UTF-8 text; save the config file as UTF-8") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{file} is a directory, not a config file") from None
+    except OSError as error:
+        raise ConfigError(f"config file {file} cannot be read ({error.strerror})") from None
 
 
 def _from_environment(environ: dict[str, str] | os._Environ[str]) -> dict[str, str | list[str]]:

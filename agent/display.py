@@ -13,6 +13,7 @@ from rich.text import Text
 from agent.events import LoopEvent
 from agent.roles import Role
 from agent.tex import readable
+from memory.terminal_text import plain
 
 TAIL_CHARS = 400
 PARALLEL_ROLES = frozenset({Role.VERIFIER.value})
@@ -66,7 +67,7 @@ class LoopView:
         line.thinking_chars += len(thinking)
 
     def __rich__(self) -> RenderableType:
-        parts: list[RenderableType] = [Text(readable(self.problem)[:300], style="bold")]
+        parts: list[RenderableType] = [plain(readable(self.problem)[:300], style="bold")]
         for shot, line in sorted(self.shots.items()):
             head = Text.assemble((f"shot {shot}", "bold cyan"), f"  round {line.round}/{self.rounds}  ",
                                  (line.role, "yellow"), f"  [{line.status}]  ",
@@ -74,7 +75,7 @@ class LoopView:
             parts.append(head)
             tail = "".join(line.tail)[-TAIL_CHARS:]
             if tail:
-                parts.append(Text(tail, style="dim"))
+                parts.append(plain(tail, style="dim"))
         parts.append(self.library() if self.library is not None else self._library())
         parts.append(Text(f"streamed {self.streamed_chars} chars", style="dim"))
         return Panel(Group(*parts), title="Lemmata", border_style="cyan")
@@ -89,8 +90,8 @@ class LoopView:
             confidence = lemma.get("confidence")
             shown = "…" if confidence is None else f"{confidence:.2f}"
             style = "green" if confidence is not None and confidence >= 0.75 else "red" if confidence is not None else ""
-            table.add_row(str(shot), str(lemma.get("number", "")),
-                          readable(lemma.get("statement", ""))[:STATEMENT_CHARS], Text(shown, style=style))
+            table.add_row(str(shot), plain(lemma.get("number", "")),
+                          plain(readable(lemma.get("statement", ""))[:STATEMENT_CHARS]), Text(shown, style=style))
         return table
 
 

@@ -20,6 +20,7 @@ from engines.geometry.worker import GeometryWorkerError, SessionWorker
 from engines.geometry.errors import GeometryError
 from engines.geometry.language import parse_problem
 from memory import loop_records as records
+from memory.problem_identity import file_name, inside
 
 
 MAX_THOUGHT_CHARS = 8000
@@ -113,7 +114,8 @@ class GeometryRun(ShotRun):
                                   formal=formal, auxiliary=auxiliary, proof=engine_proof)
         writeup, _, _ = await self.call_parsed(Role.GEOMETRY, messages, f"s{shot}/writeup", shot, state["step"],
                                                lambda text: text.strip() or _empty())
-        figure = Path(self.config.store.path).parent / "figures" / f"{self.run_id}-{self.problem.id}-s{shot}.svg"
+        folder = Path(self.config.store.path).parent / "figures"
+        figure = inside(folder, file_name(self.run_id, self.problem.id, f"s{shot}", suffix=".svg"))
         figure.parent.mkdir(parents=True, exist_ok=True)
         await asyncio.to_thread(session.figure, figure)
         self._close(shot)

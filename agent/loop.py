@@ -199,9 +199,13 @@ class ShotRun:
         for draft in drafts or []:
             entry, is_new = library.add(draft, round=round)
             if is_new:
-                pending.append(entry.id)
                 self.on_event(LoopEvent("lemma_added", self.problem.id, shot, round, detail={
                     "id": entry.id, "number": entry.number, "statement": entry.statement}))
+            # Stored before a kill, with the checkpoint after this step lost: it still needs votes.
+            # Only the library that stored it: a lemma linked from another shot gets its votes there.
+            if is_new or (entry.round == round and entry.votes < self.settings.lemma_votes
+                          and library.stored_here(entry.id)):
+                pending.append(entry.id)
         records.save_round(self.store, self.run_id, self.problem.id, shot, round, summarizer_call_id=call_id,
                            new_lemmas=len(pending), parse_error=why, status="summarized")
         return {"pending": pending}
@@ -230,8 +234,9 @@ class ShotRun:
             self.call_verifier(messages, f"{key}/v{i}", shot, round, parse_lemma_vote)
             for i in range(self.settings.lemma_votes)
         ])
+        counted = library.vote_call_ids(entry.id)  # read back after a resume: already recorded
         for vote, call_id, _ in votes:
-            if vote is not None:
+            if vote is not None and call_id not in counted:
                 entry = library.record_vote(entry.id, VerifierVote(
                     vote.first_wrong_step, vote.explanation, call_id, vote.format_error))
         self.on_event(LoopEvent("lemma_verified", self.problem.id, shot, round, detail={

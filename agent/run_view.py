@@ -13,6 +13,7 @@ from rich.text import Text
 from agent.reference import describe, recorded_choice
 from agent.tex import readable
 from memory import RunStore
+from memory.terminal_text import inert, plain
 
 LEMMA_VOTE_LEGEND = "✓ vote passed · ✗N failed at step N · ✗? failed without naming a step (format error)"
 FINAL_VOTE_LEGEND = "✓ vote passed · ✗STEPk / ✗LEMMAk first wrong step or cited lemma · ✗? no step named"
@@ -37,13 +38,13 @@ class RunView:
 
     def __rich__(self) -> RenderableType:
         parts: list[RenderableType] = [Text.assemble(
-            ("run ", "bold"), self.run["id"], f"  {self.run['status']}  started {self.run['created_at']}",
+            ("run ", "bold"), inert(self.run["id"]), f"  {self.run['status']}  started {self.run['created_at']}",
             f"  finished {self.run['finished_at'] or '-'}"),
             Text(describe(recorded_choice(json.loads(self.run["config"] or "{}"))))]
         if self.causes:
-            parts.append(Panel(Text("\n".join(self.causes)), title="why it failed", border_style="red"))
+            parts.append(Panel(plain("\n".join(self.causes)), title="why it failed", border_style="red"))
         for problem_id, text in self.problems.items():
-            parts.append(Panel(readable(text)[:1500], title=f"problem {problem_id}"))
+            parts.append(Panel(plain(readable(text)[:1500]), title=plain(f"problem {problem_id}")))
         parts += [self._rounds(), self._lemmas(), self._final(), self._result()]
         return Group(*parts)
 
@@ -52,10 +53,10 @@ class RunView:
         for column in ("shot", "round", "verdict", "new lemmas", "status", "parse error"):
             table.add_column(column)
         for row in self.rounds:
-            status = Text("parse failed", style="red") if row["parse_error"] else Text(ROUND_STATUS.get(
+            status = Text("parse failed", style="red") if row["parse_error"] else plain(ROUND_STATUS.get(
                 row["status"], row["status"] or ""))
-            table.add_row(str(row["shot"]), str(row["round"]), row["verdict"] or "", str(row["new_lemmas"] or 0),
-                          status, Text(row["parse_error"] or "", style="red"))
+            table.add_row(str(row["shot"]), str(row["round"]), plain(row["verdict"]), str(row["new_lemmas"] or 0),
+                          status, plain(row["parse_error"], style="red"))
         return table
 
     def _lemmas(self) -> Table:
@@ -66,7 +67,8 @@ class RunView:
             votes = self.votes.get(lemma["id"], [])
             marks = " ".join("✓" if v["passed"] else f"✗{_step(v['first_wrong_step'])}" for v in votes)
             confidence = "-" if lemma["confidence"] is None else f"{lemma['confidence']:.2f}"
-            table.add_row(str(lemma["id"]), str(lemma["number"]), readable(lemma["statement"])[:200], confidence, marks)
+            table.add_row(str(lemma["id"]), plain(lemma["number"]), plain(readable(lemma["statement"])[:200]), confidence,
+                          plain(marks))
         return table
 
     def _final(self) -> Table:
@@ -78,7 +80,7 @@ class RunView:
                 "✓" if v["passed"] else f"✗{v['first_wrong'] or '?'}" for v in self.verdicts
                 if v["shot"] == revision["shot"] and v["loop"] == revision["loop"])
             table.add_row(str(revision["shot"]), str(revision["loop"]),
-                          f"{revision['passes'] or 0}/{revision['votes'] or 0}", revision["answer"] or "", marks)
+                          f"{revision['passes'] or 0}/{revision['votes'] or 0}", plain(revision["answer"]), plain(marks))
         return table
 
     def _result(self) -> RenderableType:
@@ -87,8 +89,8 @@ class RunView:
         chosen = self.selections[-1]
         sample = next((s for s in self.samples if s["sample"] == chosen["shot"]), None)
         solution = readable(sample["solution"] or "") if sample else ""
-        return Panel(solution[:4000] or "(no solution)",
-                     title=f"selected shot {chosen['shot']} ({chosen['method']}) · answer {chosen['answer']}",
+        return Panel(plain(solution[:4000] or "(no solution)"),
+                     title=plain(f"selected shot {chosen['shot']} ({chosen['method']}) · answer {chosen['answer']}"),
                      border_style="green")
 
 

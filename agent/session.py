@@ -21,9 +21,9 @@ from agent.loop import ShotRun, ShotState, next_round
 from agent.problems import Problem
 from agent.session_commands import CommandError, SessionCommand, SessionVerb, help_lines, parse_command
 from agent.checkpoints import open_checkpoints
-from agent.solve import SolveResult, final_revision, select_result, shot_graph, shot_thread
+from agent.solve import SolveResult, final_revision, select_result, shot_graph, shot_thread, stored_problem
 from engines.llm import LLMClient
-from memory import LemmaLibrary, RunStore, StoredProblem
+from memory import LemmaLibrary, RunStore
 from memory import loop_records as records
 from memory.lemma_errors import LemmaMemoryError
 from memory.lemma_library import LibraryEntry
@@ -250,7 +250,7 @@ async def run_session(problem: Problem, config: Config, store: RunStore, command
     """Start (or with `run_id`, reopen) an interactive session on `problem`."""
     config.loop.shots = 1
     if run_id is None:
-        store.add_problem(StoredProblem(problem.id, problem.text, problem.answer, problem.kind, problem.source))
+        problem = stored_problem(store, problem)
         run_id = store.start_run(SESSION_COMMAND, config.masked())
     else:
         _mark(store, run_id, "running")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -17,8 +18,11 @@ from agent.problems import Problem, ProblemKind
 from agent.selection import Candidate, Selection, select_best_verified, select_by_verifier_vote
 from engines.answers import Verdict, agrade
 from engines.llm import LLMClient
+from engines.llm.redaction import redact
 from memory import RunStore, StoredProblem
 from memory import loop_records as records
+from memory import run_lease
+from memory.store_errors import StoreFullError
 
 RECURSION_LIMIT = 10_000
 
@@ -71,28 +75,31 @@ async def solve_problem(
 ) -> SolveResult:
     """Run (or with `run_id`, resume) every shot of `problem`, then select one result."""
     if run_id is None:
-        store.add_problem(StoredProblem(problem.id, problem.text, problem.answer, problem.kind, problem.source))
+        problem = stored_problem(store, problem)
         run_id = store.start_run(command, config.masked())
     if on_run_started is not None:
         on_run_started(run_id)
-    llm = LLMClient(config, on_call=store.record_call)
-    run = make_run(problem, config, store, llm, run_id, on_event, on_tokens)
-    try:
-        async with open_checkpoints(config.store.path) as saver:
-            graph = shot_graph(run, saver)
-            statuses = await _run_shots(graph, run)
-    except Exception as error:
-        store.finish_run(run_id, "failed")
-        with store.transaction() as db:  # `lemmata show` names the cause
-            db["runs"].update(run_id, {"note": f"{type(error).__name__}: {error}"[:2000]})
-        raise
-    except BaseException:  # Ctrl-C or cancellation: resumable with --resume
-        store.finish_run(run_id, "interrupted")
-        raise
-    finally:
-        await llm.aclose()
-    selection = await select_result(run, statuses)
-    store.finish_run(run_id)
+    with run_lease.held(store, run_id):
+        llm = LLMClient(config, on_call=store.record_call)
+        run = make_run(problem, config, store, llm, run_id, on_event, on_tokens)
+        try:
+            async with open_checkpoints(config.store.path) as saver:
+                graph = shot_graph(run, saver)
+                statuses = await _run_shots(graph, run)
+        except StoreFullError:
+            raise  # recording the failure would hit the full disk again; the run stays resumable
+        except Exception as error:
+            store.finish_run(run_id, "failed")
+            with store.transaction() as db:  # `lemmata show` names the cause
+                db["runs"].update(run_id, {"note": redact(f"{type(error).__name__}: {error}")[:2000]})
+            raise
+        except BaseException:  # Ctrl-C or cancellation: resumable with --resume
+            store.finish_run(run_id, "interrupted")
+            raise
+        finally:
+            await llm.aclose()
+        selection = await select_result(run, statuses)
+        store.finish_run(run_id)
     return _result(run, statuses, selection)
 
 
@@ -180,6 +187,12 @@ def _result(run: ShotRun, statuses: dict[int, str], selection: Selection | None)
         "run_id = ? and problem_id = ? and sample = ?", [run.run_id, run.problem.id, selection.shot]))
     return SolveResult(run.run_id, run.problem.id, selection.answer, sample["solution"],
                        statuses[selection.shot], selection.shot, statuses)
+
+
+def stored_problem(store: RunStore, problem: Problem) -> Problem:
+    """`problem` stored, under the id the store gave it (its own unless another problem has it)."""
+    stored_id = store.add_problem(StoredProblem(problem.id, problem.text, problem.answer, problem.kind, problem.source))
+    return dataclasses.replace(problem, id=stored_id)
 
 
 def problem_of_run(store: RunStore, run_id: str) -> Problem:

@@ -5,7 +5,14 @@ SIGKILLed at K seeded moments and resumed each time. Afterwards it checks that e
 is finished or failed with its cause, that no finished call was paid for twice (server
 counts against the calls recorded), and that both databases pass PRAGMA integrity_check.
 
-    python -m bench.fault_soak [--problems 100 --samples 2 --seed 0 --kills 3]
+Then (issue 17) adversarial scenarios against a well-behaved server: the process exits at the
+two fatal points (inside save_round(status="summarized"); after a lemma vote is stored, before
+the verify checkpoint) and is resumed; two resumes of one run race; the store's size is capped
+mid-batch (disk full) and the batch resumed; two datasets with the same ids share a store. They
+count unverified lemmas, calls paid twice, recorded rows lost, cross-dataset contamination and
+tracebacks (all must be 0), and run integrity_check after every phase.
+
+    python -m bench.fault_soak [--problems 100 --samples 2 --seed 0 --kills 3] [--adversarial-only]
 
 Prints the figures and writes bench/out/fault_soak.json; exits 1 if an invariant fails.
 """
@@ -545,6 +552,206 @@ def _check(result: SoakResult, server: FaultServer, directory: Path, run_id: str
     })
 
 
+# -- adversarial scenarios (issue 17): fatal-point kills, concurrent resumes, a full disk,
+# colliding datasets. Each runs the CLI against a well-behaved scripted server, so every count
+# below is the product's doing, not a fault's.
+
+LAUNCHER = r"""
+import os, sys
+from memory import loop_records, store
+from memory.lemma_library import LemmaLibrary
+point, _, nth = os.environ.get("SOAK_EXIT_AT", "").partition(":")
+hits = [0]
+def _maybe_exit(kind):
+    if kind == point:
+        hits[0] += 1
+        if hits[0] == int(nth):
+            os._exit(137)
+saved_round = loop_records.save_round
+def save_round(*args, **fields):
+    _maybe_exit(fields.get("status"))  # "summarized": lemmas stored, round and checkpoint not
+    return saved_round(*args, **fields)
+loop_records.save_round = save_round
+saved_vote = LemmaLibrary.record_vote
+def record_vote(self, *args, **kwargs):
+    entry = saved_vote(self, *args, **kwargs)
+    _maybe_exit("vote")  # some votes of a round stored, the verify step's checkpoint not
+    return entry
+LemmaLibrary.record_vote = record_vote
+pages = os.environ.get("SOAK_MAX_PAGES")
+if pages:
+    opened = store.RunStore._open
+    def capped(self, path):
+        opened(self, path)
+        self.db.execute(f"PRAGMA max_page_count = {pages}")
+    store.RunStore._open = capped
+from agent.cli.main import cli
+cli(sys.argv[1:], prog_name="lemmata")
+"""
+
+
+@dataclass
+class Scenario:
+    name: str
+    phases: list[dict] = field(default_factory=list)
+    """command, exit code, seconds, stderr's last line, integrity of both databases."""
+
+
+def adversarial_script() -> dict:
+    def reasoner(body: dict) -> Reply:
+        text = json.dumps(body.get("messages", []))
+        found = PROBLEM_RE.search(text)
+        return Reply(solution(found.group(1) if found else "0"))
+
+    return {"reasoner": reasoner, "summarizer": Reply(SUMMARY), "verifier": Reply("All steps check.\n\\box{STEP-1}")}
+
+
+def _run(scenario: Scenario, directory: Path, env: dict, args: list[str], **extra: str) -> dict:
+    err_path = directory / f"phase{sum(1 for _ in directory.glob('phase*.err'))}.err"
+    with open(err_path, "w") as err:
+        process = subprocess.Popen([sys.executable, "-c", LAUNCHER, *args], cwd=directory, env={**env, **extra},
+                                   stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)
+        code = process.wait(timeout=900)
+    stderr = err_path.read_text()
+    phase = {"command": " ".join(args), **{k: v for k, v in extra.items()}, "exit": code,
+             "tracebacks": stderr.count("Traceback"), "last_line": (stderr.strip().splitlines() or [""])[-1][:200],
+             "integrity": [integrity(directory / "runs.db"), integrity(directory / "runs.checkpoints.db")]}
+    scenario.phases.append(phase)
+    return phase
+
+
+def _dataset(directory: Path, name: str, problems: int, offset: int) -> None:
+    rows = [{"id": f"k{i}", "problem": f"Soak problem {i + offset}: what is {i + offset} plus zero?",
+             "answer": str(i + offset)} for i in range(problems)]
+    (directory / name).write_text("\n".join(json.dumps(row) for row in rows) + "\n")
+
+
+def _latest_run(directory: Path) -> str:
+    connection = sqlite3.connect(directory / "runs.db", timeout=30)
+    try:
+        return connection.execute("select id from runs order by created_at desc limit 1").fetchone()[0]
+    finally:
+        connection.close()
+
+
+def run_adversarial(problems: int = 4, samples: int = 2, votes: int = 3, directory: Path | None = None,
+                    log=print) -> dict:
+    """Every scenario in its own store; returns the counts that must all be 0 and the phases."""
+    root = directory or Path(tempfile.mkdtemp(prefix="lemmata-adversarial-"))
+    server = ScriptedServer(adversarial_script()).start()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LEMMATA_", "OPENAI_"))}
+    env.update(LEMMATA_BASE_URL=server.base_url, LEMMATA_MODEL="scripted", PYTHONPATH=str(REPO))
+    budgets = ["--rounds", "1", "--revisions", "0", "--votes", str(votes), "--db", "runs.db"]
+    scenarios: list[Scenario] = []
+    counts = Counter()
+    try:
+        for point in ("summarized", "vote"):
+            scenario, folder = _scenario(scenarios, root, f"kill at {point}")
+            _dataset(folder, "set.jsonl", problems, 0)
+            start = ["batch", "set.jsonl", "--samples", str(samples), "--concurrency", "4", *budgets]
+            _run(scenario, folder, env, start, SOAK_EXIT_AT=f"{point}:{problems}")
+            run_id = _latest_run(folder)
+            _run(scenario, folder, env, ["batch", "--resume", run_id, "--votes", str(votes), "--db", "runs.db"])
+            counts["unverified_lemmas"] += _unverified(folder, votes)
+            counts["votes_counted_twice"] += _query(folder, "select count(*) from lemmas where votes > ?", [votes])[0][0]
+            counts["calls_paid_twice"] += _paid_twice(folder)
+
+        scenario, folder = _scenario(scenarios, root, "concurrent resumes")
+        _dataset(folder, "set.jsonl", problems, 0)
+        _run(scenario, folder, env, ["batch", "set.jsonl", "--samples", str(samples), *budgets],
+             SOAK_EXIT_AT=f"summarized:{problems}")
+        run_id = _latest_run(folder)
+        resume = ["batch", "--resume", run_id, "--votes", str(votes), "--db", "runs.db"]
+        racers = [threading.Thread(target=_run, args=(scenario, folder, env, resume)) for _ in range(2)]
+        for racer in racers:
+            racer.start()
+        for racer in racers:
+            racer.join()
+        refused = sum(p["exit"] == 1 and "being executed by pid" in p["last_line"] for p in scenario.phases[1:])
+        counts["calls_paid_twice"] += _paid_twice(folder)
+        counts["unverified_lemmas"] += _unverified(folder, votes)
+        if not all(p["exit"] == 0 for p in scenario.phases[1:]):
+            _run(scenario, folder, env, resume)  # the refused one's turn, once the other is done
+            counts["unverified_lemmas"] += _unverified(folder, votes)
+
+        scenario, folder = _scenario(scenarios, root, "disk full")
+        _dataset(folder, "set.jsonl", problems, 0)
+        from memory import RunStore
+
+        RunStore(folder / "runs.db").close()
+        pages = sqlite3.connect(folder / "runs.db").execute("pragma page_count").fetchone()[0]
+        full = _run(scenario, folder, env, ["batch", "set.jsonl", "--samples", str(samples), *budgets],
+                    SOAK_MAX_PAGES=str(pages + 8))
+        counts["disk_full_not_one_line"] += int(full["exit"] != 1 or "disk full" not in full["last_line"])
+        before = _call_ids(folder)
+        run_id = _latest_run(folder)
+        _run(scenario, folder, env, ["batch", "--resume", run_id, "--votes", str(votes), "--db", "runs.db"])
+        counts["recorded_rows_lost"] += len(before - _call_ids(folder))
+        counts["unverified_lemmas"] += _unverified(folder, votes)
+
+        scenario, folder = _scenario(scenarios, root, "colliding datasets")
+        _dataset(folder, "a.jsonl", problems, 0)
+        _dataset(folder, "b.jsonl", problems, 500)
+        _run(scenario, folder, env, ["batch", "a.jsonl", "--samples", str(samples), *budgets],
+             SOAK_EXIT_AT="summarized:1")
+        run_a = _latest_run(folder)
+        _run(scenario, folder, env, ["batch", "b.jsonl", "--samples", str(samples), *budgets])
+        _run(scenario, folder, env, ["batch", "--resume", run_a, "--votes", str(votes), "--db", "runs.db"])
+        counts["cross_dataset_contamination"] += _contamination(folder, run_a, problems)
+    finally:
+        server.stop()
+    phases = [phase for scenario in scenarios for phase in scenario.phases]
+    counts["tracebacks"] = sum(phase["tracebacks"] for phase in phases)
+    counts["integrity_failures"] = sum(verdict not in ("ok", "missing") for p in phases for verdict in p["integrity"])
+    for scenario in scenarios:
+        log(f"  {scenario.name}: exits {[p['exit'] for p in scenario.phases]}")
+    return {"directory": str(root), "counts": dict(counts), "resumes_refused_by_the_lease": refused,
+            "scenarios": {scenario.name: scenario.phases for scenario in scenarios}}
+
+
+def _scenario(scenarios: list[Scenario], root: Path, name: str) -> tuple[Scenario, Path]:
+    scenario = Scenario(name)
+    scenarios.append(scenario)
+    folder = root / name.replace(" ", "_")
+    folder.mkdir()
+    return scenario, folder
+
+
+def _query(folder: Path, sql: str, args: list | None = None) -> list[tuple]:
+    connection = sqlite3.connect(folder / "runs.db", timeout=30)
+    try:
+        return connection.execute(sql, args or []).fetchall()
+    finally:
+        connection.close()
+
+
+def _unverified(folder: Path, votes: int) -> int:
+    return _query(folder, "select count(*) from lemmas where votes < ?", [votes])[0][0]
+
+
+def _paid_twice(folder: Path) -> int:
+    return len(_query(folder, "select run_id, problem_id, json_extract(tags, '$.call_key') k from calls "
+                              "where error is null group by run_id, problem_id, k having count(*) > 1"))
+
+
+def _call_ids(folder: Path) -> set[int]:
+    return {row[0] for row in _query(folder, "select id from calls")}
+
+
+def _contamination(folder: Path, run_a: str, problems: int) -> int:
+    """Calls of run A that carried dataset B's text, grades of A with B's gold, lemmas of A's
+    problems written by B's run."""
+    b_numbers = {str(500 + i) for i in range(problems)}
+    calls = sum(any(f"Soak problem {n}:" in messages for n in b_numbers)
+                for (messages,) in _query(folder, "select messages from calls where run_id = ?", [run_a]))
+    grades = sum(gold in b_numbers for (gold,) in _query(folder, "select gold from grades where run_id = ?", [run_a]))
+    a_problems = {row[0] for row in _query(folder, "select distinct problem_id from samples where run_id = ?", [run_a])}
+    b_runs = {row[0] for row in _query(folder, "select id from runs where id != ?", [run_a])}
+    lemmas = sum(problem in a_problems and run in b_runs
+                 for problem, run in _query(folder, "select problem_id, run_id from lemmas"))
+    return calls + grades + lemmas
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--problems", type=int, default=100)
@@ -555,7 +762,17 @@ def main() -> None:
     parser.add_argument("--outage", type=float, default=10.0, help="seconds the server is gone")
     parser.add_argument("--fault-rate", type=float, default=0.30)
     parser.add_argument("--doomed", type=int, default=2, help="problems whose reasoner always fails")
+    parser.add_argument("--adversarial-only", action="store_true",
+                        help="only the issue-17 scenarios: fatal-point kills, concurrent resumes, disk full, "
+                             "colliding datasets")
     args = parser.parse_args()
+    out = REPO / "bench" / "out"
+    out.mkdir(parents=True, exist_ok=True)
+    adversarial = run_adversarial(problems=min(args.problems, 4), samples=args.samples)
+    (out / "fault_soak_adversarial.json").write_text(json.dumps(adversarial, indent=2))
+    print("adversarial counts (all should be 0):", json.dumps(adversarial["counts"]))
+    if args.adversarial_only:
+        sys.exit(1 if any(adversarial["counts"].values()) else 0)
     settings = SoakSettings(problems=args.problems, samples=args.samples, seed=args.seed, kills=args.kills,
                             concurrency=args.concurrency, outage_s=args.outage, fault_rate=args.fault_rate,
                             doomed_problems=args.doomed)

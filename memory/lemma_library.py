@@ -292,6 +292,16 @@ class LemmaLibrary:
 
     # votes ---------------------------------------------------------------------------
 
+    def stored_here(self, lemma_id: int) -> bool:
+        """Whether this library stored the lemma (rather than linked it from another shot or run)."""
+        row = self.store.db.execute("select run_id, shot from lemmas where id = ?", [lemma_id]).fetchone()
+        return row is not None and (row[0], row[1]) == (self.run_id, self.shot)
+
+    def vote_call_ids(self, lemma_id: int) -> set[int]:
+        """The calls whose votes on `lemma_id` are recorded already."""
+        return {row[0] for row in self.store.db.execute(
+            "select call_id from lemma_votes where lemma_id = ? and call_id is not null", [lemma_id])}
+
     def record_vote(self, lemma_id: int, vote: VerifierVote) -> LibraryEntry:
         """Store one verifier vote and update the lemma's passes, votes and confidence."""
         with self.store.transaction() as db:

@@ -15,6 +15,7 @@ from memory.lemma_graph import GraphNode, LemmaGraph
 from memory.lemma_inspection import LemmaDetail
 from memory.lemma_records import LemmaStatus
 from memory.lemma_search import LemmaSummary
+from memory.terminal_text import inert, plain
 
 STATEMENT_PREVIEW_CHARS = 90
 
@@ -43,37 +44,37 @@ def summary_table(summaries: Sequence[LemmaSummary], title: str | None = None,
     table.add_column("statement")
     for lemma in summaries:
         round_text = "" if lemma.round is None else str(lemma.round)
-        table.add_row(str(lemma.id), lemma.problem_id, lemma.number, round_text,
+        table.add_row(str(lemma.id), plain(lemma.problem_id), plain(lemma.number), round_text,
                       confidence_text(lemma.confidence, lemma.passes, lemma.votes), str(lemma.occurrences),
                       Text(str(lemma.status), style=_STATUS_STYLE[lemma.status]), str(lemma.origin),
-                      _preview(render(lemma.statement)))
+                      plain(_preview(render(lemma.statement))))
     return table
 
 
 def detail_view(detail: LemmaDetail) -> RenderableType:
     lemma = detail.summary
-    head = Text.assemble((f"Lemma {lemma.number}", "bold"), f"  #{lemma.id} · problem {lemma.problem_id} · ",
+    head = Text.assemble((inert(f"Lemma {lemma.number}"), "bold"), inert(f"  #{lemma.id} · problem {lemma.problem_id} · "),
                          confidence_text(lemma.confidence, lemma.passes, lemma.votes),
                          f" · {lemma.status} · {lemma.origin} · version {detail.version}",
                          f" · in {lemma.occurrences} libraries")
-    parts: list[RenderableType] = [head, Text(lemma.statement)]
+    parts: list[RenderableType] = [head, plain(lemma.statement)]
     links = [("fixes", detail.fixed_of), ("supersedes", detail.supersedes),
              ("superseded by", detail.superseded_by), ("imported from", detail.imported_from)]
     parts.extend(Text(f"{name} lemma #{target}", style="dim") for name, target in links if target is not None)
     parts.append(Text("Proof", style="bold"))
-    parts.extend(Text(f"Step {index}: {step}") for index, step in enumerate(detail.steps, 1))
+    parts.extend(plain(f"Step {index}: {step}") for index, step in enumerate(detail.steps, 1))
     parts.append(Text(f"Votes ({len(detail.votes)})", style="bold"))
     for vote in detail.votes:
         verdict = ("format error" if vote.format_error else "pass" if vote.passed
                    else f"first wrong step {vote.first_wrong_step + 1 if vote.first_wrong_step is not None else '?'}")
         call = f" (call {vote.call_id})" if vote.call_id is not None else ""
-        parts.append(Text.assemble((f"  {verdict}", "green" if vote.passed else "red"), f"{call}: {vote.explanation}"))
+        parts.append(Text.assemble((f"  {verdict}", "green" if vote.passed else "red"), inert(f"{call}: {vote.explanation}")))
     for title, references in (("Cites", detail.cites), ("Cited by", detail.cited_by)):
         parts.append(Text(f"{title} ({len(references)})", style="bold"))
-        parts.extend(Text(f"  Lemma {ref.number} #{ref.id}: {_preview(ref.statement)}") for ref in references)
+        parts.extend(plain(f"  Lemma {ref.number} #{ref.id}: {_preview(ref.statement)}") for ref in references)
     if detail.uses:
         parts.append(Text("In libraries", style="bold"))
-        parts.extend(Text(f"  run {use.run_id} shot {use.shot}: Lemma {use.number} (round {use.round})")
+        parts.extend(plain(f"  run {use.run_id} shot {use.shot}: Lemma {use.number} (round {use.round})")
                      for use in detail.uses)
     if detail.edits:
         parts.append(Text("Edits", style="bold"))

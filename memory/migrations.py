@@ -3,6 +3,8 @@
 from sqlite_migrate import Migrations
 from sqlite_utils import Database
 
+from memory.problem_identity import content_hash
+
 migrations = Migrations("lemmata")
 
 
@@ -178,4 +180,23 @@ def m_i15_proof_grades(db: Database) -> None:
     db["proof_rubrics"].create(
         {"problem_id": str, "reference": str, "guidelines": str, "level": str, "created_at": str},
         pk="problem_id",
+    )
+
+
+@migrations()
+def m_i17_problem_identity(db: Database) -> None:
+    """A problem's identity includes its content: the hash of text, gold answer and kind, so two
+    datasets with the same ids never share a row."""
+    db["problems"].add_column("content_hash", str)
+    for row in list(db["problems"].rows):
+        db["problems"].update(row["id"], {"content_hash": content_hash(row["text"], row["answer"], row["kind"])})
+    db["problems"].create_index(["content_hash"])
+
+
+@migrations()
+def m_i17_run_leases(db: Database) -> None:
+    """Who executes a run: one row per run being executed, refreshed by a heartbeat."""
+    db["run_leases"].create(
+        {"run_id": str, "pid": int, "host": str, "token": str, "acquired_at": str, "heartbeat_at": str},
+        pk="run_id",
     )

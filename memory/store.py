@@ -14,9 +14,14 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from engines.llm.redaction import redact
 from memory.migrations import migrations
+from memory.problem_identity import content_hash, qualified_id
+from memory.store_errors import CorruptStoreError, NewerSchemaError, StoreError, StoreFullError
 
 BUSY_TIMEOUT_MS = 60_000
+SCHEMA_VERSION = len(migrations._migrations)  # sqlite-utils keeps the registered list private
+"""PRAGMA user_version of a store this version wrote; a higher one is a newer schema."""
 
 
 def now() -> str:
@@ -37,43 +42,83 @@ class RunStore:
 
     def __init__(self, path: Path | str):
         self.path = Path(path)
+        self.newer_schema: str | None = None
+        """Set when the file holds migrations this version does not know: read-only then."""
         if str(path) != ":memory:":
+            if self.path.is_dir():
+                raise CorruptStoreError(f"{self.path} is a directory, not a run store; pass --db FILE")
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        connection = sqlite3.connect(
-            str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
-        )
+        try:
+            self._open(str(path))
+        except StoreError:
+            raise
+        except sqlite3.DatabaseError as error:
+            raise CorruptStoreError(
+                f"{self.path} is not a readable run store ({error}); move it aside or pass --db FILE") from None
+
+    def _open(self, path: str) -> None:
+        connection = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
+                                     check_same_thread=False)
         connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        self.db = Database(connection)
+        self.newer_schema = _newer_schema(self.db)
+        if self.newer_schema:
+            connection.execute("PRAGMA query_only = ON")
+            return
         connection.execute("PRAGMA journal_mode = WAL")
         connection.execute("PRAGMA synchronous = NORMAL")
         connection.execute("PRAGMA foreign_keys = ON")
-        self.db = Database(connection)
         with self.transaction():
             migrations.apply(self.db)
+            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     @contextmanager
     def transaction(self) -> Iterator[Database]:
         """BEGIN IMMEDIATE takes the write lock up front, so waiting writers queue on the busy
         timeout instead of failing with 'database is locked' on a read-to-write upgrade."""
+        if self.newer_schema:
+            raise NewerSchemaError(
+                f"{self.path} was written by a newer Lemmata ({self.newer_schema}); upgrade to write to it")
         if self.db.conn.in_transaction:
             yield self.db
             return
-        self.db.conn.execute("BEGIN IMMEDIATE")
         try:
-            yield self.db
-        except BaseException:
-            self.db.conn.execute("ROLLBACK")
+            self.db.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                if self.db.conn.in_transaction:
+                    self.db.conn.execute("ROLLBACK")
+                raise
+            self.db.conn.execute("COMMIT")
+        except sqlite3.OperationalError as error:
+            if getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or "disk is full" in str(error):
+                if self.db.conn.in_transaction:
+                    self.db.conn.execute("ROLLBACK")
+                raise StoreFullError(
+                    f"{self.path}: disk full; stopped, everything stored before is kept — free space, then resume")\
+                    from None
             raise
-        self.db.conn.execute("COMMIT")
 
     def close(self) -> None:
         self.db.conn.close()
 
     # problems -------------------------------------------------------------------------
 
-    def add_problem(self, problem: StoredProblem) -> None:
-        row = {**problem.__dict__, "created_at": now()}
+    def add_problem(self, problem: StoredProblem) -> str:
+        """Store `problem` unless stored already; returns its id in the store. A different problem
+        under a taken id is stored under that id qualified by its content hash: never overwritten."""
+        digest = content_hash(problem.text, problem.answer, problem.kind)
         with self.transaction() as db:
-            db["problems"].upsert(row, pk="id")
+            for candidate in (problem.id, qualified_id(problem.id, digest)):
+                row = next(db["problems"].rows_where("id = ?", [candidate]), None)
+                if row is None:
+                    db["problems"].insert({**problem.__dict__, "id": candidate, "content_hash": digest,
+                                           "created_at": now()})
+                    return candidate
+                if (row["content_hash"] or content_hash(row["text"], row["answer"], row["kind"])) == digest:
+                    return candidate
+        raise StoreError(f"problem {problem.id}: its content-qualified id is taken by other content")
 
     def problem(self, problem_id: str) -> StoredProblem:
         row = self.db["problems"].get(problem_id)
@@ -118,7 +163,7 @@ class RunStore:
             "completion_tokens": result.completion_tokens,
             "latency_s": result.latency_s,
             "retries": result.retries,
-            "error": result.error,
+            "error": redact(result.error),
             "tags": json.dumps(tags, sort_keys=True),
             "created_at": now(),
         }
@@ -131,6 +176,8 @@ class RunStore:
     # samples --------------------------------------------------------------------------
 
     def save_sample(self, run_id: str, problem_id: str, sample: int, **fields: Any) -> None:
+        if fields.get("error"):
+            fields["error"] = redact(fields["error"])
         row = {"run_id": run_id, "problem_id": problem_id, "sample": sample, **fields}
         with self.transaction() as db:
             existing = list(db["samples"].rows_where(
@@ -142,3 +189,13 @@ class RunStore:
 
     def samples(self, run_id: str) -> list[dict]:
         return list(self.db["samples"].rows_where("run_id = ?", [run_id], order_by="id"))
+
+
+def _newer_schema(db: Database) -> str | None:
+    """What marks the store as newer than this code (a migration it lacks), or None."""
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        return f"schema version {version} > {SCHEMA_VERSION}"
+    known = {migration.name for migration in migrations._migrations}
+    unknown = [m.name for m in migrations.applied(db) if m.name not in known]
+    return f"unknown migration {unknown[0]}" if unknown else None

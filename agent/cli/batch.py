@@ -7,7 +7,6 @@ import signal
 import sys
 
 import click
-from rich.console import Console
 from rich.live import Live
 
 from agent.batch import BatchPlan, BatchProgress, grading_of_run, plan_of_run, run_batch, start_batch
@@ -23,15 +22,17 @@ from agent.reference import keep_recorded_choice
 from agent.runs import resolve_run_id
 from engines.llm import ModelCallError
 from memory import RunStore
+from memory.store_errors import StoreError, StoreFullError
+from memory.terminal_text import InertConsole, inert
 
 
 @click.command("batch")
 @click.argument("dataset", required=False)
-@click.option("--samples", "-n", type=int, default=4, show_default=True, help="Independent samples per problem.")
-@click.option("--concurrency", "-c", type=int, default=16, show_default=True, help="Samples in flight at once.")
+@click.option("--samples", "-n", type=click.IntRange(min=1), default=4, show_default=True, help="Independent samples per problem.")
+@click.option("--concurrency", "-c", type=click.IntRange(min=1), default=16, show_default=True, help="Samples in flight at once.")
 @click.option("--shard", "shard_spec",
               help="Take the deterministic share I of N problems, as I/N: I from 1 to N, or 0 to N-1 (SLURM array ids).")
-@click.option("--limit", type=int, help="Only the first N problems (after sharding).")
+@click.option("--limit", type=click.IntRange(min=1), help="Only the first N problems (after sharding).")
 @click.option("--resume", "resume_run", help="Continue a batch run after a crash or Ctrl-C.")
 @serve_option
 @loop_options
@@ -42,7 +43,7 @@ def command(config: Config, dataset: str | None, samples: int, concurrency: int,
             **budgets: int | bool | None) -> None:
     """Solve DATASET (aime2025, hmmt_feb2025, a .jsonl file or a directory of problem files)."""
     store = RunStore(config.store.path)
-    console = Console(stderr=True)
+    console = InertConsole(stderr=True)
     try:
         if resume_run:
             resume_run = resolve_run_id(store, resume_run)
@@ -50,7 +51,10 @@ def command(config: Config, dataset: str | None, samples: int, concurrency: int,
                 click.echo(f"run {resume_run} is finished; nothing to resume (report: lemmata report {resume_run})",
                            err=True)
                 return
-            plan, problems, loop = plan_of_run(store, resume_run)
+            try:
+                plan, problems, loop = plan_of_run(store, resume_run)
+            except LookupError as error:
+                raise ProblemInputError(str(error)) from None
             config.loop = LoopSettings.model_validate(loop)  # the budgets the run started with
             config.grading = grading_of_run(store, resume_run)
             config.loop.reference_visible = keep_recorded_choice(store.run(resume_run)["config"],
@@ -66,7 +70,7 @@ def command(config: Config, dataset: str | None, samples: int, concurrency: int,
                 problems = shard(problems, index, count)
             problems = problems[:limit] if limit else problems
             plan = BatchPlan(name, [p.id for p in problems], samples, concurrency)
-            run_id = start_batch(store, config, problems, plan)
+            run_id, problems, plan = start_batch(store, config, problems, plan)
         click.echo(f"run {run_id} ({len(problems)} problems x {plan.samples} samples; "
                    f"resume with: lemmata batch --resume {run_id})", err=True)
         progress = BatchProgress()
@@ -76,7 +80,13 @@ def command(config: Config, dataset: str | None, samples: int, concurrency: int,
             except ModelCallError:
                 store.finish_run(run_id, "failed")
                 raise
-            status = asyncio.run(_run_live(run_id, problems, plan, config, store, progress, console))
+            try:
+                status = asyncio.run(_run_live(run_id, problems, plan, config, store, progress, console))
+            except StoreFullError as error:
+                _mark_stopped(store, run_id)
+                raise click.ClickException(f"{error}: lemmata batch --resume {run_id}") from None
+        if status == "finished" and progress.failed_samples and not progress.samples_done:
+            status = "failed"  # no sample succeeded: a wrong model, a dead server, a bad key
         store.finish_run(run_id, status)
     finally:
         store.close()
@@ -84,8 +94,20 @@ def command(config: Config, dataset: str | None, samples: int, concurrency: int,
     proofs = "" if progress.mean_proof_score is None else f", mean proof score {progress.mean_proof_score:.2f}/7"
     click.echo(f"run {run_id}: {status}; {progress.samples_done}/{progress.samples_total} samples, "
                f"accuracy {accuracy}{proofs}; report: lemmata report {run_id}")
+    if status == "failed" and progress.errors:
+        cause, count = progress.errors.most_common(1)[0]
+        click.echo(f"error: no sample succeeded; {count} of {progress.failed_samples} failed with: {inert(cause)}",
+                   err=True)
     if status != "finished":
         sys.exit(130 if status == "interrupted" else 1)
+
+
+def _mark_stopped(store: RunStore, run_id: str) -> None:
+    """Best effort: with the disk full even this small write may fail; --resume works either way."""
+    try:
+        store.finish_run(run_id, "interrupted")
+    except StoreError:
+        pass
 
 
 async def _run_live(run_id, problems, plan, config, store, progress, console) -> str:

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
 
 from agent.cli.options import guarded, model_options
 from agent.config import Config
@@ -29,6 +28,7 @@ from memory import (
     list_lemmas,
     search_lemmas,
 )
+from memory.terminal_text import InertConsole
 
 
 class GraphFormat(StrEnum):
@@ -83,7 +83,7 @@ def search(config: Config, query: str, problem_id: str | None, limit: int) -> No
     if not found:
         click.echo(f"no lemma statement matches {query!r}")
         return
-    print_full(Console(), summary_table(found, title=f"lemmas matching {query!r}", render=readable))
+    print_full(InertConsole(), summary_table(found, title=f"lemmas matching {query!r}", render=readable))
 
 
 @command.command("list")
@@ -102,7 +102,7 @@ def list_command(config: Config, problem_id: str, min_confidence: float | None, 
     if not lemmas:
         click.echo(f"problem {problem_id} has no lemmas" + (" at that confidence" if min_confidence else ""))
         return
-    print_full(Console(), summary_table(lemmas, title=f"lemmas of problem {problem_id}", render=readable))
+    print_full(InertConsole(), summary_table(lemmas, title=f"lemmas of problem {problem_id}", render=readable))
 
 
 @command.command("show")
@@ -114,7 +114,7 @@ def show(config: Config, lemma_id: int) -> None:
     """One lemma: statement, proof, votes with the verifiers' explanations, what it cites and what cites it."""
     with existing_store(config) as store:
         detail = lemma_detail(store, lemma_id)
-    Console().print(detail)
+    InertConsole().print(detail)
 
 
 @command.command("graph")
@@ -131,7 +131,7 @@ def graph(config: Config, problem_id: str, output_format: str | None, output: Pa
     with existing_store(config) as store:
         lemmas = lemma_graph(store, problem_id)
     if chosen is GraphFormat.TERMINAL:
-        Console().print(lemmas)
+        InertConsole().print(lemmas)
         return
     text = graph_to_dot(lemmas) if chosen is GraphFormat.DOT else graph_to_svg(lemmas)
     if output is None:

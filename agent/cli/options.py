@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -14,9 +15,12 @@ from rich.console import Console
 from agent.config import Config, load_config, one_or_many
 from agent.errors import LemmataError
 from engines.llm import ModelCallError
+from engines.llm.redaction import redact
+from memory.terminal_text import inert
+from memory.store_errors import StoreError, StoreFullError
 from prompts import PromptError
 
-USER_ERRORS = (LemmataError, ModelCallError, PromptError)
+USER_ERRORS = (LemmataError, ModelCallError, PromptError, StoreError)
 
 
 def model_options(command: Callable) -> Callable:
@@ -32,7 +36,7 @@ def model_options(command: Callable) -> Callable:
         config = guarded(load_config)(config_path, {"base_url": one_or_many(base_urls), "model": model})
         if db is not None:
             config.store.path = db
-        return command(config=config, **kwargs)
+        return guarded(command)(config=config, **kwargs)
 
     return wrapper
 
@@ -68,7 +72,11 @@ def guarded(function: Callable) -> Callable:
         try:
             return function(*args, **kwargs)
         except USER_ERRORS as error:
-            raise click.ClickException(str(error)) from None
+            raise click.ClickException(inert(redact(str(error)))) from None
+        except sqlite3.DatabaseError as error:  # a store damaged after it was opened, or a full disk
+            if getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+                raise click.ClickException(f"{StoreFullError.__doc__} ({error})") from None
+            raise click.ClickException(f"the run store cannot be read: {error}; move it aside or pass --db FILE") from None
 
     return wrapper
 

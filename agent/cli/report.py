@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.console import Console
 from sqlite_utils.db import NotFoundError
 
 from agent.cli.options import model_options
@@ -19,6 +18,7 @@ from agent.run_data import load_run_data
 from agent.runs import resolve_run_id
 from agent.text_output import print_full
 from memory import RunStore
+from memory.terminal_text import InertConsole, inert
 
 FORMATS = ("table", "markdown", "json", "html")
 
@@ -57,15 +57,15 @@ def command(config: Config, run_id: str, other_run: str | None, fmt: str, out: P
         if out:
             with out.open("w", encoding="utf-8") as file:
                 for part in shown_parts:
-                    print_full(Console(file=file), part)
+                    print_full(InertConsole(file=file), part)
             click.echo(f"wrote {out}", err=True)
         else:
             for part in shown_parts:
-                print_full(Console(), part)
+                print_full(InertConsole(), part)
         return
     rendered = with_proof_section(text(), fmt, proof)
     if out:
         out.write_text(rendered, encoding="utf-8")
         click.echo(f"wrote {out}", err=True)
     else:
-        click.echo(rendered)
+        click.echo(inert(rendered))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import click
-from rich.console import Console
 from rich.table import Table
 
 from agent.cli.options import model_options
@@ -11,6 +10,7 @@ from agent.config import Config
 from agent.session import SessionSummary, list_sessions
 from agent.tex import readable
 from memory import RunStore
+from memory.terminal_text import InertConsole, plain
 
 PROBLEM_CHARS = 200
 
@@ -24,7 +24,7 @@ def command(config: Config) -> None:
         sessions = list_sessions(store)
     finally:
         store.close()
-    console = Console()
+    console = InertConsole()
     if not sessions:
         console.print(f"no sessions in {config.store.path}; start one with lemmata solve -i PROBLEM")
         return
@@ -44,6 +44,7 @@ def sessions_table(sessions: list[SessionSummary]) -> Table:
         problem = " ".join(readable(session.problem).split())
         if len(problem) > PROBLEM_CHARS:
             problem = problem[:PROBLEM_CHARS - 1] + "…"
-        table.add_row(session.run_id, problem, str(session.rounds_done), str(session.lemmas), session.status,
+        table.add_row(plain(session.run_id), plain(problem), str(session.rounds_done), str(session.lemmas),
+                      plain(session.status),
                       session.last_activity[:16].replace("T", " "))
     return table

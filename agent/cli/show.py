@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import click
-from rich.console import Console
+from sqlite_utils.db import NotFoundError
 
 from agent.cli.options import guarded, model_options
 from agent.config import Config
@@ -11,6 +11,7 @@ from agent.run_view import show_run
 from agent.runs import resolve_run_id
 from agent.text_output import print_full
 from memory import RunStore
+from memory.terminal_text import InertConsole
 
 
 @click.command("show")
@@ -25,4 +26,4 @@ def command(config: Config, run_id: str) -> None:
         view = show_run(store, resolve_run_id(store, run_id))
     finally:
         store.close()
-    print_full(Console(), view)
+    print_full(InertConsole(), view)

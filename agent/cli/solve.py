@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.live import Live
 from rich.panel import Panel
 from pydantic import ValidationError
@@ -28,6 +27,7 @@ from agent.session import ctrl_c_cancels
 from agent.solve import SolveResult, problem_of_run, solve_problem, stored_result
 from agent.tex import readable
 from memory import RunStore
+from memory.terminal_text import InertConsole, inert
 
 
 def loop_options(command):
@@ -76,7 +76,7 @@ def command(config: Config, problem: str | None, file: Path | None, answer: str 
             interactive: bool, serve_model: str | None, quiet: bool, profile: str | None, **budgets: int | None) -> None:
     """Solve PROBLEM (a string) or the problem in --file with the multi-round lemma loop."""
     apply_loop_options(config, profile, **budgets)
-    console = Console(stderr=quiet and not interactive)
+    console = InertConsole(stderr=quiet and not interactive)
     store = RunStore(config.store.path)
     try:
         if resume_run:
@@ -148,7 +148,7 @@ def _problem(store: RunStore, problem: str | None, file: Path | None, answer: st
     return loaded
 
 
-async def _solve_live(problem: Problem, config: Config, store: RunStore, console: Console, quiet: bool,
+async def _solve_live(problem: Problem, config: Config, store: RunStore, console: InertConsole, quiet: bool,
                       resume_run: str | None) -> SolveResult | Interrupted:
     started: list[str] = []
 
@@ -179,7 +179,7 @@ def _reopen(store: RunStore, run_id: str, config: Config) -> None:
     restore_budgets(store, run_id, config)
 
 
-async def _solve_interactive(problem: Problem, config: Config, store: RunStore, console: Console,
+async def _solve_interactive(problem: Problem, config: Config, store: RunStore, console: InertConsole,
                              resume_run: str | None) -> SolveResult | None:
     """The session of `lemmata solve -i`; None when the person saved or quit before the end."""
     from agent.session import SessionEnd, run_session
@@ -203,9 +203,9 @@ async def _solve_interactive(problem: Problem, config: Config, store: RunStore, 
     return outcome.result
 
 
-def _print(result: SolveResult, console: Console, quiet: bool) -> None:
+def _print(result: SolveResult, console: InertConsole, quiet: bool) -> None:
     if quiet:
-        click.echo(result.answer or "")
+        click.echo(inert(result.answer or ""))
     else:
         if result.answer:
             shown = readable(result.answer)

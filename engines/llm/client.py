@@ -19,6 +19,7 @@ import openai
 
 from engines.llm.context import FIRST_CHARS_PER_TOKEN, fit_max_tokens, learnt_rate
 from engines.llm.endpoints import EndpointHealthState, EndpointPool, Outcome
+from engines.llm import redaction
 from engines.llm.errors import EndpointNotConfiguredError, ModelCallError, ModelNotServedError, RequestRejectedError
 from engines.llm.result import CallResult, hash_messages
 from engines.llm.settings import ClientSettings, RoleSettings
@@ -154,6 +155,7 @@ class LLMClient:
                 f"role '{role}' has no {missing}: set LEMMATA_BASE_URL / LEMMATA_MODEL, "
                 f"pass --base-url / --model, or set [defaults] {missing} in lemmata.toml"
             )
+        redaction.remember(settings)
         self._pool.register(settings.endpoints)
         return settings
 
@@ -163,7 +165,8 @@ class LLMClient:
         if cache_key not in self._clients:
             timeouts = self.config.client
             self._clients[cache_key] = openai.AsyncOpenAI(
-                base_url=endpoint,
+                # URL credentials would become Basic auth and replace the configured Bearer key
+                base_url=public_url(endpoint) if settings.api_key else endpoint,
                 api_key=key,
                 max_retries=0,  # retries are ours, so that they are counted and recorded
                 timeout=openai.Timeout(timeouts.total_timeout, connect=timeouts.connect_timeout),
@@ -222,7 +225,8 @@ class LLMClient:
                         raise _rejected(role, result.endpoint, error) from None
                     log.debug("%s call to %s failed unexpectedly", role, result.endpoint, exc_info=True)
                     raise ModelCallError(f"{role} call to {result.endpoint} failed: {type(error).__name__}: "
-                                         f"{printable(error, 200)}") from error
+                                         f"{printable(redaction.redact(str(error)), 200)}") from error
+                cause = redaction.redact(cause)
                 outcome = Outcome.FAILED
                 if attempt == policy.max_retries:
                     raise ModelCallError(
@@ -330,7 +334,7 @@ def _rejected(role: str, endpoint: str, error: openai.APIStatusError) -> Request
         hint = "; is /v1 missing from the base URL?"
     return RequestRejectedError(
         f"{role} call to {endpoint} was refused: HTTP {error.status_code}: "
-        f"{printable(message or error.message, 300)}{hint}",
+        f"{printable(redaction.redact(str(message or error.message)), 300)}{hint}",
         error.status_code,
     )
 

@@ -12,11 +12,13 @@ import asyncio
 import json
 import sqlite3
 
+import pytest
+
 from agent.config import load_config
 from agent.problems import problem_from_text
 from agent.checkpoints import checkpoints_path
 from agent.solve import solve_problem
-from bench.fault_soak import FAULTS, SoakSettings, run_soak
+from bench.fault_soak import FAULTS, SoakSettings, run_adversarial, run_soak
 from memory import RunStore
 from tests.conftest import one_round_script
 from tests.scripted_server import MODEL_NAME, ScriptedServer
@@ -77,3 +79,13 @@ def test_a_shot_killed_between_a_steps_writes_and_its_next_checkpoint_resumes_to
         assert resumed.status == "verified" and resumed.answer == "7"
         assert store.samples(first.run_id)[0]["status"] == "verified"
         assert sum(server.completed.values()) == paid, "the resume paid again for a finished call"
+
+
+@pytest.mark.slow
+def test_kills_at_the_fatal_points_concurrent_resumes_a_full_disk_and_colliding_datasets(tmp_path):
+    """Issue 17's scenarios through the CLI: every count the bench reports must be 0."""
+    result = run_adversarial(problems=2, samples=1, votes=2, directory=tmp_path, log=lambda *_: None)
+    assert set(result["counts"]) >= {"unverified_lemmas", "calls_paid_twice", "cross_dataset_contamination",
+                                     "tracebacks", "integrity_failures", "recorded_rows_lost"}
+    assert result["counts"] == {name: 0 for name in result["counts"]}, result["scenarios"]
+    assert [p["exit"] for p in result["scenarios"]["kill at summarized"]] == [137, 0]
