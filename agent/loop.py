@@ -18,6 +18,7 @@ from agent.config import Config
 from agent.events import EventSink, LoopEvent, TokenSink
 from agent.parsing import last_boxed
 from agent.problems import Problem
+from agent.reference import reference_section
 from agent.role_outputs import (
     OutputParseError,
     Verdict,
@@ -150,6 +151,10 @@ class ShotRun:
     def library(self, shot: int) -> LemmaLibrary:
         return LemmaLibrary(self.store, run_id=self.run_id, problem_id=self.problem.id, shot=shot)
 
+    def cited_lemmas(self, shot: int, solution: str) -> str:
+        """The library lemmas a solution relies on, for its final verifier and its reviser."""
+        return self.library(shot).render_cited(solution, self.settings.library_budget_tokens)
+
     # -- nodes ---------------------------------------------------------------------------
 
     async def reason(self, state: ShotState) -> ShotState:
@@ -262,7 +267,8 @@ class ShotRun:
             current = records.revision(self.store, self.run_id, self.problem.id, shot, loop)
         self.on_event(LoopEvent("role_started", self.problem.id, shot, state["round"], "process verifier"))
         messages = prompts.render("process_verifier", problem=self.problem.text,
-                                  reference=self.problem.answer or "(none given)",
+                                  reference=reference_section(self.problem, self.settings.reference_visible),
+                                  lemmas=self.cited_lemmas(shot, current["solution"]),
                                   solution=split_steps(current["solution"]), tools=tool_menu())
         recorded = {row["call_id"] for row in records.verdicts(self.store, self.run_id, self.problem.id, shot, loop)}
         results = await asyncio.gather(*[
@@ -298,7 +304,8 @@ class ShotRun:
         current = records.revision(self.store, self.run_id, self.problem.id, shot, loop)
         comments = [row["explanation"] or "" for row in
                     records.verdicts(self.store, self.run_id, self.problem.id, shot, loop) if not row["passed"]]
-        messages = prompts.render("reviser", problem=self.problem.text, solution=current["solution"],
+        messages = prompts.render("reviser", problem=self.problem.text,
+                                  lemmas=self.cited_lemmas(shot, current["solution"]), solution=current["solution"],
                                   comments="\n\n---\n\n".join(comments) or "(none)")
         parsed, call_id, _ = await self.call_parsed(
             Role.REASONER, messages, f"s{shot}/final/{loop}/revise", shot, state["round"], parse_reasoner)

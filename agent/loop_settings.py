@@ -38,6 +38,9 @@ class LoopSettings(Strict):
     reuse_lemmas: int = Field(default=0, ge=0)
     """Opt-in: seed each new shot's library with up to this many verified lemmas of other
     problems that rank high for this one in full-text search (marked as imported)."""
+    reference_visible: bool = False
+    """Opt-in (`--reference-visible`, for reference-guided RL data): the process verifier is shown
+    the problem's gold answer. Off, no prompt of any role holds a gold, reference or guideline."""
 
 
 class GeometryAgentSettings(Strict):

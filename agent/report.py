@@ -68,6 +68,8 @@ class RunData:
     created_at: str
     model: str | None
     samples: list[SampleOutcome]
+    reference_visible: bool | None = None
+    """Whether the process verifier was shown the gold (`--reference-visible`); `None`: not recorded."""
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -152,6 +154,8 @@ class Report:
     taus: list[float]
     overall: OverallReport
     problems: list[ProblemReport]
+    reference_visible: bool | None = None
+    """Whether the process verifier was shown the gold (`--reference-visible`); `None`: not recorded."""
 
     def __rich__(self) -> RenderableType:
         return report_renderable(self)
@@ -198,7 +202,7 @@ def build_report(run: RunData, ks: Sequence[int] | None = None,
     spread = (_scores({key: _standard_error(column) for key, column in columns.items()}, ks, taus, with_votes)
               if len(exact) > 1 else None)
     return Report(run.run_id, run.dataset, run.model, run.created_at, ks, taus,
-                  _overall(problems, mean, spread), problems)
+                  _overall(problems, mean, spread), problems, run.reference_visible)
 
 
 def default_ks(n: int) -> list[int]:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from rich.console import Group, RenderableType
 from rich.text import Text
 
+from agent.reference import describe
 from agent.report_text import Cells, markdown_cell, markdown_table, percent, rich_table
 
 if TYPE_CHECKING:
@@ -69,6 +70,9 @@ class Comparison:
     run_b: str
     problems: list[ProblemComparison]
     overall: list[MetricDelta]
+    reference_visible_a: bool | None = None
+    """Whether run A's process verifier was shown the gold; `None`: not recorded."""
+    reference_visible_b: bool | None = None
 
     @property
     def gained(self) -> list[str]:
@@ -86,8 +90,16 @@ class Comparison:
     def only_in_b(self) -> list[str]:
         return [p.problem_id for p in self.problems if p.n_a is None]
 
+    def header_lines(self) -> list[str]:
+        """Which runs, and what their models were shown: a blind run and a sighted one do not compare."""
+        lines = [f"A: run {self.run_a}   B: run {self.run_b}",
+                 f"A · {describe(self.reference_visible_a)}", f"B · {describe(self.reference_visible_b)}"]
+        if bool(self.reference_visible_a) != bool(self.reference_visible_b):
+            lines.append("warning: only one of the runs showed its models the gold; the scores are not comparable")
+        return lines
+
     def __rich__(self) -> RenderableType:
-        return Group(Text(f"A: run {self.run_a}   B: run {self.run_b}", style="bold"),
+        return Group(*(Text(line, style="bold") for line in self.header_lines()),
                      rich_table(self._overall_cells(), "overall (each run's mean over its own problems)"),
                      rich_table(self._problem_cells(), "problems"),
                      *(Text(line) for line in self._summary_lines()))
@@ -95,6 +107,7 @@ class Comparison:
     def to_markdown(self) -> str:
         return "\n\n".join([
             f"# Comparison: run {markdown_cell(self.run_a)} (A) vs run {markdown_cell(self.run_b)} (B)",
+            "\n\n".join(markdown_cell(line) for line in self.header_lines()),
             "## Overall", markdown_table(self._overall_cells()),
             "## Problems", markdown_table(self._problem_cells()),
             *(markdown_cell(line) for line in self._summary_lines()),
@@ -104,6 +117,7 @@ class Comparison:
         """Sorted keys; per-problem and overall deltas included."""
         data = {
             "run_a": self.run_a, "run_b": self.run_b,
+            "reference_visible_a": self.reference_visible_a, "reference_visible_b": self.reference_visible_b,
             "problems": [{**asdict(p), "delta": p.delta} for p in self.problems],
             "overall": [{**m._asdict(), "delta": m.delta} for m in self.overall],
             "gained": self.gained, "lost": self.lost, "only_in_a": self.only_in_a, "only_in_b": self.only_in_b,
@@ -137,7 +151,7 @@ def compare_reports(a: Report, b: Report) -> Comparison:
     b_problems = {p.problem_id: p for p in b.problems}
     ids = list(a_problems) + [pid for pid in b_problems if pid not in a_problems]
     problems = [_problem(pid, a_problems.get(pid), b_problems.get(pid)) for pid in ids]
-    return Comparison(a.run_id, b.run_id, problems, _overall(a, b))
+    return Comparison(a.run_id, b.run_id, problems, _overall(a, b), a.reference_visible, b.reference_visible)
 
 
 def solved(problem: ProblemReport) -> bool:

@@ -12,6 +12,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from agent.reference import describe
+
 if TYPE_CHECKING:
     from agent.report import Report
 
@@ -99,7 +101,7 @@ def clip(text: str, width: int = 40) -> str:
 
 def title_line(report: Report) -> str:
     return (f"run {report.run_id} · dataset {report.dataset or '-'} · model {report.model or '-'}"
-            f" · created {report.created_at}")
+            f" · created {report.created_at} · {describe(report.reference_visible)}")
 
 
 def summary_line(report: Report) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+from agent.reference import recorded_choice
 from agent.report import RunData, SampleOutcome
 from engines.answers import Verdict, grade
 from memory import RunStore
@@ -37,7 +38,7 @@ def load_run_data(store: RunStore, run_id: str) -> RunData:
         ))
     model = (config.get("defaults") or {}).get("model")
     dataset = (config.get("batch") or {}).get("dataset")
-    return RunData(run_id, dataset, run["created_at"], model, samples)
+    return RunData(run_id, dataset, run["created_at"], model, samples, recorded_choice(config))
 
 
 def _final_revisions(store: RunStore, run_id: str) -> dict[tuple[str, int], dict]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from rich.console import Group, RenderableType
@@ -9,6 +10,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from agent.reference import describe, recorded_choice
 from agent.tex import readable
 from memory import RunStore
 
@@ -28,7 +30,8 @@ class RunView:
     def __rich__(self) -> RenderableType:
         parts: list[RenderableType] = [Text.assemble(
             ("run ", "bold"), self.run["id"], f"  {self.run['status']}  started {self.run['created_at']}",
-            f"  finished {self.run['finished_at'] or '-'}")]
+            f"  finished {self.run['finished_at'] or '-'}"),
+            Text(describe(recorded_choice(json.loads(self.run["config"] or "{}"))))]
         for problem_id, text in self.problems.items():
             parts.append(Panel(readable(text)[:1500], title=f"problem {problem_id}"))
         parts += [self._rounds(), self._lemmas(), self._final(), self._result()]

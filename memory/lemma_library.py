@@ -19,6 +19,7 @@ from memory.lemma_text import (
     RenderedLemma,
     lemma_block,
     lemma_references,
+    render_cited,
     render_library,
     renumber,
     statement_hash,
@@ -129,12 +130,23 @@ class LemmaLibrary:
         `exclude` leaves out lemma ids, e.g. the lemmas under verification.
         """
         entries = [entry for entry in self.entries() if entry.id not in exclude]
-        cited_by = {entry.number: 0 for entry in entries}
-        for entry in entries:
-            for number in set(entry.cites) - {entry.number}:
-                if number in cited_by:
-                    cited_by[number] += 1
+        cited_by = _cited_by(entries)
         return render_library([self._rendered(e, cited_by=cited_by[e.number]) for e in entries], budget_tokens)
+
+    def render_cited(self, text: str, budget_tokens: int | None = DEFAULT_LIBRARY_BUDGET_TOKENS) -> str:
+        """The library lemmas `text` relies on: those it cites as "Lemma N" and, through their
+        proofs, the ones those cite; in append order (see `memory.lemma_text.render_cited`)."""
+        entries = self.entries()
+        by_number = {entry.number: entry for entry in entries}
+        wanted, frontier = set(), set(lemma_references(text))
+        while frontier:
+            number = frontier.pop()
+            if number in by_number and number not in wanted:
+                wanted.add(number)
+                frontier |= set(by_number[number].cites)
+        cited_by = _cited_by(entries)
+        return render_cited([self._rendered(entry, cited_by=cited_by[entry.number])
+                             for entry in entries if entry.number in wanted], budget_tokens)
 
     def render_numbers(self, numbers: Collection[str]) -> str:
         """The lemmas asked for by number (those a budgeted render left out), in append order."""
@@ -417,3 +429,13 @@ def library_holding(store: RunStore, lemma_id: int, *, run_id: str | None = None
             raise LemmaSuperseded(lemma_id, lemma[1])
         raise LemmaNotInLibrary(lemma_id, run_id or "(any run)", lemma[0], 0 if shot is None else shot)
     return LemmaLibrary(store, run_id=row[0], problem_id=row[1], shot=row[2])
+
+
+def _cited_by(entries: list[LibraryEntry]) -> dict[str, int]:
+    """How many other lemmas of the library cite each one, by number."""
+    cited_by = {entry.number: 0 for entry in entries}
+    for entry in entries:
+        for number in set(entry.cites) - {entry.number}:
+            if number in cited_by:
+                cited_by[number] += 1
+    return cited_by

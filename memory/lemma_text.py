@@ -6,7 +6,7 @@ import hashlib
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from memory.lemma_records import LemmaOrigin, LemmaStatus
 
@@ -17,6 +17,8 @@ DEFAULT_LIBRARY_BUDGET_TOKENS = 16_000
 """Prompt budget of the library view; the loop passes `config.loop.library_budget_tokens`."""
 
 EMPTY_LIBRARY_TEXT = "(no lemmas yet)"
+NO_CITED_LEMMAS_TEXT = "(the solution cites no lemma of the library)"
+PROOF_LEFT_OUT = "(proof left out to fit the budget)"
 
 # Spacing commands that change nothing but the look of the formula.
 _TEX_SPACING = re.compile(r"\\(?:[,;:! ]|(?:q?quad|thinspace|medspace|thickspace|enspace)(?![a-zA-Z]))|~")
@@ -153,18 +155,45 @@ def render_library(lemmas: Sequence[RenderedLemma], budget_tokens: int | None = 
     return "\n\n".join([*shown, _left_out_note(left_out)])
 
 
+def render_cited(lemmas: Sequence[RenderedLemma], budget_tokens: int | None = DEFAULT_LIBRARY_BUDGET_TOKENS) -> str:
+    """Lemmas a solution relies on, for its verifier and reviser: every statement with its score,
+    proofs while the budget allows.
+
+    Over budget, proofs go first: the most useful lemmas (the library view's ranking) keep theirs.
+    Only if the statements alone do not fit are whole lemmas left out, as in `render_library`.
+    """
+    if not lemmas:
+        return NO_CITED_LEMMAS_TEXT
+    full = [lemma_block(lemma) for lemma in lemmas]
+    if budget_tokens is None or estimate_tokens("\n\n".join(full)) <= budget_tokens:
+        return "\n\n".join(full)
+    bare = [replace(lemma, steps=()) for lemma in lemmas]
+    blocks = [lemma_block(short) + ("\n" + PROOF_LEFT_OUT if lemma.steps else "") for short, lemma in zip(bare, lemmas)]
+    room = budget_tokens * CHARS_PER_TOKEN - len("\n\n".join(blocks))
+    if room < 0:  # not even every statement fits: the library view's choice among them
+        note = "(proofs left out to fit the budget)"
+        return render_library(bare, max(budget_tokens - estimate_tokens(note) - 1, 1)) + "\n\n" + note
+    for index in sorted(range(len(lemmas)), key=lambda i: _usefulness(lemmas, i), reverse=True):
+        extra = len(full[index]) - len(blocks[index])
+        if extra <= room:
+            blocks[index], room = full[index], room - extra
+    return "\n\n".join(blocks)
+
+
+def _usefulness(lemmas: Sequence[RenderedLemma], index: int) -> tuple:
+    """Pinned first, then confidence, then how often cited, then recency."""
+    lemma = lemmas[index]
+    confidence = -1.0 if lemma.confidence is None else lemma.confidence
+    return (lemma.status is LemmaStatus.PINNED, confidence, lemma.cited_by, index)
+
+
 def _most_useful(lemmas: Sequence[RenderedLemma], blocks: Sequence[str], budget_tokens: int) -> set[int]:
     # Reserve room for the note, assuming the worst case where every lemma is left out.
     room = budget_tokens * CHARS_PER_TOKEN - len(_left_out_note([lemma.number for lemma in lemmas])) - 2
     kept = {index for index, lemma in enumerate(lemmas) if lemma.status is LemmaStatus.PINNED}
     room -= sum(len(blocks[index]) + 2 for index in kept)
 
-    def usefulness(index: int) -> tuple:
-        lemma = lemmas[index]
-        confidence = -1.0 if lemma.confidence is None else lemma.confidence
-        return (confidence, lemma.cited_by, index)
-
-    for index in sorted(set(range(len(lemmas))) - kept, key=usefulness, reverse=True):
+    for index in sorted(set(range(len(lemmas))) - kept, key=lambda i: _usefulness(lemmas, i), reverse=True):
         cost = len(blocks[index]) + 2
         if cost <= room:
             kept.add(index)

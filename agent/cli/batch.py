@@ -19,6 +19,7 @@ from agent.config import Config
 from agent.datasets import SHIPPED, resolve_dataset, shard
 from agent.errors import ProblemInputError
 from agent.loop_settings import LoopSettings
+from agent.reference import keep_recorded_choice
 from engines.llm import ModelCallError
 from memory import RunStore
 
@@ -36,7 +37,7 @@ from memory import RunStore
 @guarded
 def command(config: Config, dataset: str | None, samples: int, concurrency: int, shard_spec: str | None,
             limit: int | None, resume_run: str | None, serve_model: str | None, profile: str | None,
-            **budgets: int | None) -> None:
+            **budgets: int | bool | None) -> None:
     """Solve DATASET (aime2025, hmmt_feb2025, a .jsonl file or a directory of problem files)."""
     store = RunStore(config.store.path)
     console = Console(stderr=True)
@@ -44,6 +45,8 @@ def command(config: Config, dataset: str | None, samples: int, concurrency: int,
         if resume_run:
             plan, problems, loop = plan_of_run(store, resume_run)
             config.loop = LoopSettings.model_validate(loop)  # the budgets the run started with
+            config.loop.reference_visible = keep_recorded_choice(store.run(resume_run)["config"],
+                                                                 budgets.get("reference_visible"))
             run_id = resume_run
         else:
             if dataset is None:

@@ -17,6 +17,7 @@ from agent.config import Config
 from agent.display import LoopView
 from agent.errors import ProblemInputError
 from agent.problems import Problem, ProblemKind, load_problem_file, problem_from_text
+from agent.reference import FLAG, keep_recorded_choice
 from agent.solve import SolveResult, problem_of_run, solve_problem
 from agent.tex import readable
 from memory import RunStore
@@ -24,6 +25,9 @@ from memory import RunStore
 
 def loop_options(command):
     """Budget flags; each overrides the profile and the [loop] section of lemmata.toml."""
+    command = click.option(FLAG, "reference_visible", is_flag=True, default=None,
+                           help="Show the gold answer to the process verifier (reference-guided RL data); "
+                                "off by default: no model sees any gold, and report and show say which.")(command)
     command = click.option("--reuse-lemmas", type=int,
                            help="Seed the library with up to N verified lemmas of related problems in the store.")(command)
     command = click.option("--stop-after", type=int, help="End the other shots once this many pass final verification.")(command)
@@ -35,7 +39,7 @@ def loop_options(command):
     return command
 
 
-def apply_loop_options(config: Config, profile: str | None, **budgets: int | None) -> None:
+def apply_loop_options(config: Config, profile: str | None, **budgets: int | bool | None) -> None:
     if profile is not None and profile != config.profile:
         from agent.loop_settings import PROFILES
 
@@ -50,7 +54,7 @@ def apply_loop_options(config: Config, profile: str | None, **budgets: int | Non
 @click.command("solve")
 @click.argument("problem", required=False)
 @click.option("-f", "--file", "file", type=click.Path(path_type=Path), help="A .md/.tex/.txt file holding the problem.")
-@click.option("--answer", help="The gold answer, if known (shown to the process verifier as the reference).")
+@click.option("--answer", help=f"The gold answer, if known: recorded with the problem, shown to no model unless {FLAG}.")
 @click.option("--kind", type=click.Choice([k.value for k in ProblemKind]),
               help="answer | proof | geometry (default: geometry for a statement in the engine's language, else answer).")
 @click.option("--resume", "resume_run", help="Continue the run with this id after a crash or kill (with -i: reopen a session).")
@@ -69,6 +73,9 @@ def command(config: Config, problem: str | None, file: Path | None, answer: str 
     store = RunStore(config.store.path)
     try:
         loaded = _problem(store, problem, file, answer, kind, resume_run)
+        if resume_run:
+            config.loop.reference_visible = keep_recorded_choice(store.run(resume_run)["config"],
+                                                                 budgets.get("reference_visible"))
         if interactive and resume_run:
             _reopen(store, resume_run, config)
             apply_loop_options(config, profile, **budgets)  # flags still win over the saved budgets

@@ -70,6 +70,27 @@ def test_the_reasoner_prompt_keeps_a_byte_stable_prefix_across_rounds(scripted, 
     assert second[1]["content"].startswith(first[1]["content"][:library_start + len("### Lemma library ###\n")])
 
 
+def test_the_final_verifier_and_the_reviser_see_the_lemmas_the_solution_cites(scripted, tmp_path):
+    scripted.script.update(three_round_script())
+    solve(scripted, tmp_path)
+    # The round-2 solution says "By Lemma 1"; Lemma 2 (confidence 0) is in the library but not cited.
+    final = [r["messages"] for r in scripted.requests_for("verifier") if "checking a complete solution" in
+             r["messages"][0]["content"]]
+    reviser = [r["messages"] for r in scripted.requests_for("reasoner") if "revising your own solution" in
+               r["messages"][0]["content"]]
+    assert len(final) == 8 and len(reviser) == 1
+    cited = ("### Library lemmas the solution cites ###\n"
+             "Lemma 1 (confidence 1.00, 4/4 verifier votes): If $n$ is an even integer then $n^2 \\equiv 0 \\pmod 4$.\n"
+             "Proof 1:\nStep 1: Write $n = 2k$ with $k$ an integer.")
+    for messages in [*final, *reviser]:
+        user = messages[-1]["content"]
+        assert cited in user
+        assert "odd integer" not in user and "Lemma 2" not in user
+        # what changes from call to call comes last: the problem, then the lemmas, then the solution
+        assert user.index("### Problem ###") < user.index(cited) < user.index("By Lemma 1, even squares")
+        assert "Reference answer" not in user
+
+
 def test_a_garbled_summary_is_retried_then_the_round_is_recorded_without_lemmas(scripted, tmp_path):
     script = three_round_script()
     script["summarizer"] = [Reply("here are some thoughts {unbalanced"), Reply("<lemma>**Lemma 1:** no proof here</lemma>"),

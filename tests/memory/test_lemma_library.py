@@ -276,3 +276,34 @@ def test_the_library_holding_a_lemma_is_found_by_its_id(store):
         library_holding(store, entry.id)
     with pytest.raises(LemmaNotFound, match="lemma 999 does not exist"):
         library_holding(store, 999)
+
+
+def test_cited_lemmas_are_those_a_solution_names_and_what_their_proofs_cite(store):
+    library = LemmaLibrary(store, run_id="r", problem_id="p")
+    one, _ = library.add(draft("1", "Statement one"), round=1)
+    library.record_vote(one.id, PASS)
+    library.add(draft("2", "Statement two", "1"), round=1)
+    library.add(draft("3", "Statement three"), round=1)
+    assert library.render_cited("No lemma is used here.") == "(the solution cites no lemma of the library)"
+    cited = library.render_cited("By Lemma 2 and Lemma 7 the claim follows.")
+    assert "Lemma 2 (not yet verified): Statement two" in cited
+    assert "Lemma 1 (confidence 1.00, 1/1 verifier votes): Statement one\nProof 1:\nStep 1: Step text 1.1" in cited
+    assert "Statement three" not in cited and "Lemma 7" not in cited
+    assert cited.index("Statement one") < cited.index("Statement two")  # append order, as in the library view
+
+
+def test_over_budget_cited_lemmas_keep_every_statement_and_drop_proofs_first(store):
+    library = LemmaLibrary(store, run_id="r", problem_id="p")
+    long_steps = [f"A long step {i} " + "x" * 300 for i in range(6)]
+    strong, _ = library.add(LemmaDraft("1", "Strong statement", long_steps), round=1)
+    library.record_vote(strong.id, PASS)
+    library.add(LemmaDraft("2", "Weak statement", long_steps), round=1)
+    full = library.render_cited("Lemma 1 and Lemma 2", None)
+    budget = estimate_tokens(full) * 2 // 3  # room for one proof, not two
+    cited = library.render_cited("Lemma 1 and Lemma 2", budget)
+    assert estimate_tokens(cited) <= budget
+    assert "Lemma 1 (confidence 1.00, 1/1 verifier votes): Strong statement\nProof 1:" in cited
+    assert "Lemma 2 (not yet verified): Weak statement\n(proof left out to fit the budget)" in cited
+    tiny = library.render_cited("Lemma 1 and Lemma 2", 40)  # the statements alone, and a note
+    assert estimate_tokens(tiny) <= 40 and "Proof" not in tiny
+    assert "Strong statement" in tiny and "Weak statement" in tiny and "(proofs left out to fit the budget)" in tiny
