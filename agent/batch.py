@@ -14,11 +14,15 @@ from agent.config import Config
 from agent.events import LoopEvent
 from agent.problems import Problem, ProblemKind
 from agent.checkpoints import open_checkpoints
+from agent.loop import ShotRun
+from agent.proof_grader import grade_proof
+from agent.proof_grades import PASS_SCORE, GradingSettings
 from agent.solve import make_run, run_shot, select_result, shot_graph
 from engines.answers import agrade
 from engines.llm import CallResult, LLMClient
 from memory import RunStore, StoredProblem
 from memory import loop_records as records
+from memory import proof_records
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +53,14 @@ class BatchProgress:
     failed_endpoints: int = 0
     started_at: float = field(default_factory=time.monotonic)
     stopping: bool = False
+    proofs_graded: int = 0
+    """Proofs with a grade on the 0-7 scale (failed grades are not counted here)."""
+    proof_points: int = 0
+    """Sum of those grades."""
+
+    @property
+    def mean_proof_score(self) -> float | None:
+        return self.proof_points / self.proofs_graded if self.proofs_graded else None
 
     @property
     def accuracy(self) -> float | None:
@@ -91,6 +103,9 @@ class BatchPlan:
 def start_batch(store: RunStore, config: Config, problems: list[Problem], plan: BatchPlan) -> str:
     for problem in problems:
         store.add_problem(StoredProblem(problem.id, problem.text, problem.answer, problem.kind, problem.source))
+        if problem.kind == ProblemKind.PROOF:
+            proof_records.save_rubric(store, problem.id, reference=problem.reference,
+                                      guidelines=problem.guidelines, level=problem.level)
     return store.start_run("batch", {**config.masked(), "batch": plan.to_json()})
 
 
@@ -104,8 +119,17 @@ def plan_of_run(store: RunStore, run_id: str) -> tuple[BatchPlan, list[Problem],
     problems = []
     for problem_id in plan.problem_ids:
         stored = store.problem(problem_id)
-        problems.append(Problem(stored.id, stored.text, stored.answer, ProblemKind(stored.kind), stored.source))
+        rubric = proof_records.rubric(store, problem_id) or {}
+        problems.append(Problem(stored.id, stored.text, stored.answer, ProblemKind(stored.kind), stored.source,
+                                reference=rubric.get("reference"), guidelines=rubric.get("guidelines"),
+                                level=rubric.get("level")))
     return plan, problems, recorded.get("loop", {})
+
+
+def grading_of_run(store: RunStore, run_id: str) -> GradingSettings:
+    """The proof-grading settings a batch run started with, so that a resume grades alike."""
+    recorded = json.loads(store.run(run_id)["config"])
+    return GradingSettings.model_validate(recorded.get("grading") or {})
 
 
 async def run_batch(
@@ -134,6 +158,10 @@ async def run_batch(
     graded = records.grades(store, run_id)
     progress.graded = len(graded)
     progress.correct = sum(row["verdict"] == "correct" for row in graded.values())
+    proofs = proof_records.proof_grades(store, run_id)
+    for row in proofs.values():
+        _count_proof(progress, row["score"])
+    graded = {**graded, **proofs}
     try:
         async with open_checkpoints(config.store.path) as saver:
             await asyncio.gather(*[
@@ -157,7 +185,7 @@ async def _solve_problem(problem, plan, config, store, llm, saver, slots, stop, 
             statuses[sample] = done_samples[(problem.id, sample)]
             progress.samples_skipped += 1
             if (problem.id, sample) not in graded:  # finished, then killed before its grade landed
-                await _grade(store, run_id, problem, sample, progress)
+                await _grade(run, sample, progress)
             progress.samples_done += 1
             return
         async with slots:
@@ -173,7 +201,7 @@ async def _solve_problem(problem, plan, config, store, llm, saver, slots, stop, 
                 return
             finally:
                 progress.in_flight -= 1
-        await _grade(store, run_id, problem, sample, progress)
+        await _grade(run, sample, progress)
         progress.samples_done += 1
 
     await asyncio.gather(*[one_sample(sample) for sample in range(plan.samples)])
@@ -182,17 +210,32 @@ async def _solve_problem(problem, plan, config, store, llm, saver, slots, stop, 
         progress.problems_done += 1
 
 
-async def _grade(store: RunStore, run_id: str, problem: Problem, sample: int, progress: BatchProgress) -> None:
-    if problem.answer is None:
-        return
+async def _grade(run: ShotRun, sample: int, progress: BatchProgress) -> None:
+    """A proof problem's sample gets a proof grade, an answer problem's an answer grade."""
+    store, run_id, problem = run.store, run.run_id, run.problem
     row = next(store.db["samples"].rows_where("run_id = ? and problem_id = ? and sample = ?",
                                               [run_id, problem.id, sample]))
+    if problem.kind == ProblemKind.PROOF:
+        grade = await grade_proof(run, sample, row["solution"] or "", run.config.grading)
+        proof_records.save_proof_grade(store, run_id, problem.id, sample, grade.row())
+        _count_proof(progress, grade.score)
+        return
+    if problem.answer is None:
+        return
     grade = await agrade(problem.answer, row["solution"] or "", problem.text)
     records.save_grade(store, run_id, problem.id, sample, verdict=grade.verdict.value,
                        decided_by=grade.decided_by.value, reason=grade.reason, extracted=grade.extracted,
                        gold=problem.answer, seconds=grade.seconds)
     progress.graded += 1
     progress.correct += grade.verdict.value == "correct"
+
+
+def _count_proof(progress: BatchProgress, score: int | None) -> None:
+    progress.graded += 1
+    if score is not None:
+        progress.proofs_graded += 1
+        progress.proof_points += score
+        progress.correct += score >= PASS_SCORE
 
 
 def _finished_samples(store: RunStore, run_id: str) -> dict[tuple[str, int], str]:

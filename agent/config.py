@@ -12,6 +12,7 @@ from pydantic import Field, ValidationError
 
 from agent.errors import ConfigError
 from agent.loop_settings import PROFILES, GeometryAgentSettings, LoopSettings
+from agent.proof_grades import GradingSettings
 from agent.roles import Role
 from engines.llm.settings import ClientSettings, RoleSettings, Strict
 
@@ -35,6 +36,8 @@ class Config(Strict):
     """A named set of loop budgets (default | competition); [loop] keys override it."""
     loop: LoopSettings = Field(default_factory=LoopSettings)
     geometry: GeometryAgentSettings = Field(default_factory=GeometryAgentSettings)
+    grading: GradingSettings = Field(default_factory=GradingSettings)
+    """The proof grader: ensemble size, scale, proof length limit."""
 
     def for_role(self, role: Role | str) -> RoleSettings:
         """The settings a role actually uses: its own where set, the defaults elsewhere."""

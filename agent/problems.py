@@ -30,6 +30,12 @@ class Problem:
     answer: str | None = None
     kind: ProblemKind = ProblemKind.ANSWER
     source: str | None = None
+    reference: str | None = None
+    """A reference solution, for the proof grader only; never shown to the solver."""
+    guidelines: str | None = None
+    """Per-problem grading guidelines (marking scheme), for the proof grader only."""
+    level: str | None = None
+    """A difficulty level the dataset gives (IMO-ProofBench: pre-IMO, IMO-easy/medium/hard)."""
 
 
 def problem_from_text(text: str, *, answer: str | None = None, source: str | None = None) -> Problem:
@@ -104,7 +110,23 @@ def _row_to_problem(line: str, where: str) -> Problem:
     return Problem(
         id=str(row["id"]),
         text=str(row["problem"]),
-        answer=None if answer is None else str(answer),
+        answer=None if answer is None or not str(answer).strip() else str(answer),
         kind=kind,
         source=row.get("source") or where.rsplit(":", 1)[0],
+        reference=_optional_text(row, "solution", "reference", where=where),
+        guidelines=_optional_text(row, "grading_guidelines", "guidelines", where=where),
+        level=_optional_text(row, "level", where=where),
     )
+
+
+def _optional_text(row: dict, *names: str, where: str) -> str | None:
+    """The first of `names` the row has as non-blank text; a non-text value is an error."""
+    for name in names:
+        value = row.get(name)
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            raise ProblemInputError(f"{where}: '{name}' must be a string")
+        if value.strip():
+            return value
+    return None

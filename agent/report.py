@@ -318,6 +318,7 @@ def to_json(report: Report) -> str:
 def report_from_json(text: str) -> Report:
     """A report written by `to_json` (JSON turns the integer k and float tau keys into strings)."""
     data = json.loads(text)
+    data.pop("proof", None)  # the proof section a proof run's JSON carries (agent.report_proof)
     if data.pop("format", None) != REPORT_FORMAT:
         raise MetricError(f"not a {REPORT_FORMAT} report; write it again with this version of lemmata")
     overall = data.pop("overall")

@@ -9,3 +9,5 @@ class Role(StrEnum):
     VERIFIER = "verifier"
     JUDGE = "judge"
     GEOMETRY = "geometry"
+    GRADER = "grader"
+    """Grades a finished proof on the 0-7 scale (may see the reference; the solver never does)."""

@@ -8,7 +8,8 @@ from datetime import datetime
 from agent.reference import recorded_choice
 from agent.report import RunData, SampleOutcome
 from engines.answers import Verdict, grade
-from memory import RunStore
+from agent.proof_grades import PASS_SCORE
+from memory import RunStore, proof_records
 
 
 def load_run_data(store: RunStore, run_id: str) -> RunData:
@@ -16,6 +17,7 @@ def load_run_data(store: RunStore, run_id: str) -> RunData:
     run = store.run(run_id)
     config = json.loads(run["config"] or "{}")
     grades = {(g["problem_id"], g["sample"]): g for g in store.db["grades"].rows_where("run_id = ?", [run_id])}
+    proofs = proof_records.proof_grades(store, run_id)
     finals = _final_revisions(store, run_id)
     tokens = _tokens_by_role(store, run_id)
     rows = list(store.db["samples"].rows_where("run_id = ?", [run_id], order_by="problem_id, sample"))
@@ -30,7 +32,8 @@ def load_run_data(store: RunStore, run_id: str) -> RunData:
             sample=row["sample"],
             answer=row["answer"],
             answer_key=keys.get(key),
-            correct=None if graded is None else graded["verdict"] == Verdict.CORRECT.value,
+            correct=_proof_success(proofs[key]) if key in proofs else
+            None if graded is None else graded["verdict"] == Verdict.CORRECT.value,
             verifier_pass_rate=final["passes"] / final["votes"] if final and final["votes"] else None,
             tokens_by_role=tokens.get(key, {}),
             wall_s=_seconds(row["created_at"], row["finished_at"]),
@@ -39,6 +42,11 @@ def load_run_data(store: RunStore, run_id: str) -> RunData:
     model = (config.get("defaults") or {}).get("model")
     dataset = (config.get("batch") or {}).get("dataset")
     return RunData(run_id, dataset, run["created_at"], model, samples, recorded_choice(config))
+
+
+def _proof_success(grade: dict) -> bool | None:
+    """A proof succeeds when graded PASS_SCORE (6) or more; a failed grade is unknown (counts as wrong)."""
+    return None if grade["score"] is None else grade["score"] >= PASS_SCORE
 
 
 def _final_revisions(store: RunStore, run_id: str) -> dict[tuple[str, int], dict]:

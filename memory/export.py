@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from memory.export_formats import ExportFormat, Written, write_export
 from memory.lemma_graph import LemmaGraph, lemma_graph
 from memory.lemma_text import lemma_references
-from memory.rewards import RoundStep, backup_values, conjugate_reward, round_advantages
+from memory.rewards import RoundStep, backup_values, conjugate_reward, proof_reward, round_advantages
 from memory.store import RunStore
 
 # The verdicts of engines.answers.Verdict, spelled out: the memory does not depend on engines.
@@ -102,8 +102,11 @@ class ShotOutcome(BaseModel):
     conjugate_reward: float
     """R(k, n) of the final process-verifier votes."""
     terminal_reward: float
-    """R of the trajectory: 0 when the answer is graded incorrect or invalid; otherwise R(k, n),
-    or 1 for a correct answer that no process verifier checked."""
+    """R of the trajectory: for a proof with a proof grade, that grade / 7; else 0 when the answer
+    is graded incorrect or invalid; otherwise R(k, n), or 1 for a correct answer that no process
+    verifier checked."""
+    proof_grade: float | None = None
+    """The proof grader's score / 7 (`proof_grades` table); None when the shot has no proof grade."""
 
     @property
     def confidence(self) -> float | None:
@@ -307,15 +310,16 @@ def select_shots(store: RunStore, selection: ExportFilter) -> list[ShotSummary]:
         "select s.run_id, s.problem_id, s.sample, s.status, s.answer, p.source from samples s"
         " left join problems p on p.id = s.problem_id"
         f" where {' and '.join(where)} order by s.problem_id, s.run_id, s.sample", params)
-    grades = _grades(store)
+    grades, proofs = _grades(store), _proof_scores(store)
     shots = []
     for row in rows:
         if selection.dataset is not None and not _same_dataset(row["source"], selection.dataset):
             continue
         final = _final_revision(store, row["run_id"], row["problem_id"], row["sample"])
         grade = grades.get((row["run_id"], row["problem_id"], row["sample"]))
+        outcome = _outcome(row, final, grade, proofs.get((row["run_id"], row["problem_id"], row["sample"])))
         shots.append(ShotSummary(row["run_id"], row["problem_id"], row["sample"], row["source"],
-                                 _outcome(row, final, grade), final["id"] if final else None))
+                                 outcome, final["id"] if final else None))
     return shots
 
 
@@ -323,6 +327,15 @@ def _grades(store: RunStore) -> dict[tuple[str, str, int], dict]:
     if "grades" not in store.db.table_names():
         return {}
     return {(g["run_id"], g["problem_id"], g["sample"]): g for g in store.db["grades"].rows}
+
+
+def _proof_scores(store: RunStore) -> dict[tuple[str, str, int], tuple[int, int]]:
+    """(score, max score) of every successful proof grade; failed grades have no score."""
+    if "proof_grades" not in store.db.table_names():
+        return {}
+    rows = store.db.query(
+        "select run_id, problem_id, sample, score, max_score from proof_grades where score is not null")
+    return {(r["run_id"], r["problem_id"], r["sample"]): (r["score"], r["max_score"]) for r in rows}
 
 
 def _final_revision(store: RunStore, run_id: str, problem_id: str, shot: int) -> dict | None:
@@ -336,11 +349,15 @@ def _same_dataset(source: str | None, name: str) -> bool:
     return source is not None and name in {source, Path(source).name, Path(source).stem}
 
 
-def _outcome(sample: dict, final: dict | None, grade: dict | None) -> ShotOutcome:
+def _outcome(sample: dict, final: dict | None, grade: dict | None,
+             proof: tuple[int, int] | None = None) -> ShotOutcome:
     passes, votes = (final["passes"] or 0, final["votes"] or 0) if final else (0, 0)
     verdict = grade["verdict"] if grade else None
     conjugate = conjugate_reward(passes, votes)
-    if verdict in FAILED_GRADES:
+    graded_proof = None if proof is None else proof_reward(*proof)
+    if graded_proof is not None:
+        terminal = graded_proof  # a proof's outcome is its grade; the votes stay beside it
+    elif verdict in FAILED_GRADES:
         terminal = 0.0  # "R is set to 0 if the final answer is incorrect"
     elif votes:
         terminal = conjugate
@@ -348,7 +365,8 @@ def _outcome(sample: dict, final: dict | None, grade: dict | None) -> ShotOutcom
         terminal = 1.0 if verdict == "correct" else 0.0
     return ShotOutcome(status=sample["status"], answer=sample["answer"], grade=verdict,
                        grade_decided_by=grade["decided_by"] if grade else None, process_passes=passes,
-                       process_votes=votes, conjugate_reward=conjugate, terminal_reward=terminal)
+                       process_votes=votes, conjugate_reward=conjugate, terminal_reward=terminal,
+                       proof_grade=graded_proof)
 
 
 # The lemma graph and its values -------------------------------------------------------

@@ -162,3 +162,20 @@ def m008_tool_calls(db: Database) -> None:
         pk="id",
     )
     db["tool_calls"].create_index(["run_id", "verdict_call_id"])
+
+
+@migrations()
+def m_i15_proof_grades(db: Database) -> None:
+    """Proof grades on the 0-7 scale (one per graded proof, with every grader's score), and the
+    reference material of proof problems, which only the grader reads."""
+    db["proof_grades"].create(
+        {"id": int, "run_id": str, "problem_id": str, "sample": int, "status": str, "score": int,
+         "max_score": int, "mode": str, "grader_scores": str, "spread": int, "credited": str,
+         "first_fatal_error": str, "reason": str, "parse_failures": int, "call_ids": str, "created_at": str},
+        pk="id",
+    )
+    db["proof_grades"].create_index(["run_id", "problem_id", "sample"], unique=True)
+    db["proof_rubrics"].create(
+        {"problem_id": str, "reference": str, "guidelines": str, "level": str, "created_at": str},
+        pk="problem_id",
+    )

@@ -53,6 +53,13 @@ def conjugate_reward(k: int, n: int) -> float:
     return float(max(Fraction(0), 2 * conjugate_probability(k, n) - 1))
 
 
+def proof_reward(score: int, max_score: int = 7) -> float:
+    """The outcome reward of a graded proof: its grade normalised to [0, 1] (score / 7)."""
+    if not 0 <= score <= max_score:
+        raise ValueError(f"a proof grade must lie between 0 and {max_score}, got {score}")
+    return score / max_score
+
+
 # Value backup over the lemma graph ----------------------------------------------------
 
 

@@ -10,7 +10,7 @@ import click
 from rich.console import Console
 from rich.live import Live
 
-from agent.batch import BatchPlan, BatchProgress, plan_of_run, run_batch, start_batch
+from agent.batch import BatchPlan, BatchProgress, grading_of_run, plan_of_run, run_batch, start_batch
 from agent.batch_view import BatchView
 from agent.cli.doctor import check_before_run
 from agent.cli.options import guarded, model_options, serve_option, served_model
@@ -47,6 +47,7 @@ def command(config: Config, dataset: str | None, samples: int, concurrency: int,
             config.loop = LoopSettings.model_validate(loop)  # the budgets the run started with
             config.loop.reference_visible = keep_recorded_choice(store.run(resume_run)["config"],
                                                                  budgets.get("reference_visible"))
+            config.grading = grading_of_run(store, resume_run)
             run_id = resume_run
         else:
             if dataset is None:
@@ -73,8 +74,9 @@ def command(config: Config, dataset: str | None, samples: int, concurrency: int,
     finally:
         store.close()
     accuracy = "-" if progress.accuracy is None else f"{100 * progress.accuracy:.1f}%"
+    proofs = "" if progress.mean_proof_score is None else f", mean proof score {progress.mean_proof_score:.2f}/7"
     click.echo(f"run {run_id}: {status}; {progress.samples_done}/{progress.samples_total} samples, "
-               f"accuracy {accuracy}; report: lemmata report {run_id}")
+               f"accuracy {accuracy}{proofs}; report: lemmata report {run_id}")
     if status != "finished":
         sys.exit(130 if status == "interrupted" else 1)
 

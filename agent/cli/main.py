@@ -21,6 +21,8 @@ COMMAND_MODULES: dict[str, tuple[str, str]] = {
     "lemmas": ("agent.cli.lemmas", "Search, inspect, graph and edit the lemma memory."),
     "export": ("agent.cli.export", "Export recorded runs as RL training data."),
     "check": ("agent.cli.check", "Grade a final answer against the gold one."),
+    "grade-proof": ("agent.cli.grade_proof", "Grade one proof on the 0-7 olympiad scale."),
+    "grader-eval": ("agent.cli.grader_eval", "Measure the proof grader against human grades."),
     "geometry": ("agent.cli.geometry", "The symbolic geometry engine: solve and benchmark."),
     "doctor": ("agent.cli.doctor", "Check every configured model endpoint."),
     "config": ("agent.cli.config", "Inspect the effective configuration."),

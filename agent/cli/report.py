@@ -13,6 +13,7 @@ from agent.config import Config
 from agent.metrics import MetricError
 from agent.report import build_report
 from agent.report_compare import compare_reports
+from agent.report_proof import build_proof_report, with_proof_section
 from agent.run_data import load_run_data
 from memory import RunStore
 
@@ -31,6 +32,7 @@ def command(config: Config, run_id: str, other_run: str | None, fmt: str, out: P
     store = RunStore(config.store.path)
     try:
         reports = [build_report(load_run_data(store, rid), list(ks) or None) for rid in filter(None, (run_id, other_run))]
+        proof = build_proof_report(store, run_id) if other_run is None else None
     except NotFoundError:
         raise click.ClickException(f"no such run in {config.store.path}") from None
     except MetricError as error:
@@ -44,8 +46,10 @@ def command(config: Config, run_id: str, other_run: str | None, fmt: str, out: P
     if fmt == "table":
         console = Console(file=out.open("w") if out else None, width=160 if out else None)
         console.print(shown)
+        if proof is not None:
+            console.print(proof)
         return
-    rendered = text()
+    rendered = with_proof_section(text(), fmt, proof)
     if out:
         out.write_text(rendered, encoding="utf-8")
         click.echo(f"wrote {out}", err=True)

@@ -2,6 +2,10 @@
 
 aime2025: AIME 2025 I and II; hmmt_feb2025: HMMT February 2025 — both from eth-sri/matharena
 (MIT; problems (c) MAA and HMMT), as the `source` field of each row names.
+imo_proofbench: IMO-ProofBench v2, 60 proof problems with reference solutions, grading
+guidelines and a level, from google-deepmind/superhuman `imobench/proofbench_v2.csv`
+(CC-BY 4.0; Luong et al., "Towards Robust Mathematical Reasoning", EMNLP 2025); every row
+carries `kind = proof`.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from pathlib import Path
 from agent.errors import ProblemInputError
 from agent.problems import TEXT_SUFFIXES, Problem, load_dataset, load_problem_file
 
-SHIPPED = ("aime2025", "hmmt_feb2025")
+SHIPPED = ("aime2025", "hmmt_feb2025", "imo_proofbench")
 
 
 def resolve_dataset(spec: str) -> tuple[str, list[Problem]]:
