@@ -17,7 +17,9 @@ from agent.config import Config
 from agent.display import LoopView
 from agent.errors import ProblemInputError
 from agent.problems import Problem, ProblemKind, load_problem_file, problem_from_text
+from agent.loop_settings import PROFILES
 from agent.reference import FLAG, keep_recorded_choice
+from agent.selection import SelectMethod
 from agent.solve import SolveResult, problem_of_run, solve_problem
 from agent.tex import readable
 from memory import RunStore
@@ -35,14 +37,15 @@ def loop_options(command):
     command = click.option("--votes", "lemma_votes", type=int, help="Verifier calls per lemma.")(command)
     command = click.option("--rounds", type=int, help="Round cap.")(command)
     command = click.option("--shots", type=int, help="Independent parallel attempts.")(command)
-    command = click.option("--profile", type=click.Choice(["default", "competition"]), help="Budget profile.")(command)
+    command = click.option("--select", "select", type=click.Choice([m.value for m in SelectMethod]),
+                           help="How one of the shots is chosen: vote (answers), verifier (pass rate), "
+                                "grader (0-7 proof grade), tournament (pairwise judge).")(command)
+    command = click.option("--profile", type=click.Choice(list(PROFILES)), help="Budget profile.")(command)
     return command
 
 
 def apply_loop_options(config: Config, profile: str | None, **budgets: int | bool | None) -> None:
     if profile is not None and profile != config.profile:
-        from agent.loop_settings import PROFILES
-
         for key, value in PROFILES[profile].items():
             setattr(config.loop, key, value)
         config.profile = profile

@@ -1,0 +1,76 @@
+"""Selection across shots (--select): tournament and grader, against a role-scripted server."""
+
+from __future__ import annotations
+
+import asyncio
+
+from agent.problems import ProblemKind, problem_from_text
+from agent.solve import solve_problem
+from memory import RunStore
+from tests.agent.selection_script import PROBLEM, qualities_in, selection_script
+from tests.agent.test_lemma_loop import loop_config
+
+GOLD = "GOLD-SENTINEL-20"
+
+
+def solve_proof(server, tmp_path, **loop):
+    config = loop_config(server, tmp_path, **loop)
+    store = RunStore(config.store.path)
+    problem = problem_from_text(PROBLEM, answer=GOLD)
+    problem = problem.__class__(**{**problem.__dict__, "kind": ProblemKind.PROOF,
+                                   "reference": "REFERENCE-SENTINEL", "guidelines": "GUIDE-SENTINEL"})
+    result = asyncio.run(solve_problem(problem, config, store))
+    return result, store
+
+
+def chosen_quality(result) -> int:
+    return qualities_in(result.solution)[0]
+
+
+def test_a_tournament_picks_the_best_of_eight_and_stores_every_match(scripted, tmp_path):
+    scripted.script.update(selection_script([3, 5, 2, 7, 4, 4, 1, 6]))
+    result, store = solve_proof(scripted, tmp_path, shots=8, select="tournament")
+
+    assert chosen_quality(result) == 7
+    matches = list(store.db["comparisons"].rows_where(order_by="id"))
+    assert len(matches) == 7 == scripted.counts["judge"]
+    assert [m["stage"] for m in matches] == [1, 1, 1, 1, 2, 2, 3]
+    assert all(m["reason"] for m in matches)
+    [selection] = store.db["selections"].rows
+    assert selection["method"] == "tournament" and selection["shot"] == result.shot
+
+
+def test_ties_and_unreadable_judgements_are_recorded_and_decided_by_the_verifier(scripted, tmp_path):
+    scripted.script.update(selection_script([4, 4, 0, 2]))
+    result, store = solve_proof(scripted, tmp_path, shots=4, select="tournament")
+
+    outcomes = sorted(m["outcome"] for m in store.db["comparisons"].rows)
+    assert "tie" in outcomes and "unparsed" in outcomes
+    unparsed = next(m for m in store.db["comparisons"].rows if m["outcome"] == "unparsed")
+    assert "WINNER" in unparsed["reason"]
+    assert chosen_quality(result) in (4, 2)
+
+
+def test_no_judge_or_grader_sees_the_gold_or_the_reference(scripted, tmp_path):
+    scripted.script.update(selection_script([1, 2, 3, 4]))
+    solve_proof(scripted, tmp_path, shots=4, select="tournament")
+    scripted.script.update(selection_script([1, 2, 3, 4]))
+    solve_proof(scripted, tmp_path, shots=4, select="grader")
+    sent = [str(r["messages"]) for role in ("judge", "grader") for r in scripted.requests_for(role)]
+    assert sent and not any(s in text for text in sent for s in (GOLD, "REFERENCE-SENTINEL", "GUIDE-SENTINEL"))
+
+
+def test_the_judge_sees_the_gold_only_under_reference_visible(scripted, tmp_path):
+    scripted.script.update(selection_script([1, 2]))
+    solve_proof(scripted, tmp_path, shots=2, select="tournament", reference_visible=True)
+    assert GOLD in str(scripted.requests_for("judge")[0]["messages"])
+
+
+def test_the_grader_selects_the_highest_grade_and_stores_each(scripted, tmp_path):
+    scripted.script.update(selection_script([1, 7, 6]))  # the default scale is 0, 1, 6, 7
+    result, store = solve_proof(scripted, tmp_path, shots=3, select="grader")
+
+    assert chosen_quality(result) == 7
+    grades = {row["shot"]: row["score"] for row in store.db["selection_grades"].rows}
+    assert sorted(grades.values()) == [1, 6, 7]
+    assert scripted.counts["judge"] == 0
