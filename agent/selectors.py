@@ -6,7 +6,6 @@ Neither sees a gold answer, reference solution or guidelines unless the run opte
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from collections.abc import Callable
 
@@ -14,22 +13,14 @@ import prompts
 from agent.loop import ShotRun
 from agent.proof_grader import grade_proof
 from agent.reference import reference_section
-from agent.role_outputs import OutputParseError
+from agent.role_outputs import labelled_choice
 from agent.roles import Role
 from agent.selection import Candidate, Judgement, Outcome
 
-WINNER = re.compile(r"^\W*winner\W*:\W*(A|B|TIE)\b\W*$", re.I | re.M)
-REASON = re.compile(r"^\W*reason\W*:\s*(.+)$", re.I | re.M)
-
-
 def parse_judgement(text: str) -> tuple[Outcome, str]:
-    """The last WINNER line (A, B or TIE) and the REASON line; anything else is garbage."""
-    winners = WINNER.findall(text)
-    if not winners:
-        raise OutputParseError("no 'WINNER: A|B|TIE' line")
-    reasons = REASON.findall(text)
-    outcome = {"a": Outcome.FIRST, "b": Outcome.SECOND, "tie": Outcome.TIE}[winners[-1].lower()]
-    return outcome, reasons[-1].strip() if reasons else ""
+    """The judge's last WINNER line (A, B or TIE) and its REASON line."""
+    choice, reason = labelled_choice(text, "winner", ("A", "B", "TIE"))
+    return {"A": Outcome.FIRST, "B": Outcome.SECOND, "TIE": Outcome.TIE}[choice], reason
 
 
 def tournament_judge(run: ShotRun, solutions: dict[int, str]) -> Callable[[Candidate, Candidate], object]:
