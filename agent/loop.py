@@ -153,6 +153,17 @@ class ShotRun:
     def library(self, shot: int) -> LemmaLibrary:
         return LemmaLibrary(self.store, run_id=self.run_id, problem_id=self.problem.id, shot=shot)
 
+    def open_conjectures(self, shot: int) -> str:
+        """The reasoner's unproven lemmas, listed after the library and apart from it."""
+        if not self.settings.conjectures:
+            return ""
+        rows = selection_records.conjectures(self.store, self.run_id, self.problem.id, shot, status="open")
+        if not rows:
+            return ""
+        listed = "\n".join(f"- (round {row['round']}) {row['statement']}" for row in rows)
+        return ("\n\n### Open conjectures (stated, NOT proved: never cite one as proven; proving one makes it a lemma) ###\n"
+                + listed)
+
     def cited_lemmas(self, shot: int, solution: str) -> str:
         """The library lemmas a solution relies on, for its final verifier and its reviser."""
         return self.library(shot).render_cited(solution, self.settings.library_budget_tokens)
@@ -165,7 +176,7 @@ class ShotRun:
         self.on_event(LoopEvent("role_started", self.problem.id, shot, round, Role.REASONER.value))
         messages = prompts.render(
             "reasoner", problem=self.problem.text,
-            library=self.library(shot).render(self.settings.library_budget_tokens),
+            library=self.library(shot).render(self.settings.library_budget_tokens) + self.open_conjectures(shot),
             round_note=_round_note(round, self.settings.rounds,
                                    records.hints_for(self.store, self.run_id, self.problem.id, shot, round)),
         )
@@ -174,6 +185,9 @@ class ShotRun:
         verdict = parsed.verdict.value if parsed else Verdict.PARTIAL.value
         records.save_round(self.store, self.run_id, self.problem.id, shot, round, verdict=verdict,
                            reasoner_call_id=call_id, parse_error=why, status="reasoned")
+        if parsed and self.settings.conjectures:
+            selection_records.add_conjectures(self.store, self.run_id, self.problem.id, shot, round,
+                                              [draft.statement for draft in parsed.unproven], call_id)
         update: ShotState = {"round": round, "verdict": verdict, "reasoner_call": call_id if parsed else None}
         if parsed and parsed.solution:
             update["candidate_call"] = call_id
@@ -204,6 +218,9 @@ class ShotRun:
                 pending.append(entry.id)
                 self.on_event(LoopEvent("lemma_added", self.problem.id, shot, round, detail={
                     "id": entry.id, "number": entry.number, "statement": entry.statement}))
+        if self.settings.conjectures and pending:  # a proved conjecture becomes this lemma, which gets votes
+            added = [(e.id, e.statement) for e in library.entries(include_rejected=True) if e.id in pending]
+            selection_records.prove_conjectures(self.store, self.run_id, self.problem.id, shot, round, added)
         records.save_round(self.store, self.run_id, self.problem.id, shot, round, summarizer_call_id=call_id,
                            new_lemmas=len(pending), parse_error=why, status="summarized")
         return {"pending": pending}

@@ -49,6 +49,9 @@ class LoopSettings(Strict):
     """Accept the final solution after this many consecutive passing process-verifier votes
     (stopping at the first failure, which sends it to revision) instead of `process_votes` votes
     and `process_pass_ratio`."""
+    conjectures: bool = False
+    """Store the reasoner's unproven lemmas as conjectures (no votes, listed apart from the library
+    as open); a later lemma stating one turns it into that lemma, which is verified as usual."""
     meta_verify: bool = False
     """Before a failed verdict counts, a checker call judges whether its first wrong step is really
     wrong; a refuted critique is dropped (recorded in critique_checks) and does not lower a score."""
@@ -74,6 +77,6 @@ PROFILES: dict[str, dict[str, Any]] = {
     "competition": {"rounds": 12, "lemma_votes": 8, "process_votes": 8, "revisions": 24},
     # Issue 20: the open pipelines' test-time options (checked critiques, k passes in a row,
     # a pairwise tournament across shots).
-    "pipeline": {"rounds": 12, "lemma_votes": 4, "revisions": 24, "shots": 8, "meta_verify": True,
+    "pipeline": {"rounds": 12, "lemma_votes": 4, "revisions": 24, "shots": 8, "meta_verify": True, "conjectures": True,
                  "accept_after": 5, "select": "tournament"},
 }

@@ -231,7 +231,7 @@ class PipelineRecord(BaseModel):
     problem_id: str
     run_id: str
     options: dict[str, Any]
-    """The run's `select`, `accept_after` and `meta_verify` settings."""
+    """The run's `select`, `accept_after`, `meta_verify` and `conjectures` settings."""
     selection: dict[str, Any] | None
     """shot, method, answer, score of the chosen shot; None before a selection."""
     comparisons: list[dict[str, Any]]
@@ -581,7 +581,7 @@ def export_records(store: RunStore, selection: ExportFilter = ExportFilter(),
     yield from geometry_step_records(store, selection)
 
 
-_PIPELINE_OPTIONS = ("select", "accept_after", "meta_verify")
+_PIPELINE_OPTIONS = ("select", "accept_after", "meta_verify", "conjectures")
 _ROW_NOISE = {"id", "run_id", "problem_id", "created_at"}
 
 
