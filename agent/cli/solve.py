@@ -37,6 +37,12 @@ def loop_options(command):
     command = click.option("--votes", "lemma_votes", type=int, help="Verifier calls per lemma.")(command)
     command = click.option("--rounds", type=int, help="Round cap.")(command)
     command = click.option("--shots", type=int, help="Independent parallel attempts.")(command)
+    command = click.option("--conjectures/--no-conjectures", default=None,
+                           help="Keep the reasoner's unproven lemmas as open conjectures (docs/loop-options.md).")(command)
+    command = click.option("--meta-verify/--no-meta-verify", default=None,
+                           help="Check each verifier critique before it counts; refuted ones are dropped.")(command)
+    command = click.option("--accept-after", type=click.IntRange(min=1),
+                           help="Accept the final solution after K consecutive passing verifier votes.")(command)
     command = click.option("--select", "select", type=click.Choice([m.value for m in SelectMethod]),
                            help="How one of the shots is chosen: vote (answers), verifier (pass rate), "
                                 "grader (0-7 proof grade), tournament (pairwise judge).")(command)

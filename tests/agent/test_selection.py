@@ -94,3 +94,41 @@ def test_show_and_the_export_carry_every_match(scripted, tmp_path):
     assert pipeline.options["select"] == "tournament"
     assert len(pipeline.comparisons) == 3 and pipeline.selection["shot"] == result.shot
     assert {c["winner_shot"] for c in pipeline.comparisons if c["stage"] == 2} == {result.shot}
+
+
+def test_the_select_flag_and_the_pipeline_profile_reach_the_run(scripted, model_env, tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    scripted.script.update(selection_script([2, 5, 1]))
+    command = [sys.executable, "-m", "agent.cli.main", "solve", PROBLEM, "--kind", "proof", "--shots", "3",
+               "--select", "tournament", "--accept-after", "2", "--meta-verify", "--db", "runs.db", "--quiet"]
+    done = subprocess.run(command, env={**model_env, "PYTHONPATH": str(REPO)}, cwd=tmp_path, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    store = RunStore(tmp_path / "runs.db")
+    [run] = store.db["runs"].rows
+    loop = json.loads(run["config"])["loop"]
+    assert (loop["select"], loop["accept_after"], loop["meta_verify"]) == ("tournament", 2, True)
+    assert store.db["comparisons"].count == 2 and scripted.counts["judge"] == 2
+    [selection] = store.db["selections"].rows
+    chosen = next(store.db["samples"].rows_where("sample = ?", [selection["shot"]]))
+    assert qualities_in(chosen["solution"]) == [5]
+
+
+def test_a_bad_select_value_is_a_one_line_error(tmp_path):
+    import pytest
+
+    from agent.config import load_config
+    from agent.errors import ConfigError
+
+    (tmp_path / "lemmata.toml").write_text('[loop]\nselect = "coin"\n')
+    with pytest.raises(ConfigError, match="loop.select"):
+        load_config(tmp_path / "lemmata.toml", environ={})
+    (tmp_path / "lemmata.toml").write_text('profile = "pipeline"\n')
+    loop = load_config(tmp_path / "lemmata.toml", environ={}).loop
+    assert (loop.select, loop.accept_after, loop.meta_verify, loop.conjectures, loop.shots) == \
+        ("tournament", 5, True, True, 8)
