@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -25,10 +26,12 @@ from agent.selection import (
 )
 from agent.selectors import selection_grader, tournament_judge
 from engines.answers import Verdict, agrade
-from engines.llm import LLMClient
+from engines.llm import LLMClient, ModelCallError
 from memory import RunStore, StoredProblem
 from memory import loop_records as records
 from memory import selection_records
+
+log = logging.getLogger(__name__)
 
 RECURSION_LIMIT = 10_000
 
@@ -172,24 +175,34 @@ async def _select(run: ShotRun, candidates: list[Candidate]) -> Selection | None
     if method == SelectMethod.VOTE and run.problem.kind == ProblemKind.ANSWER:
         selection = await select_by_verifier_vote(candidates, _same_answer)
     elif method in (SelectMethod.TOURNAMENT, SelectMethod.GRADER):
-        solutions = {c.shot: sample["solution"] for c in candidates
-                     if (sample := _sample(run, c.shot)) and sample["solution"]}
-        contenders = [c for c in candidates if c.shot in solutions]
-        if method == SelectMethod.TOURNAMENT:
-            selection, comparisons = await select_by_tournament(contenders, tournament_judge(run, solutions))
-            for match in comparisons:
-                selection_records.add_comparison(
-                    run.store, run.run_id, run.problem.id, stage=match.stage, first_shot=match.first,
-                    second_shot=match.second, winner_shot=match.winner, outcome=match.outcome.value,
-                    reason=match.reason, call_id=match.call_id)
-        else:
-            call_ids: dict[int, list[int]] = {}
-            selection, grades = await select_by_grade(contenders, selection_grader(run, solutions, call_ids))
-            for shot, score in grades.items():
-                selection_records.add_selection_grade(run.store, run.run_id, run.problem.id, shot, score,
-                                                      call_ids.get(shot, []))
+        try:
+            selection = await _select_by_model(run, candidates, method)
+        except ModelCallError as error:  # the judge or grader is down: the shots' work is not lost
+            log.warning("%s selection failed (%s); selecting by verifier pass rate", method, error)
     # verifier, and every rule that found nothing to choose from (no boxed answer, no solution)
     return selection or select_best_verified(candidates)
+
+
+async def _select_by_model(run: ShotRun, candidates: list[Candidate], method: str) -> Selection | None:
+    """Tournament or grader selection; every match and grade is stored."""
+    selection_records.clear_selection(run.store, run.run_id, run.problem.id)
+    solutions = {c.shot: sample["solution"] for c in candidates
+                 if (sample := _sample(run, c.shot)) and sample["solution"]}
+    contenders = [c for c in candidates if c.shot in solutions]
+    if method == SelectMethod.TOURNAMENT:
+        selection, comparisons = await select_by_tournament(contenders, tournament_judge(run, solutions))
+        for match in comparisons:
+            selection_records.add_comparison(
+                run.store, run.run_id, run.problem.id, stage=match.stage, first_shot=match.first,
+                second_shot=match.second, winner_shot=match.winner, outcome=match.outcome.value,
+                reason=match.reason, call_id=match.call_id)
+    else:
+        call_ids: dict[int, list[int]] = {}
+        selection, grades = await select_by_grade(contenders, selection_grader(run, solutions, call_ids))
+        for shot, score in grades.items():
+            selection_records.add_selection_grade(run.store, run.run_id, run.problem.id, shot, score,
+                                                  call_ids.get(shot, []))
+    return selection
 
 
 def _sample(run: ShotRun, shot: int) -> dict | None:

@@ -9,6 +9,14 @@ from typing import Any
 from memory.store import RunStore, now
 
 
+def clear_selection(store: RunStore, run_id: str, problem_id: str) -> None:
+    """Forget the matches and grades of an earlier selection (a resumed run selects again; its
+    judge and grader calls are read back, not paid twice)."""
+    with store.transaction() as db:
+        for table in ("comparisons", "selection_grades"):
+            db[table].delete_where("run_id = ? and problem_id = ?", [run_id, problem_id])
+
+
 def add_comparison(store: RunStore, run_id: str, problem_id: str, **fields: Any) -> None:
     with store.transaction() as db:
         db["comparisons"].insert({"run_id": run_id, "problem_id": problem_id, **fields, "created_at": now()})

@@ -132,3 +132,15 @@ def test_a_bad_select_value_is_a_one_line_error(tmp_path):
     loop = load_config(tmp_path / "lemmata.toml", environ={}).loop
     assert (loop.select, loop.accept_after, loop.meta_verify, loop.conjectures, loop.shots) == \
         ("tournament", 5, True, True, 8)
+
+
+def test_a_judge_that_refuses_falls_back_to_the_verifier_and_keeps_the_shots(scripted, tmp_path):
+    from tests.scripted_server import Reply
+
+    scripted.script.update(selection_script([2, 5]))
+    scripted.script["judge"] = Reply(status=400)
+    result, store = solve_proof(scripted, tmp_path, shots=2, select="tournament")
+
+    [selection] = store.db["selections"].rows
+    assert selection["method"] == "best_verified" and result.solution
+    assert store.db["samples"].count == 2 and store.db["comparisons"].count == 0
