@@ -23,6 +23,7 @@ from agent.role_outputs import (
     OutputParseError,
     Verdict,
     parse_lemma_vote,
+    parse_critique_check,
     parse_process_verdict,
     parse_reasoner,
     parse_summary,
@@ -33,6 +34,7 @@ from agent.verifier_tools import MAX_TOOL_TURNS, compute_requests, results_messa
 from engines.llm import CallResult, Choice, LLMClient
 from memory import LemmaLibrary, RunStore
 from memory import loop_records as records
+from memory import selection_records
 from memory.lemma_records import VerifierVote
 
 log = logging.getLogger(__name__)
@@ -151,6 +153,17 @@ class ShotRun:
     def library(self, shot: int) -> LemmaLibrary:
         return LemmaLibrary(self.store, run_id=self.run_id, problem_id=self.problem.id, shot=shot)
 
+    def open_conjectures(self, shot: int) -> str:
+        """The reasoner's unproven lemmas, listed after the library and apart from it."""
+        if not self.settings.conjectures:
+            return ""
+        rows = selection_records.conjectures(self.store, self.run_id, self.problem.id, shot, status="open")
+        if not rows:
+            return ""
+        listed = "\n".join(f"- (round {row['round']}) {row['statement']}" for row in rows)
+        return ("\n\n### Open conjectures (stated, NOT proved: never cite one as proven; proving one makes it a lemma) ###\n"
+                + listed)
+
     def cited_lemmas(self, shot: int, solution: str) -> str:
         """The library lemmas a solution relies on, for its final verifier and its reviser."""
         return self.library(shot).render_cited(solution, self.settings.library_budget_tokens)
@@ -163,7 +176,7 @@ class ShotRun:
         self.on_event(LoopEvent("role_started", self.problem.id, shot, round, Role.REASONER.value))
         messages = prompts.render(
             "reasoner", problem=self.problem.text,
-            library=self.library(shot).render(self.settings.library_budget_tokens),
+            library=self.library(shot).render(self.settings.library_budget_tokens) + self.open_conjectures(shot),
             round_note=_round_note(round, self.settings.rounds,
                                    records.hints_for(self.store, self.run_id, self.problem.id, shot, round)),
         )
@@ -172,6 +185,9 @@ class ShotRun:
         verdict = parsed.verdict.value if parsed else Verdict.PARTIAL.value
         records.save_round(self.store, self.run_id, self.problem.id, shot, round, verdict=verdict,
                            reasoner_call_id=call_id, parse_error=why, status="reasoned")
+        if parsed and self.settings.conjectures:
+            selection_records.add_conjectures(self.store, self.run_id, self.problem.id, shot, round,
+                                              [draft.statement for draft in parsed.unproven], call_id)
         update: ShotState = {"round": round, "verdict": verdict, "reasoner_call": call_id if parsed else None}
         if parsed and parsed.solution:
             update["candidate_call"] = call_id
@@ -206,6 +222,9 @@ class ShotRun:
             if is_new or (entry.round == round and entry.votes < self.settings.lemma_votes
                           and library.stored_here(entry.id)):
                 pending.append(entry.id)
+        if self.settings.conjectures and pending:  # a proved conjecture becomes this lemma, which gets votes
+            added = [(e.id, e.statement) for e in library.entries(include_rejected=True) if e.id in pending]
+            selection_records.prove_conjectures(self.store, self.run_id, self.problem.id, shot, round, added)
         records.save_round(self.store, self.run_id, self.problem.id, shot, round, summarizer_call_id=call_id,
                            new_lemmas=len(pending), parse_error=why, status="summarized")
         return {"pending": pending}
@@ -236,9 +255,14 @@ class ShotRun:
         ])
         counted = library.vote_call_ids(entry.id)  # read back after a resume: already recorded
         for vote, call_id, _ in votes:
-            if vote is not None and call_id not in counted:
-                entry = library.record_vote(entry.id, VerifierVote(
-                    vote.first_wrong_step, vote.explanation, call_id, vote.format_error))
+            if vote is None or call_id in counted:
+                continue
+            if not vote.passed and vote.first_wrong_step is not None and await self.critique_refuted(
+                    shot, round, f"lemma {entry.id}", _lemma_for_verifier(entry), f"Step {vote.first_wrong_step}",
+                    vote.explanation, call_id):
+                continue  # a refuted critique is dropped: the lemma keeps the score of its other votes
+            entry = library.record_vote(entry.id, VerifierVote(
+                vote.first_wrong_step, vote.explanation, call_id, vote.format_error))
         self.on_event(LoopEvent("lemma_verified", self.problem.id, shot, round, detail={
             "id": entry.id, "number": entry.number, "confidence": entry.confidence}))
         return entry
@@ -250,6 +274,27 @@ class ShotRun:
         provided = library.render(self.settings.library_budget_tokens, exclude={lemma_id})
         return await self.verify_lemma(library, entry, provided, shot, round,
                                        key=f"s{shot}/reverify/{lemma_id}/after{entry.votes}")
+
+    async def critique_refuted(self, shot: int, round: int, target: str, argument: str, first_wrong: str,
+                               critique: str, verdict_call_id: int | None) -> bool:
+        """With `meta_verify`: a checker call judges whether the reported first wrong step is
+        really wrong; the check is recorded. An unreadable check upholds the critique."""
+        if not self.settings.meta_verify:
+            return False
+        done = [c for c in selection_records.critique_checks(self.store, self.run_id, self.problem.id, shot, target)
+                if c["verdict_call_id"] == verdict_call_id]
+        if done:  # a resumed run: checked before the kill
+            return not done[0]["upheld"]
+        messages = prompts.render("critique_checker", problem=self.problem.text,
+                                  reference=reference_section(self.problem, self.settings.reference_visible),
+                                  argument=argument, first_wrong=first_wrong, critique=critique)
+        parsed, call_id, why = await self.call_parsed(
+            Role.VERIFIER, messages, f"s{shot}/check/{target}/{verdict_call_id}", shot, round, parse_critique_check)
+        upheld, reason = parsed if parsed else (True, f"unreadable check, critique kept: {why}")
+        selection_records.add_critique_check(self.store, self.run_id, self.problem.id, shot, target=target,
+                                             verdict_call_id=verdict_call_id, first_wrong=first_wrong,
+                                             upheld=int(upheld), reason=reason, call_id=call_id)
+        return not upheld
 
     def after_round(self, state: ShotState) -> str:
         if state.get("stop_requested"):
@@ -276,24 +321,44 @@ class ShotRun:
                                   lemmas=self.cited_lemmas(shot, current["solution"]),
                                   solution=split_steps(current["solution"]), tools=tool_menu())
         recorded = {row["call_id"] for row in records.verdicts(self.store, self.run_id, self.problem.id, shot, loop)}
-        results = await asyncio.gather(*[
-            self.call_verifier(messages, f"s{shot}/final/{loop}/v{i}", shot, state["round"], parse_process_verdict)
-            for i in range(self.settings.process_votes)
-        ])
-        for verdict, call_id, why in results:
-            if call_id in recorded:
-                continue  # read back after a resume: its verdict row exists
-            records.add_verdict(self.store, self.run_id, self.problem.id, shot, loop, call_id=call_id,
-                                first_wrong=verdict.first_wrong if verdict else None,
-                                passed=int(bool(verdict and verdict.passed)),
-                                explanation=verdict.explanation if verdict else why)
-        counted = [v for v, _, _ in results if v is not None]
-        passes = sum(v.passed for v in counted)
-        passed = bool(counted) and passes / len(results) >= self.settings.process_pass_ratio
+        target = f"solution loop {loop}"
+
+        async def vote(i: int) -> tuple[Any, int | None, str | None, bool]:
+            """One recorded vote and whether it counts (a critique refuted by the checker does not)."""
+            verdict, call_id, why = await self.call_verifier(
+                messages, f"s{shot}/final/{loop}/v{i}", shot, state["round"], parse_process_verdict)
+            if call_id not in recorded:  # else read back after a resume: its verdict row exists
+                records.add_verdict(self.store, self.run_id, self.problem.id, shot, loop, call_id=call_id,
+                                    first_wrong=verdict.first_wrong if verdict else None,
+                                    passed=int(bool(verdict and verdict.passed)),
+                                    explanation=verdict.explanation if verdict else why)
+            refuted = bool(verdict and not verdict.passed) and await self.critique_refuted(
+                shot, state["round"], target, split_steps(current["solution"]), verdict.first_wrong,
+                verdict.explanation, call_id)
+            return verdict, call_id, why, not refuted
+
+        if self.settings.accept_after:
+            # k passing votes in a row; the first counted failure ends the streak and sends it to revision
+            results, streak, needed = [], 0, self.settings.accept_after
+            while streak < needed and len(results) < 2 * needed:
+                results.append(await vote(len(results)))
+                verdict, _, _, counts = results[-1]
+                if verdict is not None and verdict.passed:
+                    streak += 1
+                elif counts:
+                    break
+            kept = [r for r in results if r[3]]
+            passes, passed = streak, streak >= needed
+        else:
+            results = await asyncio.gather(*[vote(i) for i in range(self.settings.process_votes)])
+            kept = [r for r in results if r[3]]
+            counted = [r[0] for r in kept if r[0] is not None]
+            passes = sum(v.passed for v in counted)
+            passed = bool(counted) and passes / len(kept) >= self.settings.process_pass_ratio
         records.save_revision(self.store, self.run_id, self.problem.id, shot, loop,
-                              passes=passes, votes=len(results), passed=int(passed))
+                              passes=passes, votes=len(kept), passed=int(passed))
         self.on_event(LoopEvent("final_verdict", self.problem.id, shot, state["round"], detail={
-            "loop": loop, "passes": passes, "votes": len(results), "passed": passed}))
+            "loop": loop, "passes": passes, "votes": len(kept), "passed": passed}))
         return {"passed": passed}
 
     def after_final_verify(self, state: ShotState) -> str:
@@ -307,8 +372,10 @@ class ShotRun:
         shot, loop = state["shot"], state.get("loop", 0)
         self.on_event(LoopEvent("role_started", self.problem.id, shot, state["round"], "reviser"))
         current = records.revision(self.store, self.run_id, self.problem.id, shot, loop)
-        comments = [row["explanation"] or "" for row in
-                    records.verdicts(self.store, self.run_id, self.problem.id, shot, loop) if not row["passed"]]
+        refuted = {check["verdict_call_id"] for check in selection_records.critique_checks(
+            self.store, self.run_id, self.problem.id, shot, f"solution loop {loop}") if not check["upheld"]}
+        comments = [row["explanation"] or "" for row in records.verdicts(self.store, self.run_id, self.problem.id, shot, loop)
+                    if not row["passed"] and row["call_id"] not in refuted]
         messages = prompts.render("reviser", problem=self.problem.text,
                                   lemmas=self.cited_lemmas(shot, current["solution"]), solution=current["solution"],
                                   comments="\n\n---\n\n".join(comments) or "(none)")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -41,6 +41,20 @@ class LoopSettings(Strict):
     reference_visible: bool = False
     """Opt-in (`--reference-visible`, for reference-guided RL data): the process verifier is shown
     the problem's gold answer. Off, no prompt of any role holds a gold, reference or guideline."""
+    select: Literal["vote", "verifier", "grader", "tournament"] | None = None
+    """How one shot is chosen among K (`--select`): None picks `vote` for answer problems and
+    `verifier` for proofs; `grader` takes the best 0-7 proof grade, `tournament` a single-elimination
+    of pairwise judge calls (K - 1 calls). See docs/loop-options.md."""
+    accept_after: int | None = Field(default=None, ge=1)
+    """Accept the final solution after this many consecutive passing process-verifier votes
+    (stopping at the first failure, which sends it to revision) instead of `process_votes` votes
+    and `process_pass_ratio`."""
+    conjectures: bool = False
+    """Store the reasoner's unproven lemmas as conjectures (no votes, listed apart from the library
+    as open); a later lemma stating one turns it into that lemma, which is verified as usual."""
+    meta_verify: bool = False
+    """Before a failed verdict counts, a checker call judges whether its first wrong step is really
+    wrong; a refuted critique is dropped (recorded in critique_checks) and does not lower a score."""
 
 
 class GeometryAgentSettings(Strict):
@@ -61,4 +75,8 @@ PROFILES: dict[str, dict[str, Any]] = {
     "default": {},
     # Intern-S1-MO's CMO setting: 12 rounds, 8-vote lemma checks, 24 revision loops.
     "competition": {"rounds": 12, "lemma_votes": 8, "process_votes": 8, "revisions": 24},
+    # Issue 20: the open pipelines' test-time options (checked critiques, k passes in a row,
+    # a pairwise tournament across shots).
+    "pipeline": {"rounds": 12, "lemma_votes": 4, "revisions": 24, "shots": 8, "meta_verify": True, "conjectures": True,
+                 "accept_after": 5, "select": "tournament"},
 }

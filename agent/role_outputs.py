@@ -162,6 +162,26 @@ def parse_process_verdict(text: str) -> ProcessVerdict:
     raise OutputParseError("no \\box{STEPk} or \\box{LEMMAk} verdict")
 
 
+REASON_LINE = re.compile(r"^\W*reason\W*:\s*(.+)$", re.I | re.M)
+
+
+def labelled_choice(text: str, label: str, choices: tuple[str, ...]) -> tuple[str, str]:
+    """(choice, reason) from the last `LABEL: CHOICE` line and the last `REASON:` line, the form
+    the judge and the critique checker answer in; the choice comes back upper-case."""
+    pattern = re.compile(rf"^\W*{label}\W*:\W*({'|'.join(choices)})\b\W*$", re.I | re.M)
+    found = pattern.findall(text)
+    if not found:
+        raise OutputParseError(f"no '{label.upper()}: {'|'.join(choices)}' line")
+    reasons = REASON_LINE.findall(text)
+    return found[-1].upper(), reasons[-1].strip() if reasons else ""
+
+
+def parse_critique_check(text: str) -> tuple[bool, str]:
+    """A meta-verifier's answer: (upheld, reason)."""
+    choice, reason = labelled_choice(text, "critique", ("UPHELD", "REFUTED"))
+    return choice == "UPHELD", reason
+
+
 def split_steps(solution: str) -> str:
     """The solution as numbered steps (paragraphs), as the process verifier reads it."""
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", solution) if p.strip()]

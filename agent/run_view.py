@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rich.console import Group, RenderableType
 from rich.panel import Panel
@@ -35,6 +35,10 @@ class RunView:
     selections: list[dict]
     causes: list[str]
     """Why the run or some of its samples failed: its note, sample errors, failed model calls."""
+    comparisons: list[dict] = field(default_factory=list)
+    selection_grades: list[dict] = field(default_factory=list)
+    critique_checks: list[dict] = field(default_factory=list)
+    conjectures: list[dict] = field(default_factory=list)
 
     def __rich__(self) -> RenderableType:
         parts: list[RenderableType] = [Text.assemble(
@@ -45,8 +49,54 @@ class RunView:
             parts.append(Panel(plain("\n".join(self.causes)), title="why it failed", border_style="red"))
         for problem_id, text in self.problems.items():
             parts.append(Panel(plain(readable(text)[:1500]), title=plain(f"problem {problem_id}")))
-        parts += [self._rounds(), self._lemmas(), self._final(), self._result()]
+        parts += [self._rounds(), self._lemmas()]
+        if self.conjectures:
+            parts.append(self._conjectures())
+        parts.append(self._final())
+        if self.critique_checks:
+            parts.append(self._checks())
+        if self.comparisons:
+            parts.append(self._tournament())
+        if self.selection_grades:
+            parts.append(self._grades())
+        parts.append(self._result())
         return Group(*parts)
+
+    def _conjectures(self) -> Table:
+        table = Table(title="conjectures (unproven lemmas of the reasoner; never counted as proven)")
+        for column in ("shot", "round", "statement", "status"):
+            table.add_column(column, overflow="fold")
+        for row in self.conjectures:
+            status = f"proved in round {row['proved_round']} (lemma id {row['lemma_id']})" if row["status"] == "proved" \
+                else "open"
+            table.add_row(str(row["shot"]), str(row["round"]), plain(readable(row["statement"] or "")[:200]), status)
+        return table
+
+    def _checks(self) -> Table:
+        table = Table(title="critique checks (meta-verification)")
+        for column in ("shot", "target", "first wrong", "critique", "why"):
+            table.add_column(column, overflow="fold")
+        for row in self.critique_checks:
+            table.add_row(str(row["shot"]), plain(row["target"]), plain(row["first_wrong"]),
+                          "upheld" if row["upheld"] else "refuted, dropped", plain(readable(row["reason"] or "")[:300]))
+        return table
+
+    def _tournament(self) -> Table:
+        table = Table(title="tournament (single elimination)")
+        for column in ("stage", "A", "B", "judge", "winner", "reason"):
+            table.add_column(column, overflow="fold")
+        for row in self.comparisons:
+            table.add_row(str(row["stage"]), f"shot {row['first_shot']}", f"shot {row['second_shot']}",
+                          plain(row["outcome"]), f"shot {row['winner_shot']}", plain(readable(row["reason"] or "")[:300]))
+        return table
+
+    def _grades(self) -> Table:
+        table = Table(title="selection grades (proof grader, 0-7)")
+        for column in ("shot", "grade"):
+            table.add_column(column)
+        for row in self.selection_grades:
+            table.add_row(str(row["shot"]), "failed" if row["score"] is None else f"{row['score']:g}/7")
+        return table
 
     def _rounds(self) -> Table:
         table = Table(title="rounds")
@@ -106,7 +156,9 @@ def show_run(store: RunStore, run_id: str) -> RunView:
     for vote in store.db["lemma_votes"].rows_where("run_id = ?", [run_id], order_by="id"):
         votes.setdefault(vote["lemma_id"], []).append(vote)
     return RunView(run, problems, rows("rounds", "shot, round"), lemmas, votes, rows("verdicts"),
-                   rows("revisions", "shot, loop"), samples, rows("selections"), failure_causes(store, run))
+                   rows("revisions", "shot, loop"), samples, rows("selections"), failure_causes(store, run),
+                   rows("comparisons"), rows("selection_grades"), rows("critique_checks"),
+                   rows("conjectures", "shot, id"))
 
 
 def failure_causes(store: RunStore, run: dict) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -15,14 +16,25 @@ from agent.config import Config
 from agent.events import EventSink, LoopEvent, TokenSink, ignore_event
 from agent.loop import ShotRun, ShotStatus
 from agent.problems import Problem, ProblemKind
-from agent.selection import Candidate, Selection, select_best_verified, select_by_verifier_vote
+from agent.selection import (
+    Candidate,
+    SelectMethod,
+    Selection,
+    select_best_verified,
+    select_by_grade,
+    select_by_tournament,
+    select_by_verifier_vote,
+)
+from agent.selectors import selection_grader, tournament_judge
 from engines.answers import Verdict, agrade
-from engines.llm import LLMClient
+from engines.llm import LLMClient, ModelCallError
 from engines.llm.redaction import redact
 from memory import RunStore, StoredProblem
 from memory import loop_records as records
-from memory import run_lease
+from memory import run_lease, selection_records
 from memory.store_errors import StoreFullError
+
+log = logging.getLogger(__name__)
 
 RECURSION_LIMIT = 10_000
 
@@ -86,6 +98,7 @@ async def solve_problem(
             async with open_checkpoints(config.store.path) as saver:
                 graph = shot_graph(run, saver)
                 statuses = await _run_shots(graph, run)
+            selection = await select_result(run, statuses)  # a tournament or grader still calls the model
         except StoreFullError:
             raise  # recording the failure would hit the full disk again; the run stays resumable
         except Exception as error:
@@ -98,7 +111,6 @@ async def solve_problem(
             raise
         finally:
             await llm.aclose()
-        selection = await select_result(run, statuses)
         store.finish_run(run_id)
     return _result(run, statuses, selection)
 
@@ -155,16 +167,56 @@ async def select_result(run: ShotRun, statuses: dict[int, str]) -> Selection | N
         else:  # no process votes (the geometry engine's proofs are checked, not voted on)
             rate = 1.0 if row["status"] == ShotStatus.VERIFIED else 0.0
         candidates.append(Candidate(row["sample"], row["answer"], rate))
-    selection = None
-    if run.problem.kind == ProblemKind.ANSWER:
-        selection = await select_by_verifier_vote(candidates, _same_answer)
-    if selection is None:  # proof problems, and answer problems where no shot boxed an answer
-        selection = select_best_verified(candidates)
+    selection = await _select(run, candidates)
     if selection is not None:
         records.add_selection(run.store, run.run_id, run.problem.id, shot=selection.shot, method=selection.method,
                               answer=selection.answer, score=selection.score)
         run.on_event(LoopEvent("selected", run.problem.id, selection.shot, detail={"answer": selection.answer}))
     return selection
+
+
+async def _select(run: ShotRun, candidates: list[Candidate]) -> Selection | None:
+    """The configured rule (`[loop] select`); the matches and grades behind it are stored."""
+    method = run.settings.select or (SelectMethod.VOTE if run.problem.kind == ProblemKind.ANSWER
+                                     else SelectMethod.VERIFIER)
+    selection = None
+    if method == SelectMethod.VOTE and run.problem.kind == ProblemKind.ANSWER:
+        selection = await select_by_verifier_vote(candidates, _same_answer)
+    elif method in (SelectMethod.TOURNAMENT, SelectMethod.GRADER):
+        try:
+            selection = await _select_by_model(run, candidates, method)
+        except ModelCallError as error:  # the judge or grader is down: the shots' work is not lost
+            log.warning("%s selection failed (%s); selecting by verifier pass rate", method, error)
+    # verifier, and every rule that found nothing to choose from (no boxed answer, no solution)
+    return selection or select_best_verified(candidates)
+
+
+async def _select_by_model(run: ShotRun, candidates: list[Candidate], method: str) -> Selection | None:
+    """Tournament or grader selection; every match and grade is stored."""
+    selection_records.clear_selection(run.store, run.run_id, run.problem.id)
+    solutions = {c.shot: sample["solution"] for c in candidates
+                 if (sample := _sample(run, c.shot)) and sample["solution"]}
+    contenders = [c for c in candidates if c.shot in solutions]
+    if method == SelectMethod.TOURNAMENT:
+        selection, comparisons = await select_by_tournament(contenders, tournament_judge(run, solutions))
+        for match in comparisons:
+            selection_records.add_comparison(
+                run.store, run.run_id, run.problem.id, stage=match.stage, first_shot=match.first,
+                second_shot=match.second, winner_shot=match.winner, outcome=match.outcome.value,
+                reason=match.reason, call_id=match.call_id)
+    else:
+        call_ids: dict[int, list[int]] = {}
+        selection, grades = await select_by_grade(contenders, selection_grader(run, solutions, call_ids))
+        for shot, score in grades.items():
+            selection_records.add_selection_grade(run.store, run.run_id, run.problem.id, shot, score,
+                                                  call_ids.get(shot, []))
+    return selection
+
+
+def _sample(run: ShotRun, shot: int) -> dict | None:
+    rows = list(run.store.db["samples"].rows_where(
+        "run_id = ? and problem_id = ? and sample = ?", [run.run_id, run.problem.id, shot]))
+    return rows[0] if rows else None
 
 
 async def _same_answer(first: str, second: str) -> bool:
@@ -183,8 +235,7 @@ def final_revision(run: ShotRun, shot: int) -> dict | None:
 def _result(run: ShotRun, statuses: dict[int, str], selection: Selection | None) -> SolveResult:
     if selection is None:
         return SolveResult(run.run_id, run.problem.id, None, None, ShotStatus.NO_SOLUTION, None, statuses)
-    sample = next(run.store.db["samples"].rows_where(
-        "run_id = ? and problem_id = ? and sample = ?", [run.run_id, run.problem.id, selection.shot]))
+    sample = _sample(run, selection.shot)
     return SolveResult(run.run_id, run.problem.id, selection.answer, sample["solution"],
                        statuses[selection.shot], selection.shot, statuses)
 

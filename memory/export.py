@@ -230,7 +230,33 @@ class GeometryStepRecord(BaseModel):
     """Every other column of the row."""
 
 
-ExportRecord = Annotated[RoundRecord | LemmaGraphRecord | GeometryStepRecord, Field(discriminator="kind")]
+class PipelineRecord(BaseModel):
+    """What the test-time options of one run did on one problem (docs/loop-options.md): the
+    selection across shots with every tournament match and selection grade, the checked
+    critiques, and the conjectures with their fate."""
+
+    model_config = _RECORD_CONFIG
+
+    kind: Literal["pipeline"] = "pipeline"
+    problem_id: str
+    run_id: str
+    options: dict[str, Any]
+    """The run's `select`, `accept_after`, `meta_verify` and `conjectures` settings."""
+    selection: dict[str, Any] | None
+    """shot, method, answer, score of the chosen shot; None before a selection."""
+    comparisons: list[dict[str, Any]]
+    selection_grades: list[dict[str, Any]]
+    critique_checks: list[dict[str, Any]]
+    conjectures: list[dict[str, Any]]
+
+    def used(self) -> bool:
+        """An option was on or left a record (a run without them exports no pipeline line)."""
+        return (any(value not in (None, False) for value in self.options.values())
+                or bool(self.comparisons or self.selection_grades or self.critique_checks or self.conjectures))
+
+
+ExportRecord = Annotated[RoundRecord | LemmaGraphRecord | GeometryStepRecord | PipelineRecord,
+                         Field(discriminator="kind")]
 
 
 def export_schema() -> dict[str, Any]:
@@ -589,7 +615,32 @@ def export_records(store: RunStore, selection: ExportFilter = ExportFilter(),
         yield graph.record()
         for shot in kept:
             yield from round_records(store, shot, graph.values, settings)
+        for run_id in dict.fromkeys(shot.run_id for shot in kept):
+            record = pipeline_record(store, run_id, problem_id)
+            if record.used():
+                yield record
     yield from geometry_step_records(store, selection)
+
+
+_PIPELINE_OPTIONS = ("select", "accept_after", "meta_verify", "conjectures")
+_ROW_NOISE = {"id", "run_id", "problem_id", "created_at"}
+
+
+def pipeline_record(store: RunStore, run_id: str, problem_id: str) -> PipelineRecord:
+    loop = (json.loads(store.db["runs"].get(run_id)["config"] or "{}").get("loop") or {})
+
+    def rows(table: str) -> list[dict[str, Any]]:
+        if table not in store.db.table_names():
+            return []
+        return [{k: v for k, v in row.items() if k not in _ROW_NOISE} for row in
+                store.db[table].rows_where("run_id = ? and problem_id = ?", [run_id, problem_id], order_by="id")]
+
+    selections = rows("selections")
+    return PipelineRecord(problem_id=problem_id, run_id=run_id,
+                          options={key: loop.get(key) for key in _PIPELINE_OPTIONS},
+                          selection=selections[-1] if selections else None, comparisons=rows("comparisons"),
+                          selection_grades=rows("selection_grades"), critique_checks=rows("critique_checks"),
+                          conjectures=rows("conjectures"))
 
 
 # Secrets ----------------------------------------------------------------------------------

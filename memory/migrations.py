@@ -200,3 +200,32 @@ def m_i17_run_leases(db: Database) -> None:
         {"run_id": str, "pid": int, "host": str, "token": str, "acquired_at": str, "heartbeat_at": str},
         pk="run_id",
     )
+
+
+@migrations()
+def m_i20_comparisons_checks_conjectures(db: Database) -> None:
+    """Issue 20's records: every tournament match and selection grade, every check of a
+    verifier's critique, and the reasoner's unproven lemmas (conjectures)."""
+    db["comparisons"].create(
+        {"id": int, "run_id": str, "problem_id": str, "stage": int, "first_shot": int, "second_shot": int,
+         "winner_shot": int, "outcome": str, "reason": str, "call_id": int, "created_at": str},
+        pk="id",
+    )
+    db["comparisons"].create_index(["run_id", "problem_id"])
+    db["selection_grades"].create(
+        {"id": int, "run_id": str, "problem_id": str, "shot": int, "score": float, "call_ids": str, "created_at": str},
+        pk="id",
+    )
+    db["selection_grades"].create_index(["run_id", "problem_id"])
+    db["critique_checks"].create(
+        {"id": int, "run_id": str, "problem_id": str, "shot": int, "target": str, "verdict_call_id": int,
+         "first_wrong": str, "upheld": int, "reason": str, "call_id": int, "created_at": str},
+        pk="id",
+    )
+    db["critique_checks"].create_index(["run_id", "problem_id", "shot"])
+    db["conjectures"].create(
+        {"id": int, "run_id": str, "problem_id": str, "shot": int, "round": int, "statement": str,
+         "status": str, "lemma_id": int, "proved_round": int, "call_id": int, "created_at": str},
+        pk="id",
+    )
+    db["conjectures"].create_index(["run_id", "problem_id", "shot"])

@@ -21,8 +21,10 @@ from agent.display import LoopView
 from agent.errors import ProblemInputError
 from agent.loop_settings import LoopSettings
 from agent.problems import Problem, ProblemKind, load_problem_file, problem_from_text
+from agent.loop_settings import PROFILES
 from agent.reference import FLAG, keep_recorded_choice
 from agent.runs import resolve_run_id
+from agent.selection import SelectMethod
 from agent.session import ctrl_c_cancels
 from agent.solve import SolveResult, problem_of_run, solve_problem, stored_result
 from agent.tex import readable
@@ -42,14 +44,21 @@ def loop_options(command):
     command = click.option("--votes", "lemma_votes", type=int, help="Verifier calls per lemma.")(command)
     command = click.option("--rounds", type=int, help="Round cap.")(command)
     command = click.option("--shots", type=int, help="Independent parallel attempts.")(command)
-    command = click.option("--profile", type=click.Choice(["default", "competition"]), help="Budget profile.")(command)
+    command = click.option("--conjectures/--no-conjectures", default=None,
+                           help="Keep the reasoner's unproven lemmas as open conjectures (docs/loop-options.md).")(command)
+    command = click.option("--meta-verify/--no-meta-verify", default=None,
+                           help="Check each verifier critique before it counts; refuted ones are dropped.")(command)
+    command = click.option("--accept-after", type=click.IntRange(min=1),
+                           help="Accept the final solution after K consecutive passing verifier votes.")(command)
+    command = click.option("--select", "select", type=click.Choice([m.value for m in SelectMethod]),
+                           help="How one of the shots is chosen: vote (answers), verifier (pass rate), "
+                                "grader (0-7 proof grade), tournament (pairwise judge).")(command)
+    command = click.option("--profile", type=click.Choice(list(PROFILES)), help="Budget profile.")(command)
     return command
 
 
 def apply_loop_options(config: Config, profile: str | None, **budgets: int | bool | None) -> None:
     if profile is not None and profile != config.profile:
-        from agent.loop_settings import PROFILES
-
         for key, value in PROFILES[profile].items():
             setattr(config.loop, key, value)
         config.profile = profile

@@ -99,7 +99,7 @@ def test_the_schema_describes_every_record_kind():
     schema = export_schema()
     kinds = {definition["properties"]["kind"]["const"] for definition in schema["$defs"].values()
              if "kind" in definition.get("properties", {})}
-    assert kinds == {"round", "lemma_graph", "geometry_step"}
+    assert kinds == {"round", "lemma_graph", "geometry_step", "pipeline"}
     advantage = schema["$defs"]["RoundRecord"]["properties"]["advantage"]
     assert "C_t = 0" in advantage["description"]
 
