@@ -31,6 +31,7 @@ from agent.role_outputs import (
 )
 from agent.roles import Role
 from agent.verifier_tools import MAX_TOOL_TURNS, compute_requests, results_message, run_requests, tool_menu
+from engines.answers.response import answer_section
 from engines.llm import CallResult, Choice, LLMClient
 from memory import LemmaLibrary, RunStore
 from memory import loop_records as records
@@ -313,7 +314,7 @@ class ShotRun:
                 return {"status": ShotStatus.NO_SOLUTION, "passed": False}
             solution = parse_reasoner(records.call_text(self.store, state["candidate_call"])[0]).solution
             records.save_revision(self.store, self.run_id, self.problem.id, shot, loop, solution=solution,
-                                  answer=last_boxed(solution), call_id=state["candidate_call"])
+                                  answer=last_boxed(answer_section(solution)), call_id=state["candidate_call"])
             current = records.revision(self.store, self.run_id, self.problem.id, shot, loop)
         self.on_event(LoopEvent("role_started", self.problem.id, shot, state["round"], "process verifier"))
         messages = prompts.render("process_verifier", problem=self.problem.text,
@@ -384,7 +385,7 @@ class ShotRun:
         # Garbage, or "I have not found a solution": the previous candidate and its answer stay.
         solution = parsed.solution if parsed and parsed.solution else current["solution"]
         records.save_revision(self.store, self.run_id, self.problem.id, shot, loop + 1, solution=solution,
-                              answer=last_boxed(solution), call_id=call_id)
+                              answer=last_boxed(answer_section(solution)), call_id=call_id)
         self.on_event(LoopEvent("revised", self.problem.id, shot, state["round"], detail={"loop": loop + 1}))
         return {"loop": loop + 1}
 
