@@ -63,7 +63,13 @@ def honest_script() -> dict:
             return Reply("Step 0 does not follow. \\box{STEP0}")
         return Reply("All steps check.\n\\box{STEP-1}")
 
-    return {"reasoner": reasoner, "summarizer": Reply(SUMMARY), "verifier": verifier}
+    grade = Reply("The pairing argument is complete.\nCREDITED: none\nFIRST FATAL ERROR: none\nSCORE: 7/7")
+    return {"reasoner": reasoner, "summarizer": Reply(SUMMARY), "verifier": verifier, "grader": grade}
+
+
+def solver_requests(requests: list[dict]) -> list[dict]:
+    """Every request but the proof grader's, which is meant to see the reference (it scores, it never solves)."""
+    return [body for body in requests if body["_role"] != "grader"]
 
 
 def leaks(requests: list[dict]) -> list[tuple[str, str]]:
@@ -103,15 +109,17 @@ def test_a_batch_shows_no_model_any_gold_and_only_the_flag_shows_the_process_ver
     scripted.script.update(honest_script())
 
     batch(tmp_path, model_env)
-    hidden = list(scripted.requests)
-    assert roles_asked(hidden) == {"reasoner", "summarizer", "lemma verifier", "process verifier", "reviser"}
+    asked = list(scripted.requests)
+    assert roles_asked(asked) == {"reasoner", "summarizer", "lemma verifier", "process verifier", "reviser", "grader"}
+    assert any("REFSOL-QUOKKA" in json.dumps(body) for body in asked if body["_role"] == "grader")
+    hidden = solver_requests(asked)
     assert any("Problem a1: find the value" in json.dumps(body) for body in hidden)  # the search reads the prompts
     assert leaks(hidden) == []
     assert not any("Reference answer" in json.dumps(body) for body in hidden)
 
     scripted.requests.clear()
     batch(tmp_path, model_env, "--reference-visible")
-    shown = list(scripted.requests)
+    shown = solver_requests(scripted.requests)
     assert {role for role, _ in leaks(shown)} == {"verifier"}
     assert all(is_process_verifier(body) for body in shown if any(s in json.dumps(body) for s in SECRETS))
     a1_verifier = [b["messages"][-1]["content"] for b in shown if is_process_verifier(b) and "Problem a1:" in
@@ -158,6 +166,7 @@ def test_a_resumed_batch_keeps_its_choice(scripted, model_env, tmp_path):
                     "--votes", "1", "--db", "runs.db"], model_env, tmp_path, timeout=120)
     assert done.returncode == 0, done.stderr
     [run_id] = run_ids(tmp_path)
+    sqlite_utils.Database(tmp_path / "runs.db")["runs"].update(run_id, {"status": "interrupted"})  # as after a kill
     again = run_cli(["batch", "--resume", run_id, "--reference-visible", "--db", "runs.db"], model_env, tmp_path)
     assert again.returncode == 1
     assert "started without --reference-visible; a resumed run keeps that choice" in again.stderr

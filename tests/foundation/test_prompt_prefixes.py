@@ -16,7 +16,7 @@ from memory import RunStore
 from tests.agent.loop_script import PROBLEM, three_round_script
 from tests.scripted_server import MODEL_NAME
 
-STABLE = {"problem", "reference", "tools", "max_steps"}
+STABLE = {"problem", "reference", "guidelines", "scale", "tools", "max_steps"}
 """Fields that stay the same for every call a role makes on one problem."""
 TEMPLATES = sorted(name.removesuffix(".txt") for name in os.listdir(os.path.dirname(prompts.__file__))
                    if name.endswith(".txt"))
