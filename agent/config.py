@@ -10,11 +10,11 @@ from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import Field, ValidationError
 
-from agent.errors import ConfigError
-from agent.loop_settings import PROFILES, GeometryAgentSettings, LoopSettings
-from agent.proof_grades import GradingSettings
-from agent.roles import Role
-from engines.llm.settings import ClientSettings, RoleSettings, Strict
+from lemmata.agent.errors import ConfigError
+from lemmata.agent.loop.settings import PROFILES, GeometryAgentSettings, LoopSettings
+from lemmata.agent.evaluation.proof_grades import GradingSettings
+from lemmata.agent.loop.roles import Role
+from lemmata.engines.llm.settings import ClientSettings, RoleSettings, Strict
 
 CONFIG_FILENAME = "lemmata.toml"
 

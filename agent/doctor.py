@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from agent.config import Config
-from agent.roles import Role
-from engines.llm import ClientSettings, LLMClient, ModelCallError, RoleSettings, public_url
-from engines.llm.errors import EndpointCheckError
-from engines.llm.wire import printable
+from lemmata.agent.config import Config
+from lemmata.agent.loop.roles import Role
+from lemmata.engines.llm import ClientSettings, LLMClient, ModelCallError, RoleSettings, public_url
+from lemmata.engines.llm.errors import EndpointCheckError
+from lemmata.engines.llm.wire import printable
 
 PROBE_MESSAGES = [{"role": "user", "content": "Reply with the single word OK."}]
 PROMPT_ALLOWANCE = 2000

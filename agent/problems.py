@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from agent.errors import ProblemInputError
+from lemmata.agent.errors import ProblemInputError
 
 DATASET_SUFFIXES = {".jsonl"}
 TEXT_SUFFIXES = {".md", ".tex", ".txt", ""}

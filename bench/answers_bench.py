@@ -34,7 +34,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from engines.answers import Verdict, grade
+from lemmata.engines.answers import Verdict, grade
 
 CASES = Path(__file__).parent / "data" / "answer_cases.jsonl"
 FRESH_CASES = Path(__file__).parent / "data" / "answer_cases_fresh.jsonl"
@@ -101,7 +101,7 @@ def clear_parse_caches() -> None:
     profits from the other having parsed the same LaTeX just before."""
     from math_verify import parser
 
-    from engines.answers.equivalence import parse_value
+    from lemmata.engines.answers.equivalence import parse_value
 
     parser.parse_latex_cached.cache_clear()
     parser.parse_expr_cached.cache_clear()
@@ -167,7 +167,7 @@ def print_table(summary: list[Rates], console: Console) -> None:
 def cli_ratio(runs: int) -> dict[str, float]:
     """Median wall time of `lemmata check` (one-line answer) over `python -c "import math_verify"`, interleaved."""
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(path for path in sys.path if path))
-    check = [sys.executable, "-m", "agent.cli.main", "check", *CHECK_ARGS]
+    check = [sys.executable, "-m", "lemmata.agent.cli.main", "check", *CHECK_ARGS]
     baseline = [sys.executable, "-c", "import math_verify"]
     times: dict[str, list[float]] = {"check": [], "import_math_verify": []}
     for _ in range(runs):

@@ -34,7 +34,7 @@ def write_inputs(directory: Path, problems: int, latency: float) -> None:
 
 def start_server(directory: Path, max_concurrent: int) -> tuple[subprocess.Popen, str]:
     server = subprocess.Popen(
-        [sys.executable, "-m", "tests.scripted_server", str(directory / "script.json"), "--model", "scripted",
+        [sys.executable, "-m", "lemmata.engines.llm.scripted_server", str(directory / "script.json"), "--model", "scripted",
          "--max-concurrent", str(max_concurrent), "--stats", str(directory / "stats.json")],
         cwd=REPO, stdout=subprocess.PIPE, text=True)
     base_url = server.stdout.readline().strip()
@@ -58,7 +58,7 @@ def main() -> None:
     (directory / "lemmata.toml").write_text("[loop]\nprocess_votes = 1\n")
     started = time.monotonic()
     done = subprocess.run(
-        [sys.executable, "-m", "agent.cli.main", "batch", "set.jsonl", "--samples", str(args.samples),
+        [sys.executable, "-m", "lemmata.agent.cli.main", "batch", "set.jsonl", "--samples", str(args.samples),
          "--concurrency", str(args.concurrency), "--rounds", "1", "--revisions", "0", "--db", "runs.db"],
         cwd=directory, env=env, capture_output=True, text=True)
     wall = time.monotonic() - started

@@ -40,8 +40,8 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from engines.llm.result import hash_messages  # noqa: E402
-from tests.scripted_server import Reply, ScriptedServer, _Listener  # noqa: E402
+from lemmata.engines.llm.result import hash_messages  # noqa: E402
+from lemmata.engines.llm.scripted_server import Reply, ScriptedServer, _Listener  # noqa: E402
 
 FINISHED = {"verified", "unverified", "no_solution"}
 ROLES = ("reasoner", "summarizer", "verifier")
@@ -281,7 +281,7 @@ def write_inputs(directory: Path, settings: SoakSettings) -> None:
 
 
 def batch_command(settings: SoakSettings, run_id: str | None) -> list[str]:
-    head = [sys.executable, "-m", "agent.cli.main", "batch"]
+    head = [sys.executable, "-m", "lemmata.agent.cli.main", "batch"]
     if run_id:
         return [*head, "--resume", run_id, "--db", "runs.db"]
     return [*head, "set.jsonl", "--samples", str(settings.samples), "--concurrency", str(settings.concurrency),
@@ -558,8 +558,8 @@ def _check(result: SoakResult, server: FaultServer, directory: Path, run_id: str
 
 LAUNCHER = r"""
 import os, sys
-from memory import loop_records, store
-from memory.lemma_library import LemmaLibrary
+from lemmata.memory import loop_records, store
+from lemmata.memory.lemmas.library import LemmaLibrary
 point, _, nth = os.environ.get("SOAK_EXIT_AT", "").partition(":")
 hits = [0]
 def _maybe_exit(kind):
@@ -585,7 +585,7 @@ if pages:
         opened(self, path)
         self.db.execute(f"PRAGMA max_page_count = {pages}")
     store.RunStore._open = capped
-from agent.cli.main import cli
+from lemmata.agent.cli.main import cli
 cli(sys.argv[1:], prog_name="lemmata")
 """
 
@@ -676,7 +676,7 @@ def run_adversarial(problems: int = 4, samples: int = 2, votes: int = 3, directo
 
         scenario, folder = _scenario(scenarios, root, "disk full")
         _dataset(folder, "set.jsonl", problems, 0)
-        from memory import RunStore
+        from lemmata.memory import RunStore
 
         RunStore(folder / "runs.db").close()
         pages = sqlite3.connect(folder / "runs.db").execute("pragma page_count").fetchone()[0]

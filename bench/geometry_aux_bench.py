@@ -16,9 +16,9 @@ import subprocess
 import time
 from pathlib import Path
 
-from engines.geometry.batch import BatchRecord, solve_many
-from engines.geometry.language import read_problems
-from engines.geometry.problem_sets import SETS
+from lemmata.engines.geometry.batch import BatchRecord, solve_many
+from lemmata.engines.geometry.language import read_problems
+from lemmata.engines.geometry.problem_sets import SETS
 
 OUT = Path(__file__).resolve().parent / "out"
 KILL_GRACE = 10.0

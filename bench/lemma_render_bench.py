@@ -17,7 +17,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from memory import (
+from lemmata.memory import (
     CHARS_PER_TOKEN,
     DEFAULT_LIBRARY_BUDGET_TOKENS,
     LemmaDraft,

@@ -19,11 +19,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from agent.config import load_config
-from agent.problems import Problem
-from agent.solve import solve_problem
-from memory import RunStore
-from tests.scripted_server import MODEL_NAME, Reply, ScriptedServer, serve_until_terminated
+from lemmata.agent.config import load_config
+from lemmata.agent.problems import Problem
+from lemmata.agent.loop.solve import solve_problem
+from lemmata.memory import RunStore
+from lemmata.engines.llm.scripted_server import MODEL_NAME, Reply, ScriptedServer, serve_until_terminated
 
 FILLER = " ".join(f"w{i}" for i in range(150))  # ~150 tokens of reasoning per answer
 

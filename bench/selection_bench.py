@@ -12,7 +12,7 @@ model role is wrong with probability p (the "noise"):
   closer than 0.02 is a tie and 2% of judgements are unreadable (both fall back to the pass rate).
   Costs K - 1 calls.
 The noise is simulated in-process and fed through the product's own selection functions
-(agent.selection: select_by_tournament, select_by_grade, select_by_verifier_vote,
+(lemmata.agent.loop.selection: select_by_tournament, select_by_grade, select_by_verifier_vote,
 select_best_verified); no HTTP. The HTTP path of each rule is covered by tests/agent/test_selection.py.
 
 Run: python -m bench.selection_bench [--trials 2000] [--k 8] [--votes 4] [--graders 3] [--seed 20]
@@ -25,7 +25,7 @@ import asyncio
 import random
 from dataclasses import dataclass
 
-from agent.selection import (
+from lemmata.agent.loop.selection import (
     Candidate,
     Judgement,
     Outcome,
@@ -93,7 +93,7 @@ def run(trials: int, k: int, noises: list[float], votes: int, graders: int, seed
     rng = random.Random(seed)
     lines = [f"K = {k} candidates, q ~ U(0,1); {trials} trials per noise level; verifier votes per candidate = {votes}; "
              f"graders per candidate = {graders}; seed {seed}.",
-             "Simulated in-process through agent.selection's functions (no HTTP per trial).", "",
+             "Simulated in-process through lemmata.agent.loop.selection's functions (no HTTP per trial).", "",
              "| rule | noise p | P(picks best) | mean regret (q_best - q_chosen) | extra calls per problem |",
              "|---|---|---|---|---|"]
     for noise in noises:

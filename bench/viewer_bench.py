@@ -18,9 +18,9 @@ import time
 import urllib.request
 from pathlib import Path
 
-from agent.viewer.server import make_server
-from memory import RunStore, StoredProblem
-from memory.store import now
+from lemmata.agent.viewer.server import make_server
+from lemmata.memory import RunStore, StoredProblem
+from lemmata.memory.store import now
 
 
 def fill(store: RunStore, problems: int, samples: int, rounds: int) -> str:

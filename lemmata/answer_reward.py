@@ -3,15 +3,15 @@
 The reasoner ends every answer with a `## Lemmas` section of `\\boxed{Lemma ...}` boxes; a
 "last box" scorer would take `Lemma -1` for the answer. Here the response is cut before that
 section (or before the first lemma box, when the heading is missing) and the rest is graded
-by `engines.answers.grade` against the gold answer.
+by `lemmata.engines.answers.grade` against the gold answer.
 """
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
-from engines.answers import Verdict, grade
-from engines.answers.response import answer_section
+from lemmata.engines.answers import Verdict, grade
+from lemmata.engines.answers.response import answer_section
 
 CORRECT_SCORE = 1.0
 WRONG_SCORE = 0.0

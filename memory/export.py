@@ -2,7 +2,7 @@
 
 Readers are graded by cost: `select_shots` reads run, sample, grade and revision metadata only;
 `problem_graph` adds the problem's lemmas and each shot's final solution; `round_records` reads
-the model calls (messages and completions) of one shot. Writers live in `memory.export_formats`.
+the model calls (messages and completions) of one shot. Writers live in `lemmata.memory.export_formats`.
 """
 
 from __future__ import annotations
@@ -19,13 +19,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-from memory.export_formats import ExportFormat, ExportRole, TokenCounter, Written, write_export
-from memory.lemma_graph import LemmaGraph, lemma_graph
-from memory.lemma_text import lemma_references
-from memory.rewards import RoundStep, backup_values, conjugate_reward, proof_reward, round_advantages
-from memory.store import RunStore
+from lemmata.memory.export_formats import ExportFormat, ExportRole, TokenCounter, Written, write_export
+from lemmata.memory.lemmas.graph import LemmaGraph, lemma_graph
+from lemmata.memory.lemmas.text import lemma_references
+from lemmata.memory.rewards import RoundStep, backup_values, conjugate_reward, proof_reward, round_advantages
+from lemmata.memory.store import RunStore
 
-# The verdicts of engines.answers.Verdict, spelled out: the memory does not depend on engines.
+# The verdicts of lemmata.engines.answers.Verdict, spelled out: the memory does not depend on engines.
 AnswerGrade = Literal["correct", "incorrect", "invalid", "undecided"]
 FAILED_GRADES = {"incorrect", "invalid"}
 # A shot with one of these statuses never reached its final verification: it has no outcome.

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
-    from memory.export import ExportRecord, RoundRecord
+    from lemmata.memory.export import ExportRecord, RoundRecord
 
 CHAT_ROLES = {"system", "user", "assistant"}
 SHAREGPT_ROLES = {"system": "system", "user": "human", "assistant": "gpt"}

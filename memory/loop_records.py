@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from memory.store import RunStore, now
+from lemmata.memory.store import RunStore, now
 
 __all__ = ["now"]
 

@@ -6,7 +6,7 @@ import json
 import uuid
 from pathlib import Path
 
-from memory.store import RunStore, now
+from lemmata.memory.store import RunStore, now
 
 # Integer ids that other rows point at, and the columns that point at them.
 REFERENCES = {

@@ -3,7 +3,7 @@
 from sqlite_migrate import Migrations
 from sqlite_utils import Database
 
-from memory.problem_identity import content_hash
+from lemmata.memory.problem_identity import content_hash
 
 migrations = Migrations("lemmata")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from memory.store import RunStore, now
+from lemmata.memory.store import RunStore, now
 
 
 def save_rubric(store: RunStore, problem_id: str, *, reference: str | None, guidelines: str | None,

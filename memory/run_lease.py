@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
-from memory.store import BUSY_TIMEOUT_MS, RunStore, now
-from memory.store_errors import RunLeasedError
+from lemmata.memory.store import BUSY_TIMEOUT_MS, RunStore, now
+from lemmata.memory.store_errors import RunLeasedError
 
 HEARTBEAT_S = 15.0
 STALE_AFTER_S = 120.0

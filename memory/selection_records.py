@@ -6,7 +6,7 @@ import json
 from difflib import SequenceMatcher
 from typing import Any
 
-from memory.store import RunStore, now
+from lemmata.memory.store import RunStore, now
 
 
 def clear_selection(store: RunStore, run_id: str, problem_id: str) -> None:

@@ -14,10 +14,10 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from engines.llm.redaction import redact
-from memory.migrations import migrations
-from memory.problem_identity import content_hash, qualified_id
-from memory.store_errors import CorruptStoreError, NewerSchemaError, StoreError, StoreFullError
+from lemmata.engines.llm.redaction import redact
+from lemmata.memory.migrations import migrations
+from lemmata.memory.problem_identity import content_hash, qualified_id
+from lemmata.memory.store_errors import CorruptStoreError, NewerSchemaError, StoreError, StoreFullError
 
 BUSY_TIMEOUT_MS = 60_000
 SCHEMA_VERSION = len(migrations._migrations)  # sqlite-utils keeps the registered list private
@@ -146,7 +146,7 @@ class RunStore:
     # calls ----------------------------------------------------------------------------
 
     def record_call(self, result: Any) -> int:
-        """Store one engines.llm.CallResult; its tags say which run and problem it served."""
+        """Store one lemmata.engines.llm.CallResult; its tags say which run and problem it served."""
         tags = dict(result.tags)
         row = {
             "run_id": tags.pop("run_id", None),

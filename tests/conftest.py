@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.scripted_server import MODEL_NAME, Reply, ScriptedServer
+from lemmata.engines.llm.scripted_server import MODEL_NAME, Reply, ScriptedServer
 
 REPO = Path(__file__).resolve().parents[1]
 SENTINEL_KEY = "sk-lemmata-SENTINEL-0123456789"
@@ -34,7 +34,7 @@ def model_env(scripted: ScriptedServer, tmp_path: Path) -> dict[str, str]:
 def run_cli(args: list[str], env: dict[str, str], cwd: Path, timeout: float = 60) -> subprocess.CompletedProcess:
     """`lemmata ARGS` in a fresh interpreter, as a user runs it."""
     return subprocess.run(
-        [sys.executable, "-m", "agent.cli.main", *args], env={**env, "PYTHONPATH": str(REPO)},
+        [sys.executable, "-m", "lemmata.agent.cli.main", *args], env={**env, "PYTHONPATH": str(REPO)},
         cwd=cwd, capture_output=True, text=True, timeout=timeout,
     )
 
@@ -73,7 +73,7 @@ def standin_vllm(tmp_path: Path, script: dict) -> dict[str, str]:
         port = args[args.index("--port") + 1]
         name = args[args.index("--served-model-name") + 1]
         open({str(tmp_path / 'args.txt')!r}, "w").write(" ".join(args))
-        os.execv(sys.executable, [sys.executable, "-m", "tests.scripted_server", {str(script_file)!r},
+        os.execv(sys.executable, [sys.executable, "-m", "lemmata.engines.llm.scripted_server", {str(script_file)!r},
                  "--port", port, "--model", name])
     """))
     # vLLM in an interpreter of its own, as in a separate virtualenv: found via LEMMATA_VLLM_PYTHON

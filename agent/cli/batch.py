@@ -9,21 +9,21 @@ import sys
 import click
 from rich.live import Live
 
-from agent.batch import BatchPlan, BatchProgress, grading_of_run, plan_of_run, run_batch, start_batch
-from agent.batch_view import BatchView
-from agent.cli.doctor import check_before_run
-from agent.cli.options import guarded, model_options, serve_option, served_model
-from agent.cli.solve import apply_loop_options, loop_options
-from agent.config import Config
-from agent.datasets import SHIPPED, resolve_dataset, shard
-from agent.errors import ProblemInputError
-from agent.loop_settings import LoopSettings
-from agent.reference import keep_recorded_choice
-from agent.runs import resolve_run_id
-from engines.llm import ModelCallError
-from memory import RunStore
-from memory.store_errors import StoreError, StoreFullError
-from memory.terminal_text import InertConsole, inert
+from lemmata.agent.evaluation.batch import BatchPlan, BatchProgress, grading_of_run, plan_of_run, run_batch, start_batch
+from lemmata.agent.views.batch import BatchView
+from lemmata.agent.cli.doctor import check_before_run
+from lemmata.agent.cli.options import guarded, model_options, serve_option, served_model
+from lemmata.agent.cli.solve import apply_loop_options, loop_options
+from lemmata.agent.config import Config
+from lemmata.agent.datasets import SHIPPED, resolve_dataset, shard
+from lemmata.agent.errors import ProblemInputError
+from lemmata.agent.loop.settings import LoopSettings
+from lemmata.agent.loop.reference import keep_recorded_choice
+from lemmata.agent.evaluation.runs import resolve_run_id
+from lemmata.engines.llm import ModelCallError
+from lemmata.memory import RunStore
+from lemmata.memory.store_errors import StoreError, StoreFullError
+from lemmata.memory.terminal_text import InertConsole, inert
 
 
 @click.command("batch")

@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING
 
 import click
 
-from engines.answers.grade import Grade, agrade, grade
-from engines.answers.verdicts import DecidedBy, Verdict
+from lemmata.engines.answers.grade import Grade, agrade, grade
+from lemmata.engines.answers.verdicts import DecidedBy, Verdict
 
 if TYPE_CHECKING:
-    from agent.config import Config
+    from lemmata.agent.config import Config
 
 EXIT_CODES = {Verdict.CORRECT: 0, Verdict.INCORRECT: 1, Verdict.INVALID: 1, Verdict.UNDECIDED: 2}
 
@@ -60,9 +60,9 @@ def command(gold: str, response: str, question: str | None, use_judge: bool | No
 
 def _judge_config(config_path: Path | None, base_urls: tuple[str, ...], model: str | None, required: bool = True) -> Config | None:
     """The configuration when it names a judge endpoint; None (or a usage error when required) otherwise."""
-    from agent.cli.options import guarded
-    from agent.config import load_config, one_or_many
-    from agent.roles import Role
+    from lemmata.agent.cli.options import guarded
+    from lemmata.agent.config import load_config, one_or_many
+    from lemmata.agent.loop.roles import Role
 
     config = guarded(load_config)(config_path, {"base_url": one_or_many(base_urls), "model": model})
     if config.for_role(Role.JUDGE).base_url:
@@ -73,9 +73,9 @@ def _judge_config(config_path: Path | None, base_urls: tuple[str, ...], model: s
 
 
 async def _ask_judge(gold: str, response: str, question: str | None, timeout: float, config: Config) -> Grade:
-    from agent.roles import Role
-    from engines.answers.judge import client_judge
-    from engines.llm import LLMClient
+    from lemmata.agent.loop.roles import Role
+    from lemmata.engines.answers.judge import client_judge
+    from lemmata.engines.llm import LLMClient
 
     client = LLMClient(config)
     try:

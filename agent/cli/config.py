@@ -8,9 +8,9 @@ import click
 from rich.console import Console
 from rich.syntax import Syntax
 
-from agent.cli.options import model_options
-from agent.config import Config, masked_url
-from agent.roles import Role
+from lemmata.agent.cli.options import model_options
+from lemmata.agent.config import Config, masked_url
+from lemmata.agent.loop.roles import Role
 
 
 @click.group("config")

@@ -10,9 +10,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from agent.cli.options import guarded, model_options
-from agent.config import Config
-from agent.doctor import check_endpoints
+from lemmata.agent.cli.options import guarded, model_options
+from lemmata.agent.config import Config
+from lemmata.agent.doctor import check_endpoints
 
 
 def _mark(ok: bool) -> str:
@@ -50,7 +50,7 @@ def command(config: Config) -> None:
 def check_before_run(config: Config, console: Console) -> None:
     """doctor's checks before solve's or batch's first call: a one-line error (EndpointCheckError)
     when an endpoint is down or lacks the model; notes on limits lowered to fit the context."""
-    from agent.doctor import preflight
+    from lemmata.agent.doctor import preflight
 
     for note in asyncio.run(preflight(config)):
         console.print(f"[yellow]note:[/] {escape(note)}", soft_wrap=True)

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import click
 
-from agent.cli.options import guarded, model_options
-from agent.config import Config
-from memory import RunStore
-from memory.export import AdvantageSettings, ExportError, ExportFilter, Redactor, export, export_schema, parse_roles
-from memory.export_formats import (
+from lemmata.agent.cli.options import guarded, model_options
+from lemmata.agent.config import Config
+from lemmata.memory import RunStore
+from lemmata.memory.export import AdvantageSettings, ExportError, ExportFilter, Redactor, export, export_schema, parse_roles
+from lemmata.memory.export_formats import (
     Distribution,
     ExportFormat,
     ExportFormatUnavailable,

@@ -10,10 +10,10 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from engines.geometry import GeometryError, proof_text, read_problems, solve
-from engines.geometry.batch import TASKS, BatchRecord, solve_many
-from engines.geometry.checker import ProofRecord, check_proof, load_record, record_from_facts
-from engines.geometry.language import parse_problem
+from lemmata.engines.geometry import GeometryError, proof_text, read_problems, solve
+from lemmata.engines.geometry.batch import TASKS, BatchRecord, solve_many
+from lemmata.engines.geometry.checker import ProofRecord, check_proof, load_record, record_from_facts
+from lemmata.engines.geometry.language import parse_problem
 
 
 @click.group("geometry")
@@ -79,7 +79,7 @@ def solve_command(file: Path, name: str | None, solve_all: bool, timeout: float,
                     figure_path if n == names[0] else None, proof_path if n == names[0] else None):
                 continue
         if figure_path is not None and n == names[0]:
-            from engines.geometry.figure import render
+            from lemmata.engines.geometry.figure import render
             render(sol.problem, sol.diagram, figure_path, proof=sol.proof)
             console.print(f"figure written to {figure_path}")
 
@@ -87,7 +87,7 @@ def solve_command(file: Path, name: str | None, solve_all: bool, timeout: float,
 def _solve_with_auxiliary_points(statement: str, timeout: float, seed: int, console: Console,
                                  figure_path: Path | None, proof_path: Path | None = None) -> bool:
     """Heuristic auxiliary points within the time left; prints the proof when one is found."""
-    from engines.geometry.auxiliary import search
+    from lemmata.engines.geometry.auxiliary import search
 
     found = search(statement, timeout=timeout, seed=seed)
     for failure in found.rejected[:3]:

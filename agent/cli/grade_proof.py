@@ -9,13 +9,13 @@ from pathlib import Path
 
 import click
 
-from agent.cli.options import guarded, model_options
-from agent.config import Config
-from agent.errors import ProblemInputError
-from agent.problems import ProblemKind, load_problem_file, problem_from_text
-from agent.proof_grader import ProofJob, grade_in_new_run
-from agent.proof_grades import ProofGrade, ProofScale
-from memory import RunStore
+from lemmata.agent.cli.options import guarded, model_options
+from lemmata.agent.config import Config
+from lemmata.agent.errors import ProblemInputError
+from lemmata.agent.problems import ProblemKind, load_problem_file, problem_from_text
+from lemmata.agent.evaluation.proof_grader import ProofJob, grade_in_new_run
+from lemmata.agent.evaluation.proof_grades import ProofGrade, ProofScale
+from lemmata.memory import RunStore
 
 
 def grading_options(command):

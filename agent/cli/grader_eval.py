@@ -10,13 +10,13 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from agent.cli.grade_proof import apply_grading_options, grading_options
-from agent.cli.options import guarded, model_options
-from agent.config import Config
-from agent.grader_eval import BUCKETS, FAILED, Agreement, agreement, load_human_graded
-from agent.proof_grader import ProofJob, grade_in_new_run
-from agent.report_text import Cells, rich_table
-from memory import RunStore
+from lemmata.agent.cli.grade_proof import apply_grading_options, grading_options
+from lemmata.agent.cli.options import guarded, model_options
+from lemmata.agent.config import Config
+from lemmata.agent.evaluation.grader_eval import BUCKETS, FAILED, Agreement, agreement, load_human_graded
+from lemmata.agent.evaluation.proof_grader import ProofJob, grade_in_new_run
+from lemmata.agent.evaluation.report_text import Cells, rich_table
+from lemmata.memory import RunStore
 
 
 @click.command("grader-eval")

@@ -11,11 +11,11 @@ from typing import Any
 
 import click
 
-from agent.cli.options import guarded, model_options
-from agent.config import Config
-from agent.tex import readable
-from agent.text_output import print_full
-from memory import (
+from lemmata.agent.cli.options import guarded, model_options
+from lemmata.agent.config import Config
+from lemmata.agent.views.tex import readable
+from lemmata.agent.views.text_output import print_full
+from lemmata.memory import (
     DEFAULT_LIBRARY_BUDGET_TOKENS,
     LemmaLibrary,
     LemmaMemoryError,
@@ -28,7 +28,7 @@ from memory import (
     list_lemmas,
     search_lemmas,
 )
-from memory.terminal_text import InertConsole
+from lemmata.memory.terminal_text import InertConsole
 
 
 class GraphFormat(StrEnum):
@@ -76,7 +76,7 @@ def command() -> None:
 @lemma_errors
 def search(config: Config, query: str, problem_id: str | None, limit: int) -> None:
     """Lemmas whose statements contain every word of QUERY, best match first."""
-    from memory.lemma_views import summary_table
+    from lemmata.memory.lemmas.views import summary_table
 
     with existing_store(config) as store:
         found = search_lemmas(store, query, limit, problem_id=problem_id)
@@ -95,7 +95,7 @@ def search(config: Config, query: str, problem_id: str | None, limit: int) -> No
 @lemma_errors
 def list_command(config: Config, problem_id: str, min_confidence: float | None, include_superseded: bool) -> None:
     """A problem's lemmas in the order they were found."""
-    from memory.lemma_views import summary_table
+    from lemmata.memory.lemmas.views import summary_table
 
     with existing_store(config) as store:
         lemmas = list_lemmas(store, problem_id, min_confidence=min_confidence, include_superseded=include_superseded)

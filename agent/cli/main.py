@@ -7,28 +7,28 @@ import importlib.util
 
 import click
 
-from agent import __version__
+from lemmata.agent import __version__
 
 # Each module exposes `command`, a click command or group; imported lazily so that
 # `lemmata --help` stays fast and one broken verb cannot take the others down.
 COMMAND_MODULES: dict[str, tuple[str, str]] = {
-    "solve": ("agent.cli.solve", "Solve one problem with the multi-round lemma loop."),
-    "sessions": ("agent.cli.sessions", "List interactive sessions."),
-    "batch": ("agent.cli.batch", "Solve a competition set: problems x samples, resumable."),
-    "runs": ("agent.cli.runs", "List the runs in the store: kind, dataset, model, status, accuracy."),
-    "view": ("agent.cli.view", "Browse runs in a local web page: grid of samples, rounds, lemmas, votes."),
-    "report": ("agent.cli.report", "pass@k, maj@k, G-Pass@k ... of a batch run, or two compared."),
-    "merge": ("agent.cli.merge", "Combine shard databases of one batch into one run."),
-    "show": ("agent.cli.show", "Print a run: rounds, lemmas, votes, verdicts, solution."),
-    "lemmas": ("agent.cli.lemmas", "Search, inspect, graph and edit the lemma memory."),
-    "export": ("agent.cli.export", "Export recorded runs as RL training data."),
-    "check": ("agent.cli.check", "Grade a final answer against the gold one."),
-    "grade-proof": ("agent.cli.grade_proof", "Grade one proof on the 0-7 olympiad scale."),
-    "grader-eval": ("agent.cli.grader_eval", "Measure the proof grader against human grades."),
-    "geometry": ("agent.cli.geometry", "The symbolic geometry engine: solve and benchmark."),
-    "doctor": ("agent.cli.doctor", "Check every configured model endpoint."),
-    "config": ("agent.cli.config", "Inspect the effective configuration."),
-    "serve": ("agent.cli.serve", "Start vLLM for a model and print its base URL."),
+    "solve": ("lemmata.agent.cli.solve", "Solve one problem with the multi-round lemma loop."),
+    "sessions": ("lemmata.agent.cli.sessions", "List interactive sessions."),
+    "batch": ("lemmata.agent.cli.batch", "Solve a competition set: problems x samples, resumable."),
+    "runs": ("lemmata.agent.cli.runs", "List the runs in the store: kind, dataset, model, status, accuracy."),
+    "view": ("lemmata.agent.cli.view", "Browse runs in a local web page: grid of samples, rounds, lemmas, votes."),
+    "report": ("lemmata.agent.cli.report", "pass@k, maj@k, G-Pass@k ... of a batch run, or two compared."),
+    "merge": ("lemmata.agent.cli.merge", "Combine shard databases of one batch into one run."),
+    "show": ("lemmata.agent.cli.show", "Print a run: rounds, lemmas, votes, verdicts, solution."),
+    "lemmas": ("lemmata.agent.cli.lemmas", "Search, inspect, graph and edit the lemma memory."),
+    "export": ("lemmata.agent.cli.export", "Export recorded runs as RL training data."),
+    "check": ("lemmata.agent.cli.check", "Grade a final answer against the gold one."),
+    "grade-proof": ("lemmata.agent.cli.grade_proof", "Grade one proof on the 0-7 olympiad scale."),
+    "grader-eval": ("lemmata.agent.cli.grader_eval", "Measure the proof grader against human grades."),
+    "geometry": ("lemmata.agent.cli.geometry", "The symbolic geometry engine: solve and benchmark."),
+    "doctor": ("lemmata.agent.cli.doctor", "Check every configured model endpoint."),
+    "config": ("lemmata.agent.cli.config", "Inspect the effective configuration."),
+    "serve": ("lemmata.agent.cli.serve", "Start vLLM for a model and print its base URL."),
 }
 
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from memory import RunStore
-from memory.merge import MergeError, merge_shards
+from lemmata.memory import RunStore
+from lemmata.memory.merge import MergeError, merge_shards
 
 
 @click.command("merge")

@@ -12,13 +12,13 @@ from typing import Any
 import click
 from rich.console import Console
 
-from agent.config import Config, load_config, one_or_many
-from agent.errors import LemmataError
-from engines.llm import ModelCallError
-from engines.llm.redaction import redact
-from memory.terminal_text import inert
-from memory.store_errors import StoreError, StoreFullError
-from prompts import PromptError
+from lemmata.agent.config import Config, load_config, one_or_many
+from lemmata.agent.errors import LemmataError
+from lemmata.engines.llm import ModelCallError
+from lemmata.engines.llm.redaction import redact
+from lemmata.memory.terminal_text import inert
+from lemmata.memory.store_errors import StoreError, StoreFullError
+from lemmata.prompts import PromptError
 
 USER_ERRORS = (LemmataError, ModelCallError, PromptError, StoreError)
 
@@ -49,7 +49,7 @@ def served_model(config: Config, model: str | None, console: Console) -> Iterato
         return
     import shlex
 
-    from engines.llm.vllm_server import VLLMServer
+    from lemmata.engines.llm.vllm_server import VLLMServer
 
     name, *flags = shlex.split(model) or [""]
     console.print(f"starting vllm for {name} …")

@@ -7,18 +7,18 @@ from pathlib import Path
 import click
 from sqlite_utils.db import NotFoundError
 
-from agent.cli.options import model_options
-from agent.config import Config
-from agent.errors import ProblemInputError
-from agent.metrics import MetricError
-from agent.report import build_report
-from agent.report_compare import compare_reports
-from agent.report_proof import build_proof_report, with_proof_section
-from agent.run_data import load_run_data
-from agent.runs import resolve_run_id
-from agent.text_output import print_full
-from memory import RunStore
-from memory.terminal_text import InertConsole, inert
+from lemmata.agent.cli.options import model_options
+from lemmata.agent.config import Config
+from lemmata.agent.errors import ProblemInputError
+from lemmata.agent.evaluation.metrics import MetricError
+from lemmata.agent.evaluation.report import build_report
+from lemmata.agent.evaluation.report_compare import compare_reports
+from lemmata.agent.evaluation.report_proof import build_proof_report, with_proof_section
+from lemmata.agent.evaluation.run_data import load_run_data
+from lemmata.agent.evaluation.runs import resolve_run_id
+from lemmata.agent.views.text_output import print_full
+from lemmata.memory import RunStore
+from lemmata.memory.terminal_text import InertConsole, inert
 
 FORMATS = ("table", "markdown", "json", "html")
 

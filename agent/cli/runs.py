@@ -9,11 +9,11 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from agent.cli.options import guarded, model_options
-from agent.config import Config
-from agent.runs import RunSummary, list_runs
-from agent.text_output import print_full
-from memory import RunStore
+from lemmata.agent.cli.options import guarded, model_options
+from lemmata.agent.config import Config
+from lemmata.agent.evaluation.runs import RunSummary, list_runs
+from lemmata.agent.views.text_output import print_full
+from lemmata.memory import RunStore
 
 STATUS_STYLE = {"finished": "green", "failed": "red", "interrupted": "yellow", "running": "cyan"}
 

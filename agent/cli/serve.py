@@ -9,8 +9,8 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
-from agent.cli.options import guarded
-from engines.llm.vllm_server import ServerStopped, VLLMServer
+from lemmata.agent.cli.options import guarded
+from lemmata.engines.llm.vllm_server import ServerStopped, VLLMServer
 
 
 @click.command("serve", context_settings={"ignore_unknown_options": True})

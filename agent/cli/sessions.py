@@ -5,12 +5,12 @@ from __future__ import annotations
 import click
 from rich.table import Table
 
-from agent.cli.options import model_options
-from agent.config import Config
-from agent.session import SessionSummary, list_sessions
-from agent.tex import readable
-from memory import RunStore
-from memory.terminal_text import InertConsole, plain
+from lemmata.agent.cli.options import model_options
+from lemmata.agent.config import Config
+from lemmata.agent.session.runner import SessionSummary, list_sessions
+from lemmata.agent.views.tex import readable
+from lemmata.memory import RunStore
+from lemmata.memory.terminal_text import InertConsole, plain
 
 PROBLEM_CHARS = 200
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import click
 from sqlite_utils.db import NotFoundError
 
-from agent.cli.options import guarded, model_options
-from agent.config import Config
-from agent.run_view import show_run
-from agent.runs import resolve_run_id
-from agent.text_output import print_full
-from memory import RunStore
-from memory.terminal_text import InertConsole
+from lemmata.agent.cli.options import guarded, model_options
+from lemmata.agent.config import Config
+from lemmata.agent.views.run import show_run
+from lemmata.agent.evaluation.runs import resolve_run_id
+from lemmata.agent.views.text_output import print_full
+from lemmata.memory import RunStore
+from lemmata.memory.terminal_text import InertConsole
 
 
 @click.command("show")

@@ -14,22 +14,22 @@ from rich.live import Live
 from rich.panel import Panel
 from pydantic import ValidationError
 
-from agent.cli.doctor import check_before_run
-from agent.cli.options import guarded, model_options, serve_option, served_model
-from agent.config import Config
-from agent.display import LoopView
-from agent.errors import ProblemInputError
-from agent.loop_settings import LoopSettings
-from agent.problems import Problem, ProblemKind, load_problem_file, problem_from_text
-from agent.loop_settings import PROFILES
-from agent.reference import FLAG, keep_recorded_choice
-from agent.runs import resolve_run_id
-from agent.selection import SelectMethod
-from agent.session import ctrl_c_cancels
-from agent.solve import SolveResult, problem_of_run, solve_problem, stored_result
-from agent.tex import readable
-from memory import RunStore
-from memory.terminal_text import InertConsole, inert
+from lemmata.agent.cli.doctor import check_before_run
+from lemmata.agent.cli.options import guarded, model_options, serve_option, served_model
+from lemmata.agent.config import Config
+from lemmata.agent.views.display import LoopView
+from lemmata.agent.errors import ProblemInputError
+from lemmata.agent.loop.settings import LoopSettings
+from lemmata.agent.problems import Problem, ProblemKind, load_problem_file, problem_from_text
+from lemmata.agent.loop.settings import PROFILES
+from lemmata.agent.loop.reference import FLAG, keep_recorded_choice
+from lemmata.agent.evaluation.runs import resolve_run_id
+from lemmata.agent.loop.selection import SelectMethod
+from lemmata.agent.session.runner import ctrl_c_cancels
+from lemmata.agent.loop.solve import SolveResult, problem_of_run, solve_problem, stored_result
+from lemmata.agent.views.tex import readable
+from lemmata.memory import RunStore
+from lemmata.memory.terminal_text import InertConsole, inert
 
 
 def loop_options(command):
@@ -179,7 +179,7 @@ async def _solve_live(problem: Problem, config: Config, store: RunStore, console
 
 
 def _reopen(store: RunStore, run_id: str, config: Config) -> None:
-    from agent.session import SessionEnd, is_session, restore_budgets
+    from lemmata.agent.session.runner import SessionEnd, is_session, restore_budgets
 
     if not is_session(store, run_id):
         raise ProblemInputError(f"run {run_id} is not an interactive session; continue it with lemmata solve --resume {run_id}")
@@ -191,8 +191,8 @@ def _reopen(store: RunStore, run_id: str, config: Config) -> None:
 async def _solve_interactive(problem: Problem, config: Config, store: RunStore, console: InertConsole,
                              resume_run: str | None) -> SolveResult | None:
     """The session of `lemmata solve -i`; None when the person saved or quit before the end."""
-    from agent.session import SessionEnd, run_session
-    from agent.session_view import SessionScreen, command_source
+    from lemmata.agent.session.runner import SessionEnd, run_session
+    from lemmata.agent.views.session import SessionScreen, command_source
 
     def announce(run_id: str) -> None:
         console.print(f"[dim]session {run_id} · /help lists the commands · reopen with "

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from agent.cli.options import model_options
-from agent.config import Config
+from lemmata.agent.cli.options import model_options
+from lemmata.agent.config import Config
 
 
 @click.command("view")
@@ -17,7 +17,7 @@ from agent.config import Config
 def command(config: Config, port: int) -> None:
     """Serve the run store at http://127.0.0.1:PORT: runs, a problems x samples grid coloured by
     grade, and each sample's rounds, lemmas, votes, verdicts and solution. Read-only; Ctrl-C stops."""
-    from agent.viewer.server import make_server
+    from lemmata.agent.viewer.server import make_server
 
     db = Path(config.store.path)
     try:

@@ -14,8 +14,8 @@ import hashlib
 from importlib import resources
 from pathlib import Path
 
-from agent.errors import ProblemInputError
-from agent.problems import TEXT_SUFFIXES, Problem, load_dataset, load_problem_file
+from lemmata.agent.errors import ProblemInputError
+from lemmata.agent.problems import TEXT_SUFFIXES, Problem, load_dataset, load_problem_file
 
 SHIPPED = ("aime2025", "hmmt_feb2025", "imo_proofbench")
 

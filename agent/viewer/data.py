@@ -11,8 +11,8 @@ from urllib.parse import quote
 
 from sqlite_utils import Database
 
-from agent.runs import RunSummary, json_object, list_runs
-from memory.lemma_graph import graph_to_svg, lemma_graph
+from lemmata.agent.evaluation.runs import RunSummary, json_object, list_runs
+from lemmata.memory.lemmas.graph import graph_to_svg, lemma_graph
 
 
 def open_read_only(path: Path) -> Database:

@@ -8,9 +8,9 @@ import json
 from html import escape
 from urllib.parse import quote
 
-from agent.runs import RunSummary
-from agent.viewer.data import Grid, Shot
-from agent.viewer.tex_html import text_html
+from lemmata.agent.evaluation.runs import RunSummary
+from lemmata.agent.viewer.data import Grid, Shot
+from lemmata.agent.viewer.tex_html import text_html
 
 REFRESH_SECONDS = 5
 

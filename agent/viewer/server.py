@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from agent.viewer import data, pages
+from lemmata.agent.viewer import data, pages
 
 RUNS_PER_PAGE = 50
 PROBLEMS_PER_PAGE = 40

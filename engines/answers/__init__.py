@@ -2,7 +2,7 @@
 
 Public API: `grade` / `agrade` (full grading), `equivalent` (pure comparison),
 `extract_final_answer`, the verifier computation tool `run_tool`, and the Lean adapter.
-Names are imported on first use, so `from engines.answers import grade` does not load sympy.
+Names are imported on first use, so `from lemmata.engines.answers import grade` does not load sympy.
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ import importlib
 from typing import Any
 
 # Light modules (no sympy) are imported here; `grade` must be bound to the function, not its module.
-from engines.answers.corrections import Correction
-from engines.answers.extract import Extraction, ExtractionMethod, extract_final_answer
-from engines.answers.grade import Grade, agrade, grade
-from engines.answers.verdicts import DecidedBy, EquivalenceStatus, Verdict
+from lemmata.engines.answers.corrections import Correction
+from lemmata.engines.answers.extract import Extraction, ExtractionMethod, extract_final_answer
+from lemmata.engines.answers.grade import Grade, agrade, grade
+from lemmata.engines.answers.verdicts import DecidedBy, EquivalenceStatus, Verdict
 
 _EXPORTS = {
     "ToolCall": "compute", "ToolName": "compute", "ToolStatus": "compute", "arun_tool": "compute", "run_tool": "compute",
@@ -31,7 +31,7 @@ __all__ = sorted(_EXPORTS)
 
 def __getattr__(name: str) -> Any:
     if name not in _EXPORTS:
-        raise AttributeError(f"module 'engines.answers' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"engines.answers.{_EXPORTS[name]}"), name)
+        raise AttributeError(f"module 'lemmata.engines.answers' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"lemmata.engines.answers.{_EXPORTS[name]}"), name)
     globals()[name] = value
     return value

@@ -13,8 +13,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from engines.answers.errors import WorkerTimeout
-from engines.answers.worker import WorkerPool, default_pool
+from lemmata.engines.answers.errors import WorkerTimeout
+from lemmata.engines.answers.worker import WorkerPool, default_pool
 
 
 

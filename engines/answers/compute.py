@@ -15,9 +15,9 @@ from enum import StrEnum
 
 import sympy
 
-from engines.answers.errors import ExpressionTooLarge, UnsafeExpression, WorkerCrashed, WorkerTimeout
-from engines.answers.plain_expression import parse_plain_expression
-from engines.answers.worker import WorkerPool, default_pool
+from lemmata.engines.answers.errors import ExpressionTooLarge, UnsafeExpression, WorkerCrashed, WorkerTimeout
+from lemmata.engines.answers.plain_expression import parse_plain_expression
+from lemmata.engines.answers.worker import WorkerPool, default_pool
 
 COMPUTE_TIMEOUT_SECONDS = 5.0
 """Wall-clock limit of one tool call."""

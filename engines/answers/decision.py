@@ -2,7 +2,7 @@
 
 Both checkers run: plain math-verify on the whole pair, and our comparison of the extracted
 answer. Where they agree, that is the verdict. Where they disagree, ours stands only when a
-correction in `engines.answers.corrections` names the documented math-verify failure at hand;
+correction in `lemmata.engines.answers.corrections` names the documented math-verify failure at hand;
 otherwise math-verify's verdict stands. So every departure from math-verify has a name.
 This module does the symbolic work; `grade` runs it under a wall-clock bound.
 """
@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from engines.answers.answer_shape import compact
-from engines.answers.corrections import Correction, detect
-from engines.answers.equivalence import Equivalence, EquivalenceStatus, MathVerifyView, equivalent, math_verify_view
-from engines.answers.extract import Extraction, ExtractionMethod, extract_final_answer
+from lemmata.engines.answers.answer_shape import compact
+from lemmata.engines.answers.corrections import Correction, detect
+from lemmata.engines.answers.equivalence import Equivalence, EquivalenceStatus, MathVerifyView, equivalent, math_verify_view
+from lemmata.engines.answers.extract import Extraction, ExtractionMethod, extract_final_answer
 
 MIN_GOLD_COVERAGE = 0.5
 """math-verify's verdict counts only when what it read covers this share of the gold (not one word of it)."""

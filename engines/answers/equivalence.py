@@ -27,7 +27,7 @@ from math_verify import parse as math_verify_parse
 from math_verify import verify as math_verify_verify
 from math_verify.parser import ExprExtractionConfig, LatexExtractionConfig
 
-from engines.answers.answer_shape import (
+from lemmata.engines.answers.answer_shape import (
     AnswerShape,
     ListKind,
     answer_shape,
@@ -38,9 +38,9 @@ from engines.answers.answer_shape import (
     is_word_answer,
     word_key,
 )
-from engines.answers.corrections import Correction
-from engines.answers.errors import ExpressionTooLarge, UnsafeExpression
-from engines.answers.numeric_check import (
+from lemmata.engines.answers.corrections import Correction
+from lemmata.engines.answers.errors import ExpressionTooLarge, UnsafeExpression
+from lemmata.engines.answers.numeric_check import (
     NumericResult,
     compare_at_random_points,
     compare_constants,
@@ -48,8 +48,8 @@ from engines.answers.numeric_check import (
     is_too_large,
     MAX_EXPONENT,
 )
-from engines.answers.plain_expression import parse_plain_expression
-from engines.answers.verdicts import EquivalenceStatus
+from lemmata.engines.answers.plain_expression import parse_plain_expression
+from lemmata.engines.answers.verdicts import EquivalenceStatus
 
 # math-verify warns once per process that its timeouts are off; the worker enforces them.
 logging.getLogger("math_verify").setLevel(logging.ERROR)

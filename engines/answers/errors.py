@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 class AnswersError(Exception):
-    """Base class for errors raised by engines.answers."""
+    """Base class for errors raised by lemmata.engines.answers."""
 
 
 class WorkerTimeout(AnswersError):

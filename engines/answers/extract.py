@@ -108,7 +108,7 @@ def clean_text(text: str) -> str:
 
 def drop_chat_residue(text: str) -> tuple[str, bool]:
     """Cut a response at the first chat-template token after its content (`<|im_end|>`, `<|im_start|>user`…)."""
-    from engines.answers.corrections import CHAT_TOKENS
+    from lemmata.engines.answers.corrections import CHAT_TOKENS
 
     for match in CHAT_TOKENS.finditer(text):
         before = re.sub(r"^\s*(?:assistant|user|system)?\s*", "", text[: match.start()])

@@ -16,9 +16,9 @@ from pydantic import BaseModel, Field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from engines.answers.answer_shape import compact
-from engines.answers.errors import JudgeRequiresAsync, WorkerCrashed, WorkerTimeout
-from engines.answers.extract import (
+from lemmata.engines.answers.answer_shape import compact
+from lemmata.engines.answers.errors import JudgeRequiresAsync, WorkerCrashed, WorkerTimeout
+from lemmata.engines.answers.extract import (
     MAX_SEARCHED_CHARS,
     Extraction,
     ExtractionMethod,
@@ -27,12 +27,12 @@ from engines.answers.extract import (
     clean_text,
     extract_final_answer,
 )
-from engines.answers.verdicts import DecidedBy, EquivalenceStatus, Verdict
+from lemmata.engines.answers.verdicts import DecidedBy, EquivalenceStatus, Verdict
 
 if TYPE_CHECKING:
-    from engines.answers.decision import Decision
-    from engines.answers.judge import Judge
-    from engines.answers.worker import WorkerPool
+    from lemmata.engines.answers.decision import Decision
+    from lemmata.engines.answers.judge import Judge
+    from lemmata.engines.answers.worker import WorkerPool
 
 RULES_TIMEOUT_SECONDS = 10.0
 """Wall-clock limit of the rule-based comparison of one answer (the worker is killed after it)."""
@@ -74,7 +74,7 @@ class Grade(BaseModel):
     """Wall-clock time spent grading."""
 
     def __rich__(self) -> object:
-        from engines.answers.grade_view import grade_panel
+        from lemmata.engines.answers.grade_view import grade_panel
 
         return grade_panel(self)
 
@@ -169,9 +169,9 @@ def is_looping(response: str) -> bool:
 
 
 def _decide(gold: str, response: str, question: str | None, extraction: Extraction, timeout: float, pool: WorkerPool | None) -> Decision:
-    from engines.answers.bounded import run_bounded
-    from engines.answers.decision import Decision, decide
-    from engines.answers.equivalence import warm_up
+    from lemmata.engines.answers.bounded import run_bounded
+    from lemmata.engines.answers.decision import Decision, decide
+    from lemmata.engines.answers.equivalence import warm_up
 
     warm_up()  # one-time parser start-up, outside the deadline
 
@@ -191,7 +191,7 @@ def _decide(gold: str, response: str, question: str | None, extraction: Extracti
 
 
 async def _ask(judge: Judge, ruled: Grade, gold: str, response: str, question: str | None) -> Grade:
-    from engines.answers.judge import ask_judge
+    from lemmata.engines.answers.judge import ask_judge
 
     decision = await ask_judge(judge, ruled.gold or gold, response, question)
     update = {"judge_label": decision.label.value if decision.label else None, "judge_completion": decision.completion}

@@ -1,7 +1,7 @@
 """The judge fallback: a CompassVerifier-style prompt and the parsing of its A/B/C label.
 
 The judge model is injected as an async callable `(messages) -> completion text`, so this
-module never talks to a server itself (engines.llm does). Labels: A = correct,
+module never talks to a server itself (lemmata.engines.llm does). Labels: A = correct,
 B = incorrect, C = invalid (truncated, looping, refusing or irrelevant).
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from engines.answers.verdicts import Verdict
+from lemmata.engines.answers.verdicts import Verdict
 
 Judge = Callable[[list[dict[str, str]]], Awaitable[str]]
 """An async callable taking chat messages and returning the judge model's completion text."""
@@ -115,7 +115,7 @@ async def ask_judge(judge: Judge, gold: str, response: str, question: str | None
 
 
 def client_judge(client: object, role: str = "judge") -> Judge:
-    """Adapt a chat client with `chat(role, messages, n=1) -> result.choices[0].text` (engines.llm's
+    """Adapt a chat client with `chat(role, messages, n=1) -> result.choices[0].text` (lemmata.engines.llm's
     LLMClient) into a Judge, at temperature 0. A reply without choices counts as no label."""
 
     async def judge(messages: list[dict[str, str]]) -> str:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from engines.answers.errors import LeanProtocolError, LeanUnavailable
+from lemmata.engines.answers.errors import LeanProtocolError, LeanUnavailable
 
 LEAN_REPL_ENV = "LEMMATA_LEAN_REPL"
 LEAN_PROJECT_ENV = "LEMMATA_LEAN_PROJECT"

@@ -27,7 +27,7 @@ from sympy.parsing.sympy_parser import (
     split_symbols_custom,
 )
 
-from engines.answers.errors import ExpressionTooLarge, UnsafeExpression
+from lemmata.engines.answers.errors import ExpressionTooLarge, UnsafeExpression
 
 MAX_EXPRESSION_CHARS = 2_000
 """Longest accepted input."""

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
 
-from engines.answers.errors import WorkerCrashed, WorkerTimeout
+from lemmata.engines.answers.errors import WorkerCrashed, WorkerTimeout
 
 DEFAULT_TIMEOUT_SECONDS = 10.0
 """Wall-clock limit per call."""
@@ -33,9 +33,9 @@ WORKER_START_SECONDS = 120.0
 """Limit on starting a worker (interpreter, sympy and math-verify imports); not counted in a call's limit."""
 DEFAULT_MAX_WORKERS = 2
 """Processes kept alive (the build machines have two cores)."""
-PRELOADED_MODULES = ("engines.answers.equivalence", "engines.answers.compute")
+PRELOADED_MODULES = ("lemmata.engines.answers.equivalence", "lemmata.engines.answers.compute")
 """Imported by each worker before its first call, so calls do not pay for sympy's import."""
-_BOOT = "import sys; from engines.answers.worker import serve; serve(int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]))"
+_BOOT = "import sys; from lemmata.engines.answers.worker import serve; serve(int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]))"
 
 
 def serve(read_fd: int, write_fd: int, memory_limit_bytes: int) -> None:

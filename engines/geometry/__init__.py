@@ -4,13 +4,13 @@
 `data/examples.txt` is copied from google-deepmind/alphageometry (Apache-2.0).
 """
 
-from engines.geometry.errors import (
+from lemmata.engines.geometry.errors import (
     DiagramError, FalseClaimError, GeometryError, GeometryLanguageError,
 )
-from engines.geometry.language import Problem, load_problem, parse_problem, read_problems
-from engines.geometry.proof import proof_text
-from engines.geometry.session import GeometrySession, Status
-from engines.geometry.solver import Solution, solve
+from lemmata.engines.geometry.language import Problem, load_problem, parse_problem, read_problems
+from lemmata.engines.geometry.proof import proof_text
+from lemmata.engines.geometry.session import GeometrySession, Status
+from lemmata.engines.geometry.solver import Solution, solve
 
 __all__ = [
     "DiagramError", "FalseClaimError", "GeometryError", "GeometryLanguageError", "GeometrySession",

@@ -18,12 +18,12 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from engines.geometry import clock
-from engines.geometry.errors import GeometryError
-from engines.geometry.language import Problem, parse_problem
-from engines.geometry.loci import circumcenter_of, foot_on, line_through, reflect_in
-from engines.geometry.proof import extract_proof
-from engines.geometry.session import GeometrySession, Status
+from lemmata.engines.geometry import clock
+from lemmata.engines.geometry.errors import GeometryError
+from lemmata.engines.geometry.language import Problem, parse_problem
+from lemmata.engines.geometry.loci import circumcenter_of, foot_on, line_through, reflect_in
+from lemmata.engines.geometry.proof import extract_proof
+from lemmata.engines.geometry.session import GeometrySession, Status
 
 # Cheaper and more often useful constructions first (HAGeo and AlphaGeometry's experience).
 KIND_WEIGHT = {"midpoint": 3.0, "foot": 2.5, "circle": 2.0, "intersection": 1.5, "mirror": 1.0,

@@ -45,10 +45,10 @@ class BatchRecord:
 
 def solve_record(name: str, text: str, timeout: float, seed: int) -> BatchRecord:
     """Solve one problem in this process and summarise it."""
-    from engines.geometry.clock import now
-    from engines.geometry.errors import GeometryError
-    from engines.geometry.language import parse_problem
-    from engines.geometry.solver import solve
+    from lemmata.engines.geometry.clock import now
+    from lemmata.engines.geometry.errors import GeometryError
+    from lemmata.engines.geometry.language import parse_problem
+    from lemmata.engines.geometry.solver import solve
 
     start = now()
     try:
@@ -64,9 +64,9 @@ def solve_record(name: str, text: str, timeout: float, seed: int) -> BatchRecord
 def search_record(name: str, text: str, timeout: float, seed: int) -> BatchRecord:
     """Deduction, then heuristic auxiliary points with what is left of the budget, in this
     process; every proof it reports has passed the checker."""
-    from engines.geometry.auxiliary import search
-    from engines.geometry.clock import now
-    from engines.geometry.errors import GeometryError
+    from lemmata.engines.geometry.auxiliary import search
+    from lemmata.engines.geometry.clock import now
+    from lemmata.engines.geometry.errors import GeometryError
 
     start = now()
     try:

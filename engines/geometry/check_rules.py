@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from engines.geometry.rules import RuleId as R
+from lemmata.engines.geometry.rules import RuleId as R
 
 
 class Pattern(NamedTuple):

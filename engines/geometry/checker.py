@@ -14,13 +14,13 @@ from fractions import Fraction
 from itertools import permutations, product
 from pathlib import Path
 
-from engines.geometry.check_rules import PATTERNS
-from engines.geometry.diagram import draw
-from engines.geometry.errors import GeometryError
-from engines.geometry.language import Problem, parse_problem
-from engines.geometry.predicates import Predicate as P
-from engines.geometry.predicates import check, is_coll
-from engines.geometry.rules import RuleId as R
+from lemmata.engines.geometry.check_rules import PATTERNS
+from lemmata.engines.geometry.diagram import draw
+from lemmata.engines.geometry.errors import GeometryError
+from lemmata.engines.geometry.language import Problem, parse_problem
+from lemmata.engines.geometry.predicates import Predicate as P
+from lemmata.engines.geometry.predicates import check, is_coll
+from lemmata.engines.geometry.rules import RuleId as R
 
 FRESH_DIAGRAMS = 3
 """Random diagrams (besides the proof's own) every derived fact must hold in."""
@@ -429,7 +429,7 @@ def check_step(st: Stmt, rule: R, cited: list[Stmt], pts: dict[str, complex],
 # ---- a whole proof ---------------------------------------------------------------------------
 def check_proof(record: ProofRecord, fresh: int = FRESH_DIAGRAMS, max_failures: int = 5) -> CheckReport:
     """Re-check every step of the proof and every derived fact in fresh random diagrams."""
-    from engines.geometry.solver import premise_facts
+    from lemmata.engines.geometry.solver import premise_facts
 
     failures: list[str] = []
     try:

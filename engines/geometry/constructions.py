@@ -12,7 +12,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from engines.geometry.loci import (
+from lemmata.engines.geometry.loci import (
     Circle, Line, Locus, circumcenter_of, foot_on, line_through, reflect_in, unit,
 )
 
@@ -62,7 +62,7 @@ def s_angle_degrees(text: str) -> float:
     """Signed degrees of an `s_angle` argument. The two public dialects turn opposite ways:
     Newclid writes `30o` (counter-clockwise from BA), the JGEX/AlphaGeometry files write a bare
     `30`, which their figures only satisfy when turned clockwise."""
-    from engines.geometry.predicates import parse_number
+    from lemmata.engines.geometry.predicates import parse_number
 
     value = float(parse_number(text))
     return value if text.strip().endswith("o") else -value
@@ -229,7 +229,7 @@ def _arc(a: complex, b: complex, turn: complex) -> Circle:
     pts = []
     for t in (0.3, 1.4, 2.6):
         u = cmath.exp(1j * t)
-        from engines.geometry.loci import intersect
+        from lemmata.engines.geometry.loci import intersect
         pts += intersect(Line(a, u), Line(b, u * turn))
     c = circumcenter_of(*pts[:3])
     return Circle(c, abs(a - c))
@@ -245,7 +245,7 @@ def _eqangle2(p: Points, r: random.Random) -> list[Locus]:
     # ∠(AB,AX) = ∠(CX,CB): choose AX's direction, then CX's follows.
     u = unit(p["b"] - p["a"]) * cmath.exp(1j * r.uniform(0.3, 1.2))
     turn = u / unit(p["b"] - p["a"])
-    from engines.geometry.loci import intersect
+    from lemmata.engines.geometry.loci import intersect
     return [pt for pt in intersect(Line(p["a"], u), Line(p["c"], unit(p["b"] - p["c"]) / turn))][:1]
 
 
@@ -294,7 +294,7 @@ define("circumcenter x a b c", "circle x a b c", lambda p, r: [circumcenter_of(p
 
 
 def _orthocenter(a: complex, b: complex, c: complex) -> complex:
-    from engines.geometry.loci import intersect
+    from lemmata.engines.geometry.loci import intersect
     return intersect(Line(a, 1j * (c - b)), Line(b, 1j * (a - c)))[0]
 
 
@@ -397,7 +397,7 @@ define("trisegment x y a b", "coll x a b; coll y a b; cong x a x y; cong y x y b
 
 
 def _trisect(p: Points, r: random.Random) -> Points:
-    from engines.geometry.loci import intersect
+    from lemmata.engines.geometry.loci import intersect
     a, b, c = p["a"], p["b"], p["c"]
     ua, uc = unit(a - b), unit(c - b)
     turn = cmath.exp(1j * cmath.phase(uc / ua) / 3)
@@ -411,7 +411,7 @@ define("trisect x y a b c", "coll x a c; coll y a c; eqangle b a b x b x b y; eq
 
 def _tangent(p: Points, r: random.Random) -> Points:
     a, o, b = p["a"], p["o"], p["b"]
-    pts = __import__("engines.geometry.loci", fromlist=["intersect"]).intersect(
+    pts = __import__("lemmata.engines.geometry.loci", fromlist=["intersect"]).intersect(
         Circle(o, abs(b - o)), Circle((a + o) / 2, abs(a - o) / 2))
     if len(pts) < 2:
         raise ValueError("point is inside the circle")
@@ -447,7 +447,7 @@ define("cc_tangent0 x y o a w b", "cong o x o a; cong w y w b; perp x o x y; per
 
 def _3peq(p: Points, r: random.Random) -> Points:
     # z on bc; x on ab, y on ac with z the midpoint of xy
-    from engines.geometry.loci import intersect
+    from lemmata.engines.geometry.loci import intersect
     a, b, c = p["a"], p["b"], p["c"]
     z = b + (c - b) * r.uniform(0.3, 0.7)
     # x = a + t(b-a), y = 2z - x on ac
@@ -490,7 +490,7 @@ define("2l1c x y z i a b c o", "coll x a c; coll y b c; cong o a o z; coll i o z
 
 def _e5128(p: Points, r: random.Random) -> Points:
     """X on circle (C, CB), Y = XD ∩ AB, with ∠(AB, AD) = ∠(XA, XY): found by a 1-D search."""
-    from engines.geometry.loci import intersect
+    from lemmata.engines.geometry.loci import intersect
 
     a, b, c, d = p["a"], p["b"], p["c"], p["d"]
     radius = abs(b - c)

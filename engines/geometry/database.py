@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import combinations
 
-from engines.geometry.algebra import LinearSystem, Reduced
-from engines.geometry.diagram import Diagram
-from engines.geometry.facts import Fact, fact_key
-from engines.geometry.predicates import Predicate, direction
-from engines.geometry.rules import RuleId
+from lemmata.engines.geometry.algebra import LinearSystem, Reduced
+from lemmata.engines.geometry.diagram import Diagram
+from lemmata.engines.geometry.facts import Fact, fact_key
+from lemmata.engines.geometry.predicates import Predicate, direction
+from lemmata.engines.geometry.rules import RuleId
 
 # Constants of the ratio system are logs of these primes; their variables have the lowest
 # ids so that they are never pivots.

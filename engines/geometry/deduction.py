@@ -7,12 +7,12 @@ import math
 from fractions import Fraction
 from functools import partial
 
-from engines.geometry import clock
-from engines.geometry.database import Database, seg
-from engines.geometry.facts import Fact, fact_key
-from engines.geometry.numeric_index import index_diagram
-from engines.geometry.predicates import Predicate, is_coll
-from engines.geometry.rules import RuleId
+from lemmata.engines.geometry import clock
+from lemmata.engines.geometry.database import Database, seg
+from lemmata.engines.geometry.facts import Fact, fact_key
+from lemmata.engines.geometry.numeric_index import index_diagram
+from lemmata.engines.geometry.predicates import Predicate, is_coll
+from lemmata.engines.geometry.rules import RuleId
 
 P = Predicate
 R = RuleId
@@ -156,7 +156,7 @@ class Deduction:
         return goal_check()
 
     def rule_passes(self):
-        from engines.geometry.matchers import MATCHERS
+        from lemmata.engines.geometry.matchers import MATCHERS
 
         return [partial(matcher, self) for matcher in MATCHERS]
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from engines.geometry.constructions import CONSTRUCTIONS, s_angle_degrees
-from engines.geometry.errors import DiagramError
-from engines.geometry.language import Clause, Problem
-from engines.geometry.loci import intersect, random_point_on
-from engines.geometry.predicates import check, parse_number
+from lemmata.engines.geometry.constructions import CONSTRUCTIONS, s_angle_degrees
+from lemmata.engines.geometry.errors import DiagramError
+from lemmata.engines.geometry.language import Clause, Problem
+from lemmata.engines.geometry.loci import intersect, random_point_on
+from lemmata.engines.geometry.predicates import check, parse_number
 
 # Retry caps: per clause, then for the whole problem.
 CLAUSE_ATTEMPTS = 30
@@ -86,7 +86,7 @@ def _pick(loci: list, diagram: Diagram, rng: random.Random) -> complex:
 
 
 def _on(locus, p: complex) -> bool:
-    from engines.geometry.loci import contains
+    from lemmata.engines.geometry.loci import contains
     return contains(locus, p, tol=1e-6)
 
 

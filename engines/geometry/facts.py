@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from engines.geometry.predicates import Predicate
-from engines.geometry.rules import RuleId
+from lemmata.engines.geometry.predicates import Predicate
+from lemmata.engines.geometry.rules import RuleId
 
 
 @dataclass(frozen=True)

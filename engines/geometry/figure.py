@@ -5,19 +5,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engines.geometry.constructions import CONSTRUCTIONS
-from engines.geometry.diagram import Diagram
-from engines.geometry.facts import Fact
-from engines.geometry.language import Problem
-from engines.geometry.loci import circumcenter_of
-from engines.geometry.predicates import Predicate
+from lemmata.engines.geometry.constructions import CONSTRUCTIONS
+from lemmata.engines.geometry.diagram import Diagram
+from lemmata.engines.geometry.facts import Fact
+from lemmata.engines.geometry.language import Problem
+from lemmata.engines.geometry.loci import circumcenter_of
+from lemmata.engines.geometry.predicates import Predicate
 
 GIVEN, AUX, GOAL = "#1f4e79", "#c0392b", "#e67e22"
 
 
 def _segments_and_circles(problem: Problem) -> tuple[set[frozenset[str]], list[tuple[str, ...]]]:
     """Segments and circles mentioned by the construction premises."""
-    from engines.geometry.solver import premise_facts
+    from lemmata.engines.geometry.solver import premise_facts
 
     segs: set[frozenset[str]] = set()
     circles: list[tuple[str, ...]] = []

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from engines.geometry.deduction import Deduction
-from engines.geometry.matchers import try_similar
-from engines.geometry.language import Goal
-from engines.geometry.predicates import Predicate as P
-from engines.geometry.rules import RuleId as R
+from lemmata.engines.geometry.deduction import Deduction
+from lemmata.engines.geometry.matchers import try_similar
+from lemmata.engines.geometry.language import Goal
+from lemmata.engines.geometry.predicates import Predicate as P
+from lemmata.engines.geometry.rules import RuleId as R
 
 
 def why_statement(ded: Deduction, pred: P, p: tuple[str, ...],
@@ -61,7 +61,7 @@ def _coll_by_para(ded: Deduction, p) -> list[int] | None:
 
 
 def _why_triangles(ded: Deduction, pred: P, p) -> tuple[list[int], R] | None:
-    from engines.geometry.facts import fact_key
+    from lemmata.engines.geometry.facts import fact_key
     a, b, c, x, y, z = p
     options = [pred]
     if pred in (P.SIMTRI, P.CONTRI):  # goals do not fix the orientation

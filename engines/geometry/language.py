@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
-from engines.geometry.constructions import CONSTRUCTIONS
-from engines.geometry.errors import (
+from lemmata.engines.geometry.constructions import CONSTRUCTIONS
+from lemmata.engines.geometry.errors import (
     ArityError, BadGoalError, GeometryLanguageError, RedefinedPointError,
     UndefinedPointError, UnknownConstructionError,
 )
-from engines.geometry.predicates import ARITY, MIN_ARGS, Predicate, parse_number, parse_predicate
+from lemmata.engines.geometry.predicates import ARITY, MIN_ARGS, Predicate, parse_number, parse_predicate
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*'*$")
 # AlphaGeometry2 statements: `name@x_y = PREDICATE ARGS, ...` states premises about points whose
@@ -160,7 +160,7 @@ def _parse_step(text: str, points: list[str], known: list[str], fail) -> Step:
     name, *args = text.split()
     if name not in CONSTRUCTIONS:
         raise fail(UnknownConstructionError,
-                   f"unknown construction {name!r}; see engines.geometry.constructions.CONSTRUCTIONS")
+                   f"unknown construction {name!r}; see lemmata.engines.geometry.constructions.CONSTRUCTIONS")
     spec = CONSTRUCTIONS[name]
     if not args and len(spec.new) == len(points) and not spec.given:
         args = list(points)

@@ -8,13 +8,13 @@ from fractions import Fraction
 from itertools import combinations, permutations
 from typing import TYPE_CHECKING
 
-from engines.geometry.database import seg
-from engines.geometry.numeric_index import numeric_para, similar_pairs, simple_ratio, single
-from engines.geometry.predicates import Predicate, is_coll
-from engines.geometry.rules import RuleId
+from lemmata.engines.geometry.database import seg
+from lemmata.engines.geometry.numeric_index import numeric_para, similar_pairs, simple_ratio, single
+from lemmata.engines.geometry.predicates import Predicate, is_coll
+from lemmata.engines.geometry.rules import RuleId
 
 if TYPE_CHECKING:
-    from engines.geometry.deduction import Deduction
+    from lemmata.engines.geometry.deduction import Deduction
 
 P = Predicate
 R = RuleId
@@ -285,7 +285,7 @@ def match_midpoints(ded: Deduction) -> None:
 
 def match_projected_midpoints(ded: Deduction) -> None:
     """s10: the feet of A and B on a line are equidistant from the midpoint of AB."""
-    from engines.geometry.loci import foot_on, line_through
+    from lemmata.engines.geometry.loci import foot_on, line_through
 
     pts = ded.db.diagram.points
     for (m, s), fm in list(ded.db.midpoints.items()):
@@ -317,7 +317,7 @@ def match_projected_midpoints(ded: Deduction) -> None:
 
 def match_bisector_feet(ded: Deduction) -> None:
     """s11: the foot C of A on the bisector of angle ABD and the midpoint E of AD: CE ∥ BD."""
-    from engines.geometry.predicates import check
+    from lemmata.engines.geometry.predicates import check
 
     pts = ded.db.diagram.points
     for (e, s), fe in list(ded.db.midpoints.items()):
@@ -346,7 +346,7 @@ def match_bisector_feet(ded: Deduction) -> None:
 
 def _bisector_feet(ded: Deduction) -> list[tuple[str, str, str, str]]:
     """(c, b, d, a): D is the foot of C on a bisector at B of the angle between BA and BC."""
-    from engines.geometry.predicates import check
+    from lemmata.engines.geometry.predicates import check
 
     cached = getattr(ded.index, "bisector_feet", None)
     if cached is not None:
@@ -385,7 +385,7 @@ def match_feet_on_two_bisectors(ded: Deduction) -> None:
 
 def match_midline_of_strip(ded: Deduction) -> None:
     """s12: C on the perpendicular bisector of AB, AE ⟂ AB, BD ⟂ AB, E C D collinear ⇒ CE = CD."""
-    from engines.geometry.predicates import check
+    from lemmata.engines.geometry.predicates import check
 
     pts = ded.db.diagram.points
     for lid in ded.db.lines_with(3):

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 from itertools import combinations, permutations
 
-from engines.geometry.diagram import Diagram
-from engines.geometry.loci import circumcenter_of
-from engines.geometry.predicates import TOL, is_coll
+from lemmata.engines.geometry.diagram import Diagram
+from lemmata.engines.geometry.loci import circumcenter_of
+from lemmata.engines.geometry.predicates import TOL, is_coll
 
 
 @dataclass

@@ -80,7 +80,7 @@ def is_coll(ps: list[complex]) -> bool:
 
 
 def is_cyclic(ps: list[complex]) -> bool:
-    from engines.geometry.loci import circumcenter_of
+    from lemmata.engines.geometry.loci import circumcenter_of
 
     c = circumcenter_of(ps[0], ps[1], ps[2])
     if c is None:

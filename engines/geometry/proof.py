@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from engines.geometry.deduction import Deduction
-from engines.geometry.errors import FalseClaimError
-from engines.geometry.facts import Fact, fact_key
-from engines.geometry.goals import goal_premises
-from engines.geometry.language import Goal
-from engines.geometry.rules import RULES, RuleId
+from lemmata.engines.geometry.deduction import Deduction
+from lemmata.engines.geometry.errors import FalseClaimError
+from lemmata.engines.geometry.facts import Fact, fact_key
+from lemmata.engines.geometry.goals import goal_premises
+from lemmata.engines.geometry.language import Goal
+from lemmata.engines.geometry.rules import RULES, RuleId
 
 
 def extract_proof(ded: Deduction, goal: Goal) -> list[Fact]:

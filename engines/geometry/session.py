@@ -7,16 +7,16 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from engines.geometry.checker import CheckReport, ProofRecord, check_proof, record_from_facts
-from engines.geometry.deduction import Deduction
-from engines.geometry.diagram import extend
-from engines.geometry.errors import GeometryError, GeometryLanguageError, SessionStateError
-from engines.geometry.facts import Fact
-from engines.geometry.goals import goal_premises, why_statement
-from engines.geometry.language import Problem, parse_clause, parse_goal, parse_problem
-from engines.geometry.proof import extract_proof, proof_text
-from engines.geometry.rules import RuleId
-from engines.geometry.solver import build, state_clause
+from lemmata.engines.geometry.checker import CheckReport, ProofRecord, check_proof, record_from_facts
+from lemmata.engines.geometry.deduction import Deduction
+from lemmata.engines.geometry.diagram import extend
+from lemmata.engines.geometry.errors import GeometryError, GeometryLanguageError, SessionStateError
+from lemmata.engines.geometry.facts import Fact
+from lemmata.engines.geometry.goals import goal_premises, why_statement
+from lemmata.engines.geometry.language import Problem, parse_clause, parse_goal, parse_problem
+from lemmata.engines.geometry.proof import extract_proof, proof_text
+from lemmata.engines.geometry.rules import RuleId
+from lemmata.engines.geometry.solver import build, state_clause
 
 # How many new facts a status lists; the rest are counted.
 MAX_LISTED_FACTS = 40
@@ -126,7 +126,7 @@ class GeometrySession:
 
     def figure(self, path: str | Path) -> Path:
         """Draw the diagram (auxiliary points in another colour) to an SVG or PNG file."""
-        from engines.geometry.figure import render
+        from lemmata.engines.geometry.figure import render
 
         ded, problem = self._require()
         proof = extract_proof(ded, problem.goal) if problem.goal and self._goal_proved() else []

@@ -7,17 +7,17 @@ from dataclasses import dataclass, field
 
 from fractions import Fraction
 
-from engines.geometry import clock
-from engines.geometry.constructions import CONSTRUCTIONS, s_angle_degrees
-from engines.geometry.database import Database
-from engines.geometry.deduction import Deduction
-from engines.geometry.diagram import Diagram, draw
-from engines.geometry.errors import NoGoalError
-from engines.geometry.facts import Fact
-from engines.geometry.goals import goal_premises
-from engines.geometry.language import Clause, Problem, parse_problem
-from engines.geometry.predicates import Predicate, parse_number, parse_predicate
-from engines.geometry.rules import RuleId
+from lemmata.engines.geometry import clock
+from lemmata.engines.geometry.constructions import CONSTRUCTIONS, s_angle_degrees
+from lemmata.engines.geometry.database import Database
+from lemmata.engines.geometry.deduction import Deduction
+from lemmata.engines.geometry.diagram import Diagram, draw
+from lemmata.engines.geometry.errors import NoGoalError
+from lemmata.engines.geometry.facts import Fact
+from lemmata.engines.geometry.goals import goal_premises
+from lemmata.engines.geometry.language import Clause, Problem, parse_problem
+from lemmata.engines.geometry.predicates import Predicate, parse_number, parse_predicate
+from lemmata.engines.geometry.rules import RuleId
 
 
 @dataclass
@@ -93,8 +93,8 @@ def build(problem: Problem, seed: int = 0) -> Deduction:
 def solve(problem: Problem | str, timeout: float = 60.0, seed: int = 0, check: bool = True) -> Solution:
     """Try to prove the problem's goal with deduction and algebra within `timeout` seconds;
     a proof counts only when the independent checker accepts it (`check=False` skips that)."""
-    from engines.geometry.checker import check_proof, record_from_facts
-    from engines.geometry.proof import extract_proof
+    from lemmata.engines.geometry.checker import check_proof, record_from_facts
+    from lemmata.engines.geometry.proof import extract_proof
 
     if isinstance(problem, str):
         problem = parse_problem(problem)

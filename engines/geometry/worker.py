@@ -9,8 +9,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from engines.geometry.errors import GeometryError
-from engines.geometry.session import GeometrySession, Status
+from lemmata.engines.geometry.errors import GeometryError
+from lemmata.engines.geometry.session import GeometrySession, Status
 
 MEMORY_LIMIT_BYTES = 4 * 1024**3
 CALL_MARGIN_S = 10.0

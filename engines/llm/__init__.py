@@ -1,8 +1,8 @@
 """The model boundary: one async client over the OpenAI-compatible chat API."""
 
-from engines.llm.client import LLMClient, ServedModel, TokenCallbackType, public_url
-from engines.llm.endpoints import EndpointHealthState
-from engines.llm.errors import (
+from lemmata.engines.llm.client import LLMClient, ServedModel, TokenCallbackType, public_url
+from lemmata.engines.llm.endpoints import EndpointHealthState
+from lemmata.engines.llm.errors import (
     EndpointCheckError,
     EndpointNotConfiguredError,
     ModelCallError,
@@ -11,8 +11,8 @@ from engines.llm.errors import (
     RequestRejectedError,
     TruncatedCompletionError,
 )
-from engines.llm.result import CallResult, Choice, hash_messages
-from engines.llm.settings import ClientSettings, RoleSettings
+from lemmata.engines.llm.result import CallResult, Choice, hash_messages
+from lemmata.engines.llm.settings import ClientSettings, RoleSettings
 
 __all__ = [
     "CallResult", "Choice", "ClientSettings", "EndpointCheckError", "EndpointHealthState", "EndpointNotConfiguredError",

@@ -17,13 +17,13 @@ from urllib.parse import urlsplit, urlunsplit
 
 import openai
 
-from engines.llm.context import FIRST_CHARS_PER_TOKEN, fit_max_tokens, learnt_rate
-from engines.llm.endpoints import EndpointHealthState, EndpointPool, Outcome
-from engines.llm import redaction
-from engines.llm.errors import EndpointNotConfiguredError, ModelCallError, ModelNotServedError, RequestRejectedError
-from engines.llm.result import CallResult, hash_messages
-from engines.llm.settings import ClientSettings, RoleSettings
-from engines.llm.wire import BrokenResponse, Completion, printable, read_response, read_stream
+from lemmata.engines.llm.context import FIRST_CHARS_PER_TOKEN, fit_max_tokens, learnt_rate
+from lemmata.engines.llm.endpoints import EndpointHealthState, EndpointPool, Outcome
+from lemmata.engines.llm import redaction
+from lemmata.engines.llm.errors import EndpointNotConfiguredError, ModelCallError, ModelNotServedError, RequestRejectedError
+from lemmata.engines.llm.result import CallResult, hash_messages
+from lemmata.engines.llm.settings import ClientSettings, RoleSettings
+from lemmata.engines.llm.wire import BrokenResponse, Completion, printable, read_response, read_stream
 
 log = logging.getLogger(__name__)
 

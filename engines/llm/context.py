@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from typing import NamedTuple
 
-from engines.llm.errors import PromptTooLongError
+from lemmata.engines.llm.errors import PromptTooLongError
 
 FIRST_CHARS_PER_TOKEN = 2.5
 """Before the server has reported any usage: fewer characters per token than any common

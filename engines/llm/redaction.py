@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import unquote, urlsplit
 
-from engines.llm.settings import RoleSettings
+from lemmata.engines.llm.settings import RoleSettings
 
 MASK = "********"
 MIN_SECRET_CHARS = 4

@@ -6,7 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
-from engines.llm.errors import TruncatedCompletionError
+from lemmata.engines.llm.errors import TruncatedCompletionError
 
 TRUNCATING_FINISH = frozenset({"length", "repetition"})
 """Finish reasons of an answer cut short: `length` at max_tokens, vLLM's `repetition` when it

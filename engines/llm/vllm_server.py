@@ -17,7 +17,7 @@ from pathlib import Path
 
 import httpx
 
-from engines.llm.errors import ModelCallError
+from lemmata.engines.llm.errors import ModelCallError
 
 READY_TIMEOUT_S = 1800.0
 ENTRY_POINT = "vllm.entrypoints.openai.api_server"

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError
 
-from engines.llm.result import TRUNCATING_FINISH, Choice
+from lemmata.engines.llm.result import TRUNCATING_FINISH, Choice
 
 FINISHED = frozenset({"stop", "tool_calls", "function_call"}) | TRUNCATING_FINISH
 """Finish reasons of a choice that ended on its own. vLLM ends a stream it aborts (shutdown,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.scripted_server import Reply
+from lemmata.engines.llm.scripted_server import Reply
 
 ROUND1 = r"""## Verdict
 partial solution

@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 import re
 
-from tests.scripted_server import Reply
+from lemmata.engines.llm.scripted_server import Reply
 
 PROBLEM = "Prove that the sum of two even integers is even."
 

@@ -16,7 +16,7 @@ import pytest
 import sqlite_utils
 
 from tests.conftest import REPO, complete_solution, run_cli
-from tests.scripted_server import Reply
+from lemmata.engines.llm.scripted_server import Reply
 
 PROBLEMS = 10
 SAMPLES = 4
@@ -72,7 +72,7 @@ def test_a_killed_batch_resumes_without_repeating_finished_samples(scripted, mod
     write_dataset(tmp_path / "set.jsonl")
     scripted.script.update(batch_script(delay=0.05))
     env = {**model_env, "PYTHONPATH": str(REPO)}
-    command = [sys.executable, "-m", "agent.cli.main", *batch_args("--concurrency", "4")]
+    command = [sys.executable, "-m", "lemmata.agent.cli.main", *batch_args("--concurrency", "4")]
     process = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline and _count(tmp_path, "grades") < 12:
@@ -100,7 +100,7 @@ def test_a_first_interrupt_lets_running_samples_finish_and_starts_no_new_ones(sc
     write_dataset(tmp_path / "set.jsonl")
     scripted.script.update(batch_script(delay=0.3))
     env = {**model_env, "PYTHONPATH": str(REPO)}
-    command = [sys.executable, "-m", "agent.cli.main", *batch_args("--concurrency", "2")]
+    command = [sys.executable, "-m", "lemmata.agent.cli.main", *batch_args("--concurrency", "2")]
     process = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and scripted.counts["reasoner"] < 3:
@@ -166,7 +166,7 @@ def test_merged_shards_report_like_one_run(scripted, model_env, tmp_path):
 
 
 def test_a_batch_over_two_endpoints_finishes_when_one_of_them_fails(scripted, model_env, tmp_path):
-    from tests.scripted_server import ScriptedServer
+    from lemmata.engines.llm.scripted_server import ScriptedServer
 
     write_dataset(tmp_path / "set.jsonl")
     scripted.script.update(batch_script())

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tests.agent.loop_script import REVISED, ROUND2, SUMMARY1, lemma_verifier_or_process_verifier
 from tests.agent.test_lemma_loop import solve
-from tests.scripted_server import Reply
+from lemmata.engines.llm.scripted_server import Reply
 
 ODD = r"If $n$ is odd then $n^2 \equiv 1 \pmod 4$."
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from agent.config import load_config
-from agent.problems import Problem, ProblemKind, problem_from_text
-from agent.solve import solve_problem
-from memory import RunStore
+from lemmata.agent.config import load_config
+from lemmata.agent.problems import Problem, ProblemKind, problem_from_text
+from lemmata.agent.loop.solve import solve_problem
+from lemmata.memory import RunStore
 from tests.conftest import run_cli
-from tests.scripted_server import MODEL_NAME, Reply
+from lemmata.engines.llm.scripted_server import MODEL_NAME, Reply
 
 IMO_2004_P1 = ("a b c = triangle a b c; o = midpoint o b c; m = on_circle m o b, on_line m a b; "
                "n = on_circle n o b, on_line n a c; r = angle_bisector r b a c, angle_bisector r m o n; "
@@ -82,7 +82,7 @@ def test_a_formal_statement_is_routed_to_the_engine_and_solved_from_the_cli(scri
 
 
 def test_an_engine_call_past_its_limit_is_killed_and_the_agent_carries_on(scripted, tmp_path, monkeypatch):
-    import engines.geometry.worker as worker
+    import lemmata.engines.geometry.worker as worker
 
     monkeypatch.setattr(worker, "CALL_MARGIN_S", 0.0)
     heavy = open(Path(__file__).parents[2].parent / "shared/geometry/imo_ag_30.txt").read().splitlines()[3]

@@ -11,13 +11,13 @@ import time
 
 import sqlite_utils
 
-from agent.config import load_config
-from agent.problems import problem_from_text
-from agent.solve import solve_problem
-from memory import RunStore
+from lemmata.agent.config import load_config
+from lemmata.agent.problems import problem_from_text
+from lemmata.agent.loop.solve import solve_problem
+from lemmata.memory import RunStore
 from tests.agent.loop_script import PROBLEM, three_round_script
 from tests.conftest import REPO
-from tests.scripted_server import MODEL_NAME, Reply
+from lemmata.engines.llm.scripted_server import MODEL_NAME, Reply
 
 
 def loop_config(server, tmp_path, **loop):
@@ -154,7 +154,7 @@ def test_stop_after_ends_the_remaining_shots(scripted, tmp_path):
 def test_a_killed_solve_resumes_without_paying_for_any_finished_call_twice(scripted, model_env, tmp_path):
     scripted.script.update(three_round_script())
     scripted.token_latency = 0.02
-    command = [sys.executable, "-m", "agent.cli.main", "solve", PROBLEM, "--rounds", "3", "--db", "runs.db", "--quiet"]
+    command = [sys.executable, "-m", "lemmata.agent.cli.main", "solve", PROBLEM, "--rounds", "3", "--db", "runs.db", "--quiet"]
     env = {**model_env, "PYTHONPATH": str(REPO)}
     process = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     # Kill mid-call, at a moment when every call the server finished is already on disk: a

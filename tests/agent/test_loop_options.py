@@ -6,7 +6,7 @@ import itertools
 
 from tests.agent.loop_script import lemma_verifier_or_process_verifier, three_round_script
 from tests.agent.test_lemma_loop import solve
-from tests.scripted_server import Reply
+from lemmata.engines.llm.scripted_server import Reply
 
 
 def with_checker(upheld_for_solution: bool, upheld_for_lemma: bool = True, split_first_solution: bool = False):

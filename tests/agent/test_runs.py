@@ -15,22 +15,22 @@ import sqlite_utils
 from click.testing import CliRunner
 from rich.console import Console
 
-from agent.batch import BatchProgress
-from agent.batch_view import BatchView
-from agent.cli.main import cli
-from agent.datasets import shard
-from agent.display import LoopView
-from agent.errors import ProblemInputError
-from agent.problems import Problem, problem_from_text
-from agent.runs import resolve_run_id
-from agent.solve import solve_problem
-from memory import RunStore, StoredProblem
-from memory import loop_records as records
+from lemmata.agent.evaluation.batch import BatchProgress
+from lemmata.agent.views.batch import BatchView
+from lemmata.agent.cli.main import cli
+from lemmata.agent.datasets import shard
+from lemmata.agent.views.display import LoopView
+from lemmata.agent.errors import ProblemInputError
+from lemmata.agent.problems import Problem, problem_from_text
+from lemmata.agent.evaluation.runs import resolve_run_id
+from lemmata.agent.loop.solve import solve_problem
+from lemmata.memory import RunStore, StoredProblem
+from lemmata.memory import loop_records as records
 from tests.agent.loop_script import PROBLEM, three_round_script
 from tests.agent.test_lemma_loop import loop_config
 from tests.agent.test_session import Terminal
 from tests.conftest import run_cli
-from tests.scripted_server import Reply
+from lemmata.engines.llm.scripted_server import Reply
 
 
 def lemmata(*args: str) -> tuple[int, str, str]:
@@ -214,7 +214,7 @@ def test_shards_may_count_from_zero_like_slurm_array_ids():
 
 
 def test_lemmas_list_renders_tex_and_a_round_whose_parse_failed_is_not_shown_as_checked(tmp_path):
-    from memory import LemmaDraft, LemmaLibrary
+    from lemmata.memory import LemmaDraft, LemmaLibrary
 
     store = RunStore(tmp_path / "runs.db")
     store.add_problem(StoredProblem("p", "question"))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
-from agent.problems import ProblemKind, problem_from_text
-from agent.solve import solve_problem
-from memory import RunStore
+from lemmata.agent.problems import ProblemKind, problem_from_text
+from lemmata.agent.loop.solve import solve_problem
+from lemmata.memory import RunStore
 from tests.agent.selection_script import PROBLEM, qualities_in, selection_script
 from tests.agent.test_lemma_loop import loop_config
 
@@ -80,8 +80,8 @@ def test_the_grader_selects_the_highest_grade_and_stores_each(scripted, tmp_path
 def test_show_and_the_export_carry_every_match(scripted, tmp_path):
     from rich.console import Console
 
-    from agent.run_view import show_run
-    from memory.export import export_records
+    from lemmata.agent.views.run import show_run
+    from lemmata.memory.export import export_records
 
     scripted.script.update(selection_script([3, 5, 2, 7]))
     result, store = solve_proof(scripted, tmp_path, shots=4, select="tournament")
@@ -104,7 +104,7 @@ def test_the_select_flag_and_the_pipeline_profile_reach_the_run(scripted, model_
     from tests.conftest import REPO
 
     scripted.script.update(selection_script([2, 5, 1]))
-    command = [sys.executable, "-m", "agent.cli.main", "solve", PROBLEM, "--kind", "proof", "--shots", "3",
+    command = [sys.executable, "-m", "lemmata.agent.cli.main", "solve", PROBLEM, "--kind", "proof", "--shots", "3",
                "--select", "tournament", "--accept-after", "2", "--meta-verify", "--db", "runs.db", "--quiet"]
     done = subprocess.run(command, env={**model_env, "PYTHONPATH": str(REPO)}, cwd=tmp_path, capture_output=True,
                           text=True, timeout=120)
@@ -122,8 +122,8 @@ def test_the_select_flag_and_the_pipeline_profile_reach_the_run(scripted, model_
 def test_a_bad_select_value_is_a_one_line_error(tmp_path):
     import pytest
 
-    from agent.config import load_config
-    from agent.errors import ConfigError
+    from lemmata.agent.config import load_config
+    from lemmata.agent.errors import ConfigError
 
     (tmp_path / "lemmata.toml").write_text('[loop]\nselect = "coin"\n')
     with pytest.raises(ConfigError, match="loop.select"):
@@ -135,7 +135,7 @@ def test_a_bad_select_value_is_a_one_line_error(tmp_path):
 
 
 def test_a_judge_that_refuses_falls_back_to_the_verifier_and_keeps_the_shots(scripted, tmp_path):
-    from tests.scripted_server import Reply
+    from lemmata.engines.llm.scripted_server import Reply
 
     scripted.script.update(selection_script([2, 5]))
     scripted.script["judge"] = Reply(status=400)

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from agent.session_commands import CommandError, SessionCommand, SessionVerb, parse_command
+from lemmata.agent.session.commands import CommandError, SessionCommand, SessionVerb, parse_command
 from tests.agent.loop_script import PROBLEM, three_round_script
 from tests.conftest import REPO, run_cli
-from tests.scripted_server import Reply
+from lemmata.engines.llm.scripted_server import Reply
 
 LEMMA1 = "If $n$ is an even integer then $n^2 \\equiv 0 \\pmod 4$."
 LEMMA2 = "If $n$ is an odd integer then $n^2 \\equiv 3 \\pmod 4$."
@@ -28,7 +28,7 @@ def session(commands: str, env: dict, cwd: Path, *args: str, timeout: float = 90
     gets a round cap of 3, a resumed one keeps its own."""
     problem = [] if "--resume" in args else [PROBLEM, "--rounds", "3"]
     return subprocess.run(
-        [sys.executable, "-m", "agent.cli.main", "solve", "-i", *problem, "--db", "runs.db", *args],
+        [sys.executable, "-m", "lemmata.agent.cli.main", "solve", "-i", *problem, "--db", "runs.db", *args],
         input=commands, env={**env, "PYTHONPATH": str(REPO)}, cwd=cwd, capture_output=True, text=True, timeout=timeout)
 
 
@@ -126,9 +126,9 @@ def test_lowering_the_round_cap_at_a_pause_ends_the_rounds(scripted, model_env, 
 def test_the_library_table_shows_numbers_readable_statements_confidence_and_status():
     from rich.console import Console
 
-    from agent.session_view import LibraryTable
-    from memory.lemma_library import LibraryEntry
-    from memory.lemma_records import LemmaOrigin, LemmaStatus
+    from lemmata.agent.views.session import LibraryTable
+    from lemmata.memory.lemmas.library import LibraryEntry
+    from lemmata.memory.lemmas.records import LemmaOrigin, LemmaStatus
 
     def entry(number, statement, confidence, status=LemmaStatus.ACTIVE, origin=LemmaOrigin.MODEL):
         votes = 0 if confidence is None else 4
@@ -182,7 +182,7 @@ def test_ctrl_c_during_a_round_returns_to_the_prompt(scripted, model_env, tmp_pa
     script["reasoner"] = [Reply(script["reasoner"][0].content, delay=30), *script["reasoner"]]
     scripted.script.update(script)
     process = subprocess.Popen(
-        [sys.executable, "-m", "agent.cli.main", "solve", "-i", PROBLEM, "--db", "runs.db"],
+        [sys.executable, "-m", "lemmata.agent.cli.main", "solve", "-i", PROBLEM, "--db", "runs.db"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**model_env, "PYTHONPATH": str(REPO)}, cwd=tmp_path)
     process.stdin.write("\n/hint Look at odd n.\n/save\n")
@@ -262,7 +262,7 @@ class Terminal:
             fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
 
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "agent.cli.main", *args], stdin=slave, stdout=slave, stderr=slave,
+            [sys.executable, "-m", "lemmata.agent.cli.main", *args], stdin=slave, stdout=slave, stderr=slave,
             env={**env, "PYTHONPATH": str(REPO), "TERM": "xterm", "COLUMNS": "100"}, cwd=cwd,
             preexec_fn=controlling_terminal)
         os.close(slave)
@@ -351,7 +351,7 @@ def test_a_session_killed_during_a_round_reopens_at_the_prompt(scripted, model_e
     script["verifier"] = lambda body: Reply(verifier(body).content, delay=30)
     scripted.script.update(script)
     process = subprocess.Popen(
-        [sys.executable, "-m", "agent.cli.main", "solve", "-i", PROBLEM, "--db", "runs.db"],
+        [sys.executable, "-m", "lemmata.agent.cli.main", "solve", "-i", PROBLEM, "--db", "runs.db"],
         stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True,
         env={**model_env, "PYTHONPATH": str(REPO)}, cwd=tmp_path)
     process.stdin.write("\n")

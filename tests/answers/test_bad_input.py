@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from engines.answers import DecidedBy, Verdict, grade
+from lemmata.engines.answers import DecidedBy, Verdict, grade
 
 LIMIT = 2.0
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from agent.cli.check import command
-from agent.cli.main import cli
-from tests.scripted_server import Reply
+from lemmata.agent.cli.check import command
+from lemmata.agent.cli.main import cli
+from lemmata.engines.llm.scripted_server import Reply
 
 
 @pytest.fixture

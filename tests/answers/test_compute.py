@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from engines.answers.compute import ToolCall, ToolStatus, run_tool
+from lemmata.engines.answers.compute import ToolCall, ToolStatus, run_tool
 
 
 @pytest.mark.parametrize(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from engines.answers import Verdict, grade
-from engines.answers.corrections import RULES, Correction, detect
-from engines.answers.equivalence import math_verify_view
+from lemmata.engines.answers import Verdict, grade
+from lemmata.engines.answers.corrections import RULES, Correction, detect
+from lemmata.engines.answers.equivalence import math_verify_view
 
 EXAMPLES = [(name, rule) for name, rule in RULES.items() if rule.gold]
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from engines.answers import Correction, Verdict, grade
-from engines.answers.equivalence import math_verify_view
+from lemmata.engines.answers import Correction, Verdict, grade
+from lemmata.engines.answers.equivalence import math_verify_view
 
 GOLDS = sorted({json.loads(line)["gold"] for line in (Path(__file__).parent / "data" / "golds.jsonl").read_text(encoding="utf-8").splitlines()})
 SAMPLE = 40

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from engines.answers import Verdict, agrade, grade
+from lemmata.engines.answers import Verdict, agrade, grade
 
 REPO = Path(__file__).resolve().parents[2]
 SCRIPT = """
 import threading
-from engines.answers import grade
+from lemmata.engines.answers import grade
 print("main module ran")
 cases = [("\\\\frac{1}{2}", "so \\\\boxed{0.5}"), ("(1,2)", "\\\\boxed{(2,1)}"), ("x^2", "x \\\\cdot x")]
 print(*[grade(g, r).verdict.value for g, r in cases])

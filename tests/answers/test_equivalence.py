@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from engines.answers import EquivalenceStatus, equivalent
+from lemmata.engines.answers import EquivalenceStatus, equivalent
 
 CASES = json.loads((Path(__file__).parent / "correction_cases.json").read_text())
 

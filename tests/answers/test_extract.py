@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engines.answers import ExtractionMethod, extract_final_answer
+from lemmata.engines.answers import ExtractionMethod, extract_final_answer
 
 
 @pytest.mark.parametrize(

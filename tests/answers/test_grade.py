@@ -9,8 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from engines.answers import DecidedBy, Grade, Verdict, agrade, grade
-from engines.answers.grade import is_looping
+from lemmata.engines.answers import DecidedBy, Grade, Verdict, agrade, grade
+from lemmata.engines.answers.grade import is_looping
 
 LIMIT = 2.0
 """Wall-clock limit given to grade in the pathological cases."""

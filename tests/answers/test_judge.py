@@ -6,9 +6,9 @@ import asyncio
 
 import pytest
 
-from engines.answers import DecidedBy, Verdict, agrade, grade
-from engines.answers.errors import JudgeRequiresAsync
-from engines.answers.judge import JudgeLabel, judge_messages, parse_judge_label
+from lemmata.engines.answers import DecidedBy, Verdict, agrade, grade
+from lemmata.engines.answers.errors import JudgeRequiresAsync
+from lemmata.engines.answers.judge import JudgeLabel, judge_messages, parse_judge_label
 
 
 class ScriptedJudge:

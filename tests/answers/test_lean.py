@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from engines.answers.lean import LEAN_REPL_ENV, FormalStatus, LeanRepl, check_lean_proof, lean_source
+from lemmata.engines.answers.lean import LEAN_REPL_ENV, FormalStatus, LeanRepl, check_lean_proof, lean_source
 
 SCRIPTED_REPL = [sys.executable, str(Path(__file__).parent / "scripted_lean_repl.py")]
 

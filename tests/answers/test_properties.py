@@ -6,9 +6,9 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engines.answers import EquivalenceStatus, equivalent, extract_final_answer
-from engines.answers.errors import ExpressionTooLarge, UnsafeExpression
-from engines.answers.plain_expression import parse_plain_expression
+from lemmata.engines.answers import EquivalenceStatus, equivalent, extract_final_answer
+from lemmata.engines.answers.errors import ExpressionTooLarge, UnsafeExpression
+from lemmata.engines.answers.plain_expression import parse_plain_expression
 
 # No '!' or '*' here: factorials and powers of generated literals may take long (the worker
 # bounds that in production); everything else a hostile string could use is in the alphabet.

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from engines.answers import Verdict, grade
+from lemmata.engines.answers import Verdict, grade
 
 GOLDS = [json.loads(line) for line in (Path(__file__).parent / "data" / "golds.jsonl").read_text(encoding="utf-8").splitlines()]
 CROSS_SAMPLE = 150

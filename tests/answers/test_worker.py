@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from engines.answers.errors import WorkerCrashed, WorkerTimeout
-from engines.answers.worker import WorkerPool
+from lemmata.engines.answers.errors import WorkerCrashed, WorkerTimeout
+from lemmata.engines.answers.worker import WorkerPool
 
 
 def _pid() -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agent.report import RunData, SampleOutcome
+from lemmata.agent.evaluation.report import RunData, SampleOutcome
 
 RIGHT, WRONG = "42", "41"
 

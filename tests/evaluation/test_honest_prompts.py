@@ -10,15 +10,15 @@ import json
 import sqlite_utils
 from rich.console import Console
 
-from agent.report import build_report, compare_reports
-from agent.run_data import load_run_data
-from memory import RunStore
+from lemmata.agent.evaluation.report import build_report, compare_reports
+from lemmata.agent.evaluation.run_data import load_run_data
+from lemmata.memory import RunStore
 
 from tests.agent.loop_script import PROBLEM, three_round_script
 from tests.agent.test_geometry_agent import IMO_2004_P1
 from tests.agent.test_session import session
 from tests.conftest import complete_solution, run_cli
-from tests.scripted_server import Reply
+from lemmata.engines.llm.scripted_server import Reply
 
 GOLDS = {"a1": "7373", "a2": "9191", "a3": "5858", "a4": r"\frac{8383}{17}"}
 REFERENCE_SOLUTION = "REFSOL-QUOKKA: pair each term with its mirror image."

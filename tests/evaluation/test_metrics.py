@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agent.metrics import (
+from lemmata.agent.evaluation.metrics import (
     Ballot,
     MetricError,
     best_of_k,

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from agent.grader_eval import spearman
-from agent.proof_grades import ProofScale, parse_grader_answer
-from agent.role_outputs import OutputParseError
+from lemmata.agent.evaluation.grader_eval import spearman
+from lemmata.agent.evaluation.proof_grades import ProofScale, parse_grader_answer
+from lemmata.agent.loop.role_outputs import OutputParseError
 from tests.conftest import REPO, complete_solution, run_cli
-from tests.scripted_server import MODEL_NAME, Reply, ScriptedServer
+from lemmata.engines.llm.scripted_server import MODEL_NAME, Reply, ScriptedServer
 
 CASES = json.loads((Path(__file__).parent / "grader_answer_cases.json").read_text())
 HUMAN_GRADED = REPO / "bench" / "data" / "human_graded_proofs.jsonl"
@@ -204,10 +204,10 @@ def grade_in_process(server: ScriptedServer, db: Path, proof: str, graders: int 
     """The library path of grade-proof, in this process: (run id, grade)."""
     import asyncio
 
-    from agent.config import load_config
-    from agent.problems import Problem, ProblemKind
-    from agent.proof_grader import ProofJob, grade_in_new_run
-    from memory import RunStore
+    from lemmata.agent.config import load_config
+    from lemmata.agent.problems import Problem, ProblemKind
+    from lemmata.agent.evaluation.proof_grader import ProofJob, grade_in_new_run
+    from lemmata.memory import RunStore
 
     config = load_config(environ={"LEMMATA_BASE_URL": server.base_url, "LEMMATA_MODEL": MODEL_NAME})
     config.grading.proof_graders = graders

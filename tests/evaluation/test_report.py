@@ -11,8 +11,8 @@ from fractions import Fraction
 import pytest
 from rich.console import Console
 
-from agent.metrics import MetricError
-from agent.report import (
+from lemmata.agent.evaluation.metrics import MetricError
+from lemmata.agent.evaluation.report import (
     RunData,
     build_report,
     default_ks,

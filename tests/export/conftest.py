@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from agent.config import Config, load_config
-from agent.problems import problem_from_text
-from agent.solve import SolveResult, solve_problem
-from memory import RunStore
+from lemmata.agent.config import Config, load_config
+from lemmata.agent.problems import problem_from_text
+from lemmata.agent.loop.solve import SolveResult, solve_problem
+from lemmata.memory import RunStore
 from tests.agent.loop_script import PROBLEM, three_round_script
 from tests.conftest import SENTINEL_KEY, run_cli
-from tests.scripted_server import MODEL_NAME, Reply, ScriptedServer
+from lemmata.engines.llm.scripted_server import MODEL_NAME, Reply, ScriptedServer
 
 GOLD = "2"
 DATASET = "bench/data/residues.jsonl"

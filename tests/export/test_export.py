@@ -12,11 +12,11 @@ import pyarrow.parquet as pq
 import pytest
 from pydantic import TypeAdapter
 
-from agent.config import load_config
-from agent.problems import problem_from_text
-from agent.solve import solve_problem
-from memory import RunStore
-from memory.export import (
+from lemmata.agent.config import load_config
+from lemmata.agent.problems import problem_from_text
+from lemmata.agent.loop.solve import solve_problem
+from lemmata.memory import RunStore
+from lemmata.memory.export import (
     AdvantageSettings,
     ExportError,
     ExportFilter,
@@ -26,11 +26,11 @@ from memory.export import (
     export_records,
     export_schema,
 )
-from memory.export_formats import ROW_BUILDERS, ExportFormat
-from memory.rewards import conjugate_reward
+from lemmata.memory.export_formats import ROW_BUILDERS, ExportFormat
+from lemmata.memory.rewards import conjugate_reward
 from tests.conftest import REPO, SENTINEL_KEY, complete_solution, run_cli
 from tests.export.conftest import GOLD, RecordedRun
-from tests.scripted_server import MODEL_NAME, Reply
+from lemmata.engines.llm.scripted_server import MODEL_NAME, Reply
 
 CHAT_ROLES = {"system", "user", "assistant"}
 

@@ -11,14 +11,14 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from engines.answers import Verdict, grade
+from lemmata.engines.answers import Verdict, grade
 from lemmata.answer_reward import UngradableRow, answer_section
 from lemmata.openrlhf_reward import reward_func
 from lemmata.trl_reward import answer_reward
 from lemmata.verl_reward import compute_score
-from memory import RunStore
-from memory.export import ExportRecord, export, parse_roles
-from memory.export_formats import ExportFormat, ExportRole
+from lemmata.memory import RunStore
+from lemmata.memory.export import ExportRecord, export, parse_roles
+from lemmata.memory.export_formats import ExportFormat, ExportRole
 from tests.conftest import REPO, run_cli
 from tests.export.conftest import BATCH_PROBLEMS, BATCH_SAMPLES, BatchRun, batch_gold, scripted_right
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from memory.rewards import (
+from lemmata.memory.rewards import (
     RoundStep,
     backup_values,
     beta_dominance,

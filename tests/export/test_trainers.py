@@ -13,8 +13,8 @@ from types import SimpleNamespace
 import pyarrow.parquet as pq
 import pytest
 
-from memory.export import export
-from memory.export_formats import ExportFormat
+from lemmata.memory.export import export
+from lemmata.memory.export_formats import ExportFormat
 from tests.conftest import REPO
 from tests.export.conftest import BATCH_PROBLEMS, BATCH_SAMPLES, batch_gold, scripted_right
 from tests.export.tiny_model import build_model, build_tokenizer

@@ -11,7 +11,7 @@ from pathlib import Path
 import sqlite_utils
 
 from tests.conftest import SENTINEL_KEY, complete_solution, one_round_script, run_cli, standin_vllm
-from tests.scripted_server import Reply
+from lemmata.engines.llm.scripted_server import Reply
 
 
 def test_solve_prints_the_answer_and_stores_the_call(scripted, model_env, tmp_path):

@@ -10,12 +10,12 @@ import time
 
 import pytest
 
-from agent.config import load_config
-from agent.doctor import check_endpoints
-from engines.llm import LLMClient, ModelNotServedError
-from engines.llm.endpoints import EndpointPool, Outcome
+from lemmata.agent.config import load_config
+from lemmata.agent.doctor import check_endpoints
+from lemmata.engines.llm import LLMClient, ModelNotServedError
+from lemmata.engines.llm.endpoints import EndpointPool, Outcome
 from tests.conftest import SENTINEL_KEY, run_cli
-from tests.scripted_server import MODEL_NAME, Reply, ScriptedServer
+from lemmata.engines.llm.scripted_server import MODEL_NAME, Reply, ScriptedServer
 
 MESSAGES = [{"role": "user", "content": "What is 6 times 7?"}]
 COOLDOWN = 0.2

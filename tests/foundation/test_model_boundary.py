@@ -6,11 +6,11 @@ import asyncio
 
 import pytest
 
-from agent.config import load_config
-from engines.llm import LLMClient, ModelCallError, ModelNotServedError, TruncatedCompletionError
-from engines.llm.errors import RequestRejectedError
+from lemmata.agent.config import load_config
+from lemmata.engines.llm import LLMClient, ModelCallError, ModelNotServedError, TruncatedCompletionError
+from lemmata.engines.llm.errors import RequestRejectedError
 from tests.conftest import SENTINEL_KEY
-from tests.scripted_server import MODEL_NAME, Reply
+from lemmata.engines.llm.scripted_server import MODEL_NAME, Reply
 
 MESSAGES = [{"role": "user", "content": "What is 6 times 7?"}]
 

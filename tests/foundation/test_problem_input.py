@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from agent.datasets import resolve_dataset
-from agent.errors import ProblemInputError
-from agent.problems import ProblemKind, load_dataset, load_problem_file, problem_from_text
+from lemmata.agent.datasets import resolve_dataset
+from lemmata.agent.errors import ProblemInputError
+from lemmata.agent.problems import ProblemKind, load_dataset, load_problem_file, problem_from_text
 
 
 def test_shipped_competition_sets_load():

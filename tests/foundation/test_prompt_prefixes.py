@@ -8,13 +8,13 @@ import os
 
 import pytest
 
-import prompts
-from agent.config import load_config
-from agent.problems import problem_from_text
-from agent.solve import solve_problem
-from memory import RunStore
+from lemmata import prompts
+from lemmata.agent.config import load_config
+from lemmata.agent.problems import problem_from_text
+from lemmata.agent.loop.solve import solve_problem
+from lemmata.memory import RunStore
 from tests.agent.loop_script import PROBLEM, three_round_script
-from tests.scripted_server import MODEL_NAME
+from lemmata.engines.llm.scripted_server import MODEL_NAME
 
 STABLE = {"problem", "reference", "guidelines", "scale", "tools", "max_steps"}
 """Fields that stay the same for every call a role makes on one problem."""

@@ -2,8 +2,8 @@
 
 import pytest
 
-import prompts
-from agent.parsing import boxed_contents, last_boxed
+from lemmata import prompts
+from lemmata.agent.loop.parsing import boxed_contents, last_boxed
 
 
 def test_a_missing_field_names_the_template_and_the_field():

@@ -12,7 +12,7 @@ import sys
 import sqlite_utils
 
 from tests.conftest import REPO, one_round_script, run_cli, standin_vllm
-from tests.scripted_server import Reply, ScriptedServer, vllm_error
+from lemmata.engines.llm.scripted_server import Reply, ScriptedServer, vllm_error
 
 REFUSAL = vllm_error("'max_tokens' or 'max_completion_tokens' is too large: 65536. This model's maximum "
                      "context length is 40960 tokens and your request has 31 input tokens (65567 > 40960).")
@@ -105,7 +105,7 @@ def test_doctor_shows_the_context_and_what_to_change(model_env, tmp_path):
 
 def test_serve_passes_max_model_len_only_when_asked_and_extra_flags_through(tmp_path):
     env = standin_vllm(tmp_path, {"reasoner": Reply("x")})
-    server = subprocess.Popen([sys.executable, "-m", "agent.cli.main", "serve", "Qwen/Qwen3-8B", "--", "--dtype",
+    server = subprocess.Popen([sys.executable, "-m", "lemmata.agent.cli.main", "serve", "Qwen/Qwen3-8B", "--", "--dtype",
                                "float32", "--max-num-seqs", "4"],
                               env={**env, "PYTHONPATH": str(REPO)}, cwd=tmp_path, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True)
@@ -143,7 +143,7 @@ def _port_is_closed(base_url: str) -> bool:
 def test_sigterm_and_sighup_to_serve_stop_the_vllm_server(tmp_path):
     for signum in (signal.SIGTERM, signal.SIGHUP):
         env = standin_vllm(tmp_path, {"reasoner": Reply("x")})
-        process = subprocess.Popen([sys.executable, "-m", "agent.cli.main", "serve", "some/model"],
+        process = subprocess.Popen([sys.executable, "-m", "lemmata.agent.cli.main", "serve", "some/model"],
                                    env={**env, "PYTHONPATH": str(REPO)}, cwd=tmp_path, stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE, text=True)
         base_url = _wait_for_base_url(process)

@@ -9,10 +9,10 @@ import os
 import httpx
 import pytest
 
-from agent.config import load_config
-from engines.llm import LLMClient
-from engines.llm.errors import PromptTooLongError, RequestRejectedError
-from engines.llm.wire import FINISHED
+from lemmata.agent.config import load_config
+from lemmata.engines.llm import LLMClient
+from lemmata.engines.llm.errors import PromptTooLongError, RequestRejectedError
+from lemmata.engines.llm.wire import FINISHED
 
 BASE_URL = os.environ.get("LEMMATA_VLLM_BASE_URL")
 MODEL = os.environ.get("LEMMATA_VLLM_MODEL")

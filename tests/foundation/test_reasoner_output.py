@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from agent.role_outputs import OutputParseError, Verdict, parse_reasoner
+from lemmata.agent.loop.role_outputs import OutputParseError, Verdict, parse_reasoner
 
 BODY = "Since $6 \\cdot 7 = 42$, the answer is \\boxed{42}."
 
@@ -68,7 +68,7 @@ def test_a_partial_round_with_real_work_keeps_its_solution():
 
 def _revising_script(revision: str) -> dict:
     from tests.conftest import complete_solution
-    from tests.scripted_server import Reply
+    from lemmata.engines.llm.scripted_server import Reply
 
     def reasoner(body: dict) -> Reply:
         if "### Solution to improve ###" in body["messages"][-1]["content"]:
@@ -83,11 +83,11 @@ def _revising_script(revision: str) -> dict:
 def test_a_revision_without_a_solution_keeps_the_previous_candidate_and_answer(scripted, tmp_path, revision):
     import asyncio
 
-    from agent.config import load_config
-    from agent.problems import problem_from_text
-    from agent.solve import solve_problem
-    from memory import RunStore
-    from tests.scripted_server import MODEL_NAME
+    from lemmata.agent.config import load_config
+    from lemmata.agent.problems import problem_from_text
+    from lemmata.agent.loop.solve import solve_problem
+    from lemmata.memory import RunStore
+    from lemmata.engines.llm.scripted_server import MODEL_NAME
 
     scripted.script.update(_revising_script(revision))
     config = load_config(overrides={"base_url": scripted.base_url, "model": MODEL_NAME}, environ={})
@@ -104,11 +104,11 @@ def test_a_revision_without_a_solution_keeps_the_previous_candidate_and_answer(s
 def test_a_geometry_steps_thought_keeps_the_models_reasoning(scripted, tmp_path):
     import asyncio
 
-    from agent.config import load_config
-    from agent.problems import Problem, ProblemKind
-    from agent.solve import solve_problem
-    from memory import RunStore
-    from tests.scripted_server import MODEL_NAME, Reply
+    from lemmata.agent.config import load_config
+    from lemmata.agent.problems import Problem, ProblemKind
+    from lemmata.agent.loop.solve import solve_problem
+    from lemmata.memory import RunStore
+    from lemmata.engines.llm.scripted_server import MODEL_NAME, Reply
 
     scripted.script["geometry"] = [
         Reply("Formalise it.\n<build>a b c = triangle a b c; m = midpoint m b c ? cong m b m c</build>",

@@ -7,10 +7,10 @@ import asyncio
 
 import pytest
 
-from engines.llm import ModelCallError, TruncatedCompletionError
-from engines.llm.errors import PromptTooLongError, RequestRejectedError
+from lemmata.engines.llm import ModelCallError, TruncatedCompletionError
+from lemmata.engines.llm.errors import PromptTooLongError, RequestRejectedError
 from tests.foundation.test_model_boundary import MESSAGES, call, make_client
-from tests.scripted_server import Reply, ScriptedServer, vllm_error
+from lemmata.engines.llm.scripted_server import Reply, ScriptedServer, vllm_error
 
 TOO_LONG = ("'max_tokens' or 'max_completion_tokens' is too large: 65536. This model's maximum context "
             "length is 40960 tokens and your request has 20 input tokens (65556 > 40960).")

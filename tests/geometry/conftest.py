@@ -2,10 +2,10 @@ from pathlib import Path
 
 import pytest
 
-from engines.geometry.language import read_problems
+from lemmata.engines.geometry.language import read_problems
 
 DATA = Path(__file__).parent / "data"
-from engines.geometry.problem_sets import DATA as SETS_DIR
+from lemmata.engines.geometry.problem_sets import DATA as SETS_DIR
 
 
 @pytest.fixture(scope="session")

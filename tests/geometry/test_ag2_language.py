@@ -6,11 +6,11 @@ import os
 
 import pytest
 
-from engines.geometry import parse_problem, solve
-from engines.geometry.errors import BadGoalError, GeometryLanguageError
-from engines.geometry.language import read_problems
-from engines.geometry.problem_sets import problem_set
-from engines.geometry.predicates import Predicate
+from lemmata.engines.geometry import parse_problem, solve
+from lemmata.engines.geometry.errors import BadGoalError, GeometryLanguageError
+from lemmata.engines.geometry.language import read_problems
+from lemmata.engines.geometry.problem_sets import problem_set
+from lemmata.engines.geometry.predicates import Predicate
 from tests.conftest import run_cli
 
 AG2 = read_problems(problem_set("ag2"))

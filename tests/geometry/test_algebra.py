@@ -5,10 +5,10 @@ from fractions import Fraction
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from engines.geometry import DiagramError, parse_problem
-from engines.geometry.algebra import LinearSystem
-from engines.geometry.rules import RuleId
-from engines.geometry.solver import build
+from lemmata.engines.geometry import DiagramError, parse_problem
+from lemmata.engines.geometry.algebra import LinearSystem
+from lemmata.engines.geometry.rules import RuleId
+from lemmata.engines.geometry.solver import build
 
 
 def test_rows_are_exact_fractions_with_provenance() -> None:

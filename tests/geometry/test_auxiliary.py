@@ -1,9 +1,9 @@
 """Heuristic auxiliary points: they prove what plain deduction cannot, candidates are clean,
 and the search is deterministic for a fixed seed."""
 
-from engines.geometry import GeometrySession
-from engines.geometry.auxiliary import candidates, search
-from engines.geometry.language import parse_problem
+from lemmata.engines.geometry import GeometrySession
+from lemmata.engines.geometry.auxiliary import candidates, search
+from lemmata.engines.geometry.language import parse_problem
 
 ORTHOCENTRE = "a b c = triangle; h = on_tline h b a c, on_tline h c a b ? perp a h b c"
 SAMPLE = ("a b c = triangle a b c; o = circle o a b c; m = midpoint m b c; "

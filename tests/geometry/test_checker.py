@@ -8,10 +8,10 @@ import os
 
 import pytest
 
-from engines.geometry import parse_problem, solve
-from engines.geometry.checker import ProofRecord, ProofStep, check_proof, record_from_facts
-from engines.geometry.problem_sets import problem_set
-from engines.geometry.language import read_problems
+from lemmata.engines.geometry import parse_problem, solve
+from lemmata.engines.geometry.checker import ProofRecord, ProofStep, check_proof, record_from_facts
+from lemmata.engines.geometry.problem_sets import problem_set
+from lemmata.engines.geometry.language import read_problems
 from tests.conftest import run_cli
 
 ISSUE = ("m@0_0 = free m; n@4_0 = free n; p@-1_0 = on_line p m n; q@5_0 = on_line q m n; "

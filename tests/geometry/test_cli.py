@@ -5,8 +5,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from agent.cli.geometry import command
-from engines.geometry.problem_sets import problem_set
+from lemmata.agent.cli.geometry import command
+from lemmata.engines.geometry.problem_sets import problem_set
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "engines" / "geometry" / "data" / "examples.txt"
 

@@ -1,7 +1,7 @@
 """The same seed gives the same diagram and the same proof text."""
 
-from engines.geometry import parse_problem, proof_text, solve
-from engines.geometry.diagram import draw
+from lemmata.engines.geometry import parse_problem, proof_text, solve
+from lemmata.engines.geometry.diagram import draw
 
 TEXT = ("a b c = triangle a b c; o = circle o a b c; d = on_circle d o a; "
         "p = on_aline p b c a b d, on_aline p d c a d b ? cong a p c p")

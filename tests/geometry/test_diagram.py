@@ -2,8 +2,8 @@
 
 import pytest
 
-from engines.geometry import DiagramError, parse_problem
-from engines.geometry.diagram import DRAWING_ATTEMPTS, draw
+from lemmata.engines.geometry import DiagramError, parse_problem
+from lemmata.engines.geometry.diagram import DRAWING_ATTEMPTS, draw
 
 
 def test_goal_false_in_every_drawing_is_an_error_naming_the_goal() -> None:

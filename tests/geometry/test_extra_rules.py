@@ -2,7 +2,7 @@
 
 import pytest
 
-from engines.geometry import parse_problem, solve
+from lemmata.engines.geometry import parse_problem, solve
 
 CASES = {
     "s6": "a b c d = eq_trapezoid a b c d ? eqangle a d a b b a b c",
@@ -42,7 +42,7 @@ IMO_PROVED = ["translated_imo_2004_p5", "translated_imo_2012_p1", "translated_im
 @pytest.mark.parametrize("name", IMO_PROVED)
 def test_imo_problems_proved_without_auxiliary_points(name: str) -> None:
     from tests.geometry.conftest import SETS_DIR
-    from engines.geometry.language import read_problems
+    from lemmata.engines.geometry.language import read_problems
 
     problems = read_problems(SETS_DIR / "imo_ag_30.txt")
     assert solve(parse_problem(problems[name], name), timeout=60).proved

@@ -2,12 +2,12 @@
 
 import pytest
 
-from engines.geometry import GeometryLanguageError, parse_problem
-from engines.geometry.errors import (
+from lemmata.engines.geometry import GeometryLanguageError, parse_problem
+from lemmata.engines.geometry.errors import (
     ArityError, BadGoalError, RedefinedPointError, UndefinedPointError, UnknownConstructionError,
 )
-from engines.geometry.language import read_problems
-from engines.geometry.predicates import Predicate
+from lemmata.engines.geometry.language import read_problems
+from lemmata.engines.geometry.predicates import Predicate
 
 
 def test_starter_clause_without_arguments_and_omitted_new_point() -> None:

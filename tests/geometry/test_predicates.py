@@ -2,8 +2,8 @@
 
 from fractions import Fraction
 
-from engines.geometry.loci import Circle, Line, intersect
-from engines.geometry.predicates import Predicate, check, parse_number
+from lemmata.engines.geometry.loci import Circle, Line, intersect
+from lemmata.engines.geometry.predicates import Predicate, check, parse_number
 
 
 def test_directed_angles_are_modulo_pi() -> None:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from engines.geometry import parse_problem, solve
+from lemmata.engines.geometry import parse_problem, solve
 
 SAMPLE = [
     "incenter_excenter", "imo_2004_p1", "rule_r29_not_found_disguise", "find_r22",

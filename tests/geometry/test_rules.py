@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from engines.geometry import parse_problem, solve
-from engines.geometry.language import read_problems
+from lemmata.engines.geometry import parse_problem, solve
+from lemmata.engines.geometry.language import read_problems
 
 PROBLEMS = read_problems(Path(__file__).parent / "data" / "one_rule_each.txt")
 NOT_YET: dict[str, str] = {}
@@ -22,8 +22,8 @@ def test_each_rule_proves_its_minimal_problem(rule_id: str) -> None:
 
 
 def test_every_public_and_own_rule_states_its_non_degeneracy_conditions() -> None:
-    from engines.geometry.check_rules import PATTERNS
-    from engines.geometry.rules import RULES, RuleId
+    from lemmata.engines.geometry.check_rules import PATTERNS
+    from lemmata.engines.geometry.rules import RULES, RuleId
 
     bookkeeping = {RuleId.ALGEBRA, RuleId.CONSTRUCTION, RuleId.COLL_MERGE, RuleId.CYCLIC_MERGE,
                    RuleId.MIDPOINT_DEF, RuleId.CIRCLE_DEF}

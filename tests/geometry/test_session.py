@@ -1,6 +1,6 @@
 """The agent facade: auxiliary points unlock proofs; false claims are refused."""
 
-from engines.geometry import GeometrySession
+from lemmata.engines.geometry import GeometrySession
 
 LANGLEY = ("a b = segment a b; o = s_angle b a o 70o, s_angle a b o 120o; "
            "c = s_angle o a c 10o, s_angle o b c 160o; d = on_line d o b, on_line d c a; "
@@ -62,7 +62,7 @@ def test_orthocenter_needs_the_foot_as_auxiliary_point() -> None:
 def test_session_calls_before_build_fail_clearly() -> None:
     import pytest
 
-    from engines.geometry.errors import SessionStateError
+    from lemmata.engines.geometry.errors import SessionStateError
 
     with pytest.raises(SessionStateError, match="call build"):
         GeometrySession().add("d = midpoint d a b")

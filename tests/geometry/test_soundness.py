@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from engines.geometry import parse_problem, solve
-from engines.geometry.auxiliary import search
-from engines.geometry.language import read_problems
+from lemmata.engines.geometry import parse_problem, solve
+from lemmata.engines.geometry.auxiliary import search
+from lemmata.engines.geometry.language import read_problems
 from tests.geometry.conftest import DATA
 
 SOUNDNESS = read_problems(DATA / "soundness.txt")

@@ -14,14 +14,14 @@ import sqlite3
 
 import pytest
 
-from agent.config import load_config
-from agent.problems import problem_from_text
-from agent.checkpoints import checkpoints_path
-from agent.solve import solve_problem
+from lemmata.agent.config import load_config
+from lemmata.agent.problems import problem_from_text
+from lemmata.agent.loop.checkpoints import checkpoints_path
+from lemmata.agent.loop.solve import solve_problem
 from bench.fault_soak import FAULTS, SoakSettings, run_adversarial, run_soak
-from memory import RunStore
+from lemmata.memory import RunStore
 from tests.conftest import one_round_script
-from tests.scripted_server import MODEL_NAME, ScriptedServer
+from lemmata.engines.llm.scripted_server import MODEL_NAME, ScriptedServer
 
 pytestmark = pytest.mark.slow  # whole-run soak / bounds / secrets checks: the second CI step runs them
 

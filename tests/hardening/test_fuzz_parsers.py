@@ -19,18 +19,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agent.config import load_config
-from agent.errors import ConfigError, ProblemInputError
-from agent.geometry_actions import Action, ActionKind, check_action, parse_action
-from agent.parsing import boxed_contents
-from agent.problems import load_dataset, load_problem_file, problem_from_text
-from agent.role_outputs import (
+from lemmata.agent.config import load_config
+from lemmata.agent.errors import ConfigError, ProblemInputError
+from lemmata.agent.geometry.actions import Action, ActionKind, check_action, parse_action
+from lemmata.agent.loop.parsing import boxed_contents
+from lemmata.agent.problems import load_dataset, load_problem_file, problem_from_text
+from lemmata.agent.loop.role_outputs import (
     OutputParseError, parse_lemma_vote, parse_process_verdict, parse_reasoner, parse_summary, split_steps,
 )
-from engines.answers.extract import extract_final_answer
-from engines.geometry.errors import GeometryError
-from engines.geometry.language import parse_problem
-from prompts import PromptError, fields, render
+from lemmata.engines.answers.extract import extract_final_answer
+from lemmata.engines.geometry.errors import GeometryError
+from lemmata.engines.geometry.language import parse_problem
+from lemmata.prompts import PromptError, fields, render
 
 REPO = Path(__file__).resolve().parents[2]
 SLOW_CALL_SECONDS = 2.0
@@ -309,7 +309,7 @@ def test_model_and_dataset_text_in_html_reports_is_escaped(scripted, model_env, 
     import sqlite3
 
     from tests.conftest import complete_solution, run_cli
-    from tests.scripted_server import Reply
+    from lemmata.engines.llm.scripted_server import Reply
 
     rows = [{"id": f"q{i}{HOSTILE_HTML}", "problem": f"{HOSTILE_HTML} What is {i}?", "answer": str(i)} for i in range(2)]
     (tmp_path / "set.jsonl").write_text("".join(json.dumps(row) + "\n" for row in rows))

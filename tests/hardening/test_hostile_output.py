@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from memory.problem_identity import file_name, inside
+from lemmata.memory.problem_identity import file_name, inside
 from tests.conftest import REPO, SENTINEL_KEY, complete_solution, run_cli
-from tests.scripted_server import MODEL_NAME, Reply
+from lemmata.engines.llm.scripted_server import MODEL_NAME, Reply
 
 HOSTILE = ("\x1b]0;PWNED\x07\x1b[2J\x00\x1b]8;;http://evil.example\x1b\\click\x1b]8;;\x1b\\"
            " [link=http://evil.example]here[/link] \x9b31m")
@@ -36,7 +36,7 @@ def hostile_script() -> dict:
 
 
 def lemmata(args: list[str], env: dict, cwd: Path, **extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "agent.cli.main", *args],
+    return subprocess.run([sys.executable, "-m", "lemmata.agent.cli.main", *args],
                           env={**env, "PYTHONPATH": str(REPO), **extra}, cwd=cwd, input="",
                           capture_output=True, text=True, timeout=180)
 

@@ -23,15 +23,15 @@ from pathlib import Path
 
 import pytest
 
-from agent.role_outputs import MAX_LEMMAS_PER_SUMMARY
-from engines.geometry.errors import GeometryLanguageError
-from engines.geometry.language import MAX_POINTS, parse_problem
-from memory import LemmaDraft, RunStore
-from memory.lemma_library import LemmaLibrary
-from memory.lemma_text import CHARS_PER_TOKEN, estimate_tokens
+from lemmata.agent.loop.role_outputs import MAX_LEMMAS_PER_SUMMARY
+from lemmata.engines.geometry.errors import GeometryLanguageError
+from lemmata.engines.geometry.language import MAX_POINTS, parse_problem
+from lemmata.memory import LemmaDraft, RunStore
+from lemmata.memory.lemmas.library import LemmaLibrary
+from lemmata.memory.lemmas.text import CHARS_PER_TOKEN, estimate_tokens
 from tests.agent.loop_script import PROBLEM
 from tests.conftest import complete_solution, run_cli
-from tests.scripted_server import Reply
+from lemmata.engines.llm.scripted_server import Reply
 
 pytestmark = pytest.mark.slow  # whole-run soak / bounds / secrets checks: the second CI step runs them
 

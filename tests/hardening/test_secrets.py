@@ -16,7 +16,7 @@ from pathlib import Path
 
 from tests.agent.loop_script import PROBLEM, three_round_script
 from tests.conftest import SENTINEL_KEY, complete_solution, run_cli
-from tests.scripted_server import Reply
+from lemmata.engines.llm.scripted_server import Reply
 
 pytestmark = pytest.mark.slow  # whole-run soak / bounds / secrets checks: the second CI step runs them
 

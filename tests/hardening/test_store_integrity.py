@@ -14,15 +14,15 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from agent.batch import BatchPlan, start_batch
-from agent.config import load_config
-from agent.problems import Problem
-from memory import RunStore, StoredProblem
-from memory import run_lease
-from memory.store import SCHEMA_VERSION
-from memory.store_errors import NewerSchemaError, RunLeasedError
+from lemmata.agent.evaluation.batch import BatchPlan, start_batch
+from lemmata.agent.config import load_config
+from lemmata.agent.problems import Problem
+from lemmata.memory import RunStore, StoredProblem
+from lemmata.memory import run_lease
+from lemmata.memory.store import SCHEMA_VERSION
+from lemmata.memory.store_errors import NewerSchemaError, RunLeasedError
 from tests.conftest import REPO, complete_solution, run_cli
-from tests.scripted_server import MODEL_NAME, Reply
+from lemmata.engines.llm.scripted_server import MODEL_NAME, Reply
 
 SUMMARY = r"""<lemma>
 **Lemma 1:** If $n$ is an even integer then $n^2 \equiv 0 \pmod 4$.
@@ -54,14 +54,14 @@ def run_dying(args: list[str], env: dict, cwd: Path, where: str) -> subprocess.C
     `summarized` = inside save_round(status="summarized"), lemmas stored, no checkpoint after."""
     launcher = textwrap.dedent(f"""
         import os, sys
-        from memory import loop_records
+        from lemmata.memory import loop_records
         saved = loop_records.save_round
         def save_round(*args, **fields):
             if fields.get("status") == {where!r}:
                 os._exit(137)
             return saved(*args, **fields)
         loop_records.save_round = save_round
-        from agent.cli.main import cli
+        from lemmata.agent.cli.main import cli
         cli(sys.argv[1:], prog_name="lemmata")
     """)
     return subprocess.run([sys.executable, "-c", launcher, *args], env={**env, "PYTHONPATH": str(REPO)},
@@ -183,13 +183,13 @@ def test_a_full_disk_mid_batch_stops_with_one_line_and_resume_finishes(scripted,
     pages = sqlite3.connect(tmp_path / "runs.db").execute("pragma page_count").fetchone()[0]
     launcher = textwrap.dedent(f"""
         import sys
-        from memory import store
+        from lemmata.memory import store
         opened = store.RunStore._open
         def capped(self, path):
             opened(self, path)
             self.db.execute("PRAGMA max_page_count = {pages + 6}")
         store.RunStore._open = capped
-        from agent.cli.main import cli
+        from lemmata.agent.cli.main import cli
         cli(sys.argv[1:], prog_name="lemmata")
     """)
     args = ["batch", "set.jsonl", "--samples", "2", "--rounds", "2", "--revisions", "0", "--db", "runs.db"]
@@ -258,7 +258,7 @@ def test_a_store_from_a_newer_schema_is_read_but_never_written(tmp_path):
 
 def test_an_old_store_is_migrated_without_losing_its_problems(tmp_path):
     """A store written before m_i17_problem_identity keeps its rows and gains content hashes."""
-    from memory.migrations import migrations
+    from lemmata.memory.migrations import migrations
 
     path = tmp_path / "old.db"
     db = sqlite_utils.Database(path)

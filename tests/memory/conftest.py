@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from memory import LemmaDraft, RunStore
+from lemmata.memory import LemmaDraft, RunStore
 
 
 @pytest.fixture

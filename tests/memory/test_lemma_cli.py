@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from agent.cli.main import cli
-from memory import LemmaDraft, LemmaLibrary, RunStore, VerifierVote
+from lemmata.agent.cli.main import cli
+from lemmata.memory import LemmaDraft, LemmaLibrary, RunStore, VerifierVote
 from tests.conftest import run_cli
 
 

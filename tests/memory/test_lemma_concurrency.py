@@ -6,7 +6,7 @@ import subprocess
 import sys
 import time
 
-from memory import LemmaLibrary, RunStore, VerifierVote
+from lemmata.memory import LemmaLibrary, RunStore, VerifierVote
 from tests.conftest import REPO
 from tests.memory.conftest import draft
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ElementTree
 
-from memory import LemmaLibrary, graph_to_dot, graph_to_svg, lemma_graph
+from lemmata.memory import LemmaLibrary, graph_to_dot, graph_to_svg, lemma_graph
 from tests.memory.conftest import draft
 
 

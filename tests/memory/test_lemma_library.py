@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import sqlite_utils
 
-from memory import (
+from lemmata.memory import (
     DEFAULT_LIBRARY_BUDGET_TOKENS,
     LemmaDraft,
     LemmaLibrary,
@@ -254,7 +254,7 @@ def test_seeding_imports_verified_lemmas_of_related_problems(store):
 
 
 def test_a_library_survives_reopening_the_store(tmp_path):
-    from memory import RunStore
+    from lemmata.memory import RunStore
     path = tmp_path / "m.db"
     first = RunStore(path)
     LemmaLibrary(first, run_id="r", problem_id="p").add(draft("1", "A"), round=1)
@@ -265,7 +265,7 @@ def test_a_library_survives_reopening_the_store(tmp_path):
 
 
 def test_the_library_holding_a_lemma_is_found_by_its_id(store):
-    from memory import LemmaNotFound, LemmaSuperseded, library_holding
+    from lemmata.memory import LemmaNotFound, LemmaSuperseded, library_holding
 
     shot2 = LemmaLibrary(store, run_id="r", problem_id="p", shot=2)
     entry, _ = shot2.add(draft("1", "A"), round=1)

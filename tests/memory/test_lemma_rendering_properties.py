@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from memory import LemmaOrigin, LemmaStatus, estimate_tokens
-from memory.lemma_search import fts_query
-from memory.lemma_text import RenderedLemma, render_library
+from lemmata.memory import LemmaOrigin, LemmaStatus, estimate_tokens
+from lemmata.memory.lemmas.search import fts_query
+from lemmata.memory.lemmas.text import RenderedLemma, render_library
 
 lemma_specs = st.lists(
     st.tuples(st.integers(1, 3000), st.none() | st.integers(0, 4), st.integers(0, 5), st.booleans()),

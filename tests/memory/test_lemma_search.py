@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from memory import LemmaLibrary, search_lemmas
-from memory.lemma_search import fts_query
+from lemmata.memory import LemmaLibrary, search_lemmas
+from lemmata.memory.lemmas.search import fts_query
 from tests.memory.conftest import draft
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from memory import normalize_statement, statement_hash
+from lemmata.memory import normalize_statement, statement_hash
 
 CASES = json.loads((Path(__file__).parent / "normalization_cases.json").read_text())
 
@@ -24,7 +24,7 @@ def test_different_mathematics_stays_different(first, second):
 
 
 def test_lemma_references_are_rewritten_and_nothing_else():
-    from memory.lemma_text import lemma_references, renumber
+    from lemmata.memory.lemmas.text import lemma_references, renumber
 
     text = "By Lemma 2 and Lemma 3-fixed (not Lemma 23 or dilemma 2), see lemma 2."
     assert lemma_references(text) == {"2", "3-fixed", "23"}

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from agent.viewer.server import make_server
-from memory import RunStore, StoredProblem
-from memory import loop_records as records
+from lemmata.agent.viewer.server import make_server
+from lemmata.memory import RunStore, StoredProblem
+from lemmata.memory import loop_records as records
 from tests.agent.test_runs import solved_run
 
 HOSTILE = "<script>alert('x')</script> and $\\text{<img src=x onerror=alert(1)>}$ & </td>"

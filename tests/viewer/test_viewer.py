@@ -9,9 +9,9 @@ import urllib.request
 import pytest
 from click.testing import CliRunner
 
-from agent.cli.main import cli
-from agent.viewer.data import open_read_only
-from agent.viewer.tex_html import text_html
+from lemmata.agent.cli.main import cli
+from lemmata.agent.viewer.data import open_read_only
+from lemmata.agent.viewer.tex_html import text_html
 from tests.viewer.conftest import HOSTILE
 
 
@@ -66,7 +66,7 @@ def test_unknown_pages_are_404_and_writes_are_refused(viewer, viewer_store):
 
 
 def test_the_grid_is_paged_by_problem(viewer_store, monkeypatch):
-    from agent.viewer import data
+    from lemmata.agent.viewer import data
 
     grid = data.run_grid(data.ReadOnlyStore(viewer_store.path), viewer_store.batch_run, page=1, per_page=1)
     assert grid.problem_ids == ["q2"] and grid.problems_total == 2 and grid.samples == 3
@@ -83,7 +83,7 @@ def test_text_with_html_is_shown_as_text():
 
 
 def test_pages_of_a_running_run_reload_themselves(viewer, viewer_store):
-    from memory import RunStore
+    from lemmata.memory import RunStore
 
     store = RunStore(viewer_store.path)
     running = store.start_run("batch", {"batch": {"dataset": "live", "problem_ids": ["q2"], "samples": 1, "concurrency": 1}})
