@@ -28,7 +28,7 @@ SERVE_PID=""
 
 step() { printf '\n== %s\n' "$*"; }
 fail() { echo "FAILED: $*"; failures=$((failures + 1)); }
-lemmata() { (cd "$WORK" && PYTHONPATH="$REPO" exec "$PY" -m agent.cli.main "$@"); }  # exec: a signal to $! reaches Lemmata
+lemmata() { (cd "$WORK" && PYTHONPATH="$REPO" exec "$PY" -m lemmata.agent.cli.main "$@"); }  # exec: a signal to $! reaches Lemmata
 cleanup() {
     if [ -n "$SERVE_PID" ] && kill -0 "$SERVE_PID" 2>/dev/null; then kill -TERM "$SERVE_PID"; wait "$SERVE_PID"; fi
 }
