@@ -55,12 +55,7 @@ def load_problem_file(path: Path | str) -> Problem:
         if len(problems) != 1:
             raise ProblemInputError(f"{path}: holds {len(problems)} problems; use `lemmata batch` or pick one")
         return problems[0]
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ProblemInputError(f"{path}: no such file") from None
-    except UnicodeDecodeError as error:
-        raise ProblemInputError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+    text = read_text_file(path)
     problem = problem_from_text(text, source=str(path))
     return Problem(path.stem, problem.text, None, problem.kind, str(path))
 
@@ -68,12 +63,7 @@ def load_problem_file(path: Path | str) -> Problem:
 def load_dataset(path: Path | str) -> list[Problem]:
     """A JSONL file of rows with `id`, `problem`, optional `answer` and `kind`."""
     path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise ProblemInputError(f"{path}: no such file") from None
-    except UnicodeDecodeError as error:
-        raise ProblemInputError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+    lines = read_text_file(path).splitlines()
     problems, seen = [], set()
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -130,3 +120,13 @@ def _optional_text(row: dict, *names: str, where: str) -> str | None:
         if value.strip():
             return value
     return None
+
+
+def read_text_file(path: Path) -> str:
+    """A UTF-8 text file's contents; a missing or undecodable file is a one-line ProblemInputError."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ProblemInputError(f"{path}: no such file") from None
+    except UnicodeDecodeError as error:
+        raise ProblemInputError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None

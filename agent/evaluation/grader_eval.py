@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lemmata.agent.errors import ProblemInputError
-from lemmata.agent.problems import Problem, ProblemKind
+from lemmata.agent.problems import Problem, ProblemKind, read_text_file
 from lemmata.agent.evaluation.proof_grades import MAX_SCORE, ProofGrade, bucket
 
 FIELDS = {
@@ -65,12 +65,7 @@ class Agreement:
 def load_human_graded(path: Path | str) -> list[HumanGraded]:
     """The rows of a human-graded JSONL file; a bad row is an error naming its line."""
     path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise ProblemInputError(f"{path}: no such file") from None
-    except UnicodeDecodeError as error:
-        raise ProblemInputError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+    lines = read_text_file(path).splitlines()
     rows = [_row(line, f"{path}:{number}", number) for number, line in enumerate(lines, 1) if line.strip()]
     if not rows:
         raise ProblemInputError(f"{path}: no graded proofs in the file")
