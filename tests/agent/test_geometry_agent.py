@@ -83,9 +83,10 @@ def test_a_formal_statement_is_routed_to_the_engine_and_solved_from_the_cli(scri
 
 def test_an_engine_call_past_its_limit_is_killed_and_the_agent_carries_on(scripted, tmp_path, monkeypatch):
     import lemmata.engines.geometry.worker as worker
+    from lemmata.engines.geometry.problem_sets import problem_set
 
     monkeypatch.setattr(worker, "CALL_MARGIN_S", 0.0)
-    heavy = open(Path(__file__).parents[2].parent / "shared/geometry/imo_ag_30.txt").read().splitlines()[3]
+    heavy = problem_set("imo").read_text().splitlines()[3]
     small = "a b c = triangle a b c; o = circle o a b c; m = midpoint m b c ? perp o m b c"
     scripted.script["geometry"] = [Reply(f"<build>{heavy}</build>"), Reply(f"<build>{small}</build>"),
                                    Reply("**Proof.** OM is the perpendicular bisector of BC.")]
