@@ -28,7 +28,10 @@ SERVE_PID=""
 
 step() { printf '\n== %s\n' "$*"; }
 fail() { echo "FAILED: $*"; failures=$((failures + 1)); }
-lemmata() { (cd "$WORK" && PYTHONPATH="$REPO" exec "$PY" -m lemmata.agent.cli.main "$@"); }  # exec: a signal to $! reaches Lemmata
+lemmata() { (cd "$WORK" && PYTHONPATH="$REPO" exec "$PY" -m lemmata.agent.cli.main "$@"); }
+# In the background, `lemmata ... &` would leave $! on a bash subshell around Lemmata; this one
+# exec's into Lemmata itself, so a signal to $! reaches it.
+lemmata_bg() { cd "$WORK" && PYTHONPATH="$REPO" exec "$PY" -m lemmata.agent.cli.main "$@"; }
 cleanup() {
     if [ -n "$SERVE_PID" ] && kill -0 "$SERVE_PID" 2>/dev/null; then kill -TERM "$SERVE_PID"; wait "$SERVE_PID"; fi
 }
@@ -56,8 +59,8 @@ step "2. a tiny random-weight Qwen3 with a BPE tokenizer trained on this reposit
 step "3. lemmata serve (python -m vllm.entrypoints.openai.api_server, --reasoning-parser qwen3, prefix caching)"
 export LEMMATA_VLLM_PYTHON="$VENV/bin/python"
 export VLLM_CPU_KVCACHE_SPACE="${VLLM_CPU_KVCACHE_SPACE:-1}"
-lemmata serve "$SMOKE_DIR/model" --served-name "$NAME" --reasoning-parser qwen3 --port "$PORT" \
-    --ready-timeout 900 -- --dtype float32 --max-model-len 4096 --max-num-seqs 8 > "$LOGS/serve.log" 2>&1 &
+(lemmata_bg serve "$SMOKE_DIR/model" --served-name "$NAME" --reasoning-parser qwen3 --port "$PORT" \
+    --ready-timeout 900 -- --dtype float32 --max-model-len 4096 --max-num-seqs 8) > "$LOGS/serve.log" 2>&1 &
 SERVE_PID=$!
 for _ in $(seq 1 900); do
     curl -sf "$BASE/models" > /dev/null 2>&1 && break
@@ -132,7 +135,7 @@ cat >> "$WORK/lemmata.toml" <<'TOML'
 max_tokens = 3000
 TOML
 sed -i 's/^max_retries = 2/max_retries = 1/' "$WORK/lemmata.toml"
-lemmata solve "Prove that 7 is prime." --rounds 1 --db abort.db > "$LOGS/abort.log" 2>&1 &
+(lemmata_bg solve "Prove that 7 is prime." --rounds 1 --db abort.db) > "$LOGS/abort.log" 2>&1 &
 solve_pid=$!
 for _ in $(seq 1 120); do  # wait until the reasoner's stream has started
     curl -s "http://127.0.0.1:$PORT/metrics" | grep -q '^vllm:num_requests_running{[^}]*} [1-9]' && break
