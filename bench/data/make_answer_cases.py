@@ -8,7 +8,9 @@ Two parts, one seed:
   notation) and negatives (a changed value, reversed tuple, dropped list item, another
   problem's answer).
 
-Run `python -m bench.data.make_answer_cases` to rewrite the file (deterministic).
+Run `python -m bench.data.make_answer_cases DATASETS_DIR` to rewrite the file (deterministic), where
+DATASETS_DIR holds the source sets (aime_2025.jsonl, hmmt_feb_2025.jsonl, math500.jsonl): development
+material, read only here; the bench itself reads the shipped answer_cases.jsonl.
 """
 
 from __future__ import annotations
@@ -16,11 +18,11 @@ from __future__ import annotations
 import json
 import random
 import re
+import sys
 from fractions import Fraction
 from pathlib import Path
 
 SEED = 20250807
-DATASETS = Path("/work/shared/datasets")
 OUT = Path(__file__).parent / "answer_cases.jsonl"
 MATH500_SAMPLE = 220
 MV14 = "https://github.com/huggingface/Math-Verify/issues/14"
@@ -320,12 +322,12 @@ def variants(gold: str, rng: random.Random) -> tuple[list[tuple[str, str]], list
     return positives, negatives
 
 
-def competition_cases(rng: random.Random) -> list[dict]:
+def competition_cases(rng: random.Random, datasets: Path) -> list[dict]:
     rows: list[dict] = []
     problems = []
     for name in ("aime_2025.jsonl", "hmmt_feb_2025.jsonl"):
-        problems += [json.loads(line) for line in (DATASETS / name).open()]
-    math500 = [json.loads(line) for line in (DATASETS / "math500.jsonl").open()]
+        problems += [json.loads(line) for line in (datasets / name).open()]
+    math500 = [json.loads(line) for line in (datasets / "math500.jsonl").open()]
     problems += rng.sample(math500, MATH500_SAMPLE)
     golds = [problem["answer"] for problem in problems]
     for problem in problems:
@@ -344,8 +346,10 @@ def competition_cases(rng: random.Random) -> list[dict]:
 
 
 def main() -> None:
+    if len(sys.argv) != 2 or not Path(sys.argv[1]).is_dir():
+        sys.exit("usage: python -m bench.data.make_answer_cases DATASETS_DIR (with aime_2025.jsonl, hmmt_feb_2025.jsonl, math500.jsonl)")
     rng = random.Random(SEED)
-    rows = documented_cases(rng) + competition_cases(rng)
+    rows = documented_cases(rng) + competition_cases(rng, Path(sys.argv[1]))
     with OUT.open("w", encoding="utf-8") as out:
         for number, row in enumerate(rows):
             out.write(json.dumps({"id": f"case-{number:04d}", **row}, ensure_ascii=False) + "\n")
