@@ -128,5 +128,7 @@ def read_text_file(path: Path) -> str:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ProblemInputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise ProblemInputError(f"{path}: is a directory, not a file") from None
     except UnicodeDecodeError as error:
         raise ProblemInputError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None

@@ -12,7 +12,7 @@ import click
 from lemmata.agent.cli.options import guarded, model_options
 from lemmata.agent.config import Config
 from lemmata.agent.errors import ProblemInputError
-from lemmata.agent.problems import ProblemKind, load_problem_file, problem_from_text
+from lemmata.agent.problems import ProblemKind, load_problem_file, problem_from_text, read_text_file
 from lemmata.agent.evaluation.proof_grader import ProofJob, grade_in_new_run
 from lemmata.agent.evaluation.proof_grades import ProofGrade, ProofScale
 from lemmata.memory import RunStore
@@ -47,9 +47,9 @@ def command(config: Config, problem_file: Path, proof_file: Path, reference: Pat
     apply_grading_options(config, graders, scale)
     stated = load_problem_file(problem_file)
     problem = dataclasses.replace(problem_from_text(stated.text, source=str(problem_file)), kind=ProblemKind.PROOF,
-                                  reference=reference and read_text(reference),
-                                  guidelines=guidelines and read_text(guidelines))
-    proof = read_text(proof_file)
+                                  reference=reference and read_text_file(reference),
+                                  guidelines=guidelines and read_text_file(guidelines))
+    proof = read_text_file(proof_file)
     store = RunStore(config.store.path)
     try:
         run_id, (grade,) = asyncio.run(grade_in_new_run(config, store, "grade-proof", [ProofJob(problem, 0, proof)]))
@@ -78,14 +78,3 @@ def describe(grade: ProofGrade) -> str:
 def printable(text: str) -> str:
     """Untrusted text on one line, with control characters (escape sequences) shown as '?'."""
     return "".join(c if c.isprintable() else " " if c in "\n\t" else "?" for c in text)
-
-
-def read_text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ProblemInputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise ProblemInputError(f"{path}: is a directory, not a file") from None
-    except UnicodeDecodeError as error:
-        raise ProblemInputError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
