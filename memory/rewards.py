@@ -1,6 +1,6 @@
 """OREAL-H rewards as pure functions: the conjugate reward, lemma-value backup, round advantages.
 
-See ../shared/papers.md §1.4–1.5 and docs/export.md for the choices made where the paper is vague.
+See docs/export.md for the choices made where the paper is vague.
 """
 
 from __future__ import annotations

@@ -11,7 +11,6 @@ import click
 
 from lemmata.agent.cli.options import guarded, model_options
 from lemmata.agent.config import Config
-from lemmata.agent.errors import ProblemInputError
 from lemmata.agent.problems import ProblemKind, load_problem_file, problem_from_text, read_text_file
 from lemmata.agent.evaluation.proof_grader import ProofJob, grade_in_new_run
 from lemmata.agent.evaluation.proof_grades import ProofGrade, ProofScale
