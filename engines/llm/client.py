@@ -62,7 +62,14 @@ class ServedModel:
 class LLMClient:
     """The one boundary to models; nothing else in Lemmata imports `openai`."""
 
-    def __init__(self, config: ModelConfig, *, on_call: CallObserver | None = None):
+    def __init__(
+        self,
+        config: ModelConfig,
+        *,
+        on_call: CallObserver | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ):
+        """`clock` times endpoint cool-downs (tests pass one they move by hand)."""
         self.config = config
         self.on_call = on_call
         self._clients: dict[tuple[str, str], openai.AsyncOpenAI] = {}
@@ -72,7 +79,7 @@ class LLMClient:
         self._rates: dict[str, float | None] = {}
         """Characters per prompt token each endpoint's usage counts showed (cautious)."""
         self._pool = EndpointPool(
-            config.client.endpoint_cooldown_s, config.client.endpoint_cooldown_max_s, public=public_url
+            config.client.endpoint_cooldown_s, config.client.endpoint_cooldown_max_s, public=public_url, clock=clock
         )
 
     async def chat(

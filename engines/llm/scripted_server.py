@@ -247,8 +247,10 @@ class ScriptedServer:
                 if body.get("stream"):
                     self._stream(role, reply, texts, body)
                 else:
-                    self._json(200, completion(reply, texts, body))
+                    # Counted before the bytes go out, so a client holding its reply always sees it counted.
                     self._paid(role)
+                    if not self._json(200, completion(reply, texts, body)):
+                        self._paid(role, -1)
 
             def _stream(self, role: str, reply: Reply, texts: list[str], body: dict) -> None:
                 # Chunked encoding keeps the connection alive between calls, as vLLM's does.
@@ -275,10 +277,17 @@ class ScriptedServer:
                         self._chunk(f"data: {json.dumps(chunk)}\n\n".encode())
                     else:
                         self._chunk(b"data: [DONE]\n\n")
-                    self.wfile.write(b"0\r\n\r\n")
-                    self.wfile.flush()
-                    if not (reply.error_event or reply.close_early or reply.bad_chunk is not None):
+                    # Counted before the final chunk, so a client holding its reply always sees it counted.
+                    paying = not (reply.error_event or reply.close_early or reply.bad_chunk is not None)
+                    if paying:
                         self._paid(role)
+                    try:
+                        self.wfile.write(b"0\r\n\r\n")
+                        self.wfile.flush()
+                    except (BrokenPipeError, ConnectionResetError):
+                        if paying:
+                            self._paid(role, -1)
+                        raise
                 except (BrokenPipeError, ConnectionResetError):
                     self.close_connection = True  # the client gave up (idle timeout, kill): not paid
 
@@ -286,14 +295,15 @@ class ScriptedServer:
                 self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
                 self.wfile.flush()
 
-            def _paid(self, role: str) -> None:
+            def _paid(self, role: str, count: int = 1) -> None:
                 with server._lock:
-                    server.completed[role] += 1
+                    server.completed[role] += count
 
-            def _json(self, status: int, payload: dict, headers: dict | None = None) -> None:
-                self._raw(status, json.dumps(payload).encode(), "application/json", headers)
+            def _json(self, status: int, payload: dict, headers: dict | None = None) -> bool:
+                return self._raw(status, json.dumps(payload).encode(), "application/json", headers)
 
-            def _raw(self, status: int, data: bytes, kind: str, headers: dict | None = None) -> None:
+            def _raw(self, status: int, data: bytes, kind: str, headers: dict | None = None) -> bool:
+                """Send one whole response; False when the client had gone."""
                 self.send_response(status)
                 self.send_header("Content-Type", kind)
                 self.send_header("Content-Length", str(len(data)))
@@ -303,7 +313,8 @@ class ScriptedServer:
                 try:
                     self.wfile.write(data)
                 except (BrokenPipeError, ConnectionResetError):
-                    pass
+                    return False
+                return True
 
         return Handler
 

@@ -27,7 +27,20 @@ def two_servers():
         yield first, second
 
 
-def make_client(*servers, cooldown=COOLDOWN, cooldown_max=0.4, **client_settings):
+class ManualClock:
+    """A clock the test moves by hand, so cool-downs do not depend on how busy the machine is."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def make_client(*servers, cooldown=COOLDOWN, cooldown_max=0.4, clock=time.monotonic, **client_settings):
     urls = [server.base_url for server in servers]
     config = load_config(overrides={"base_url": urls, "model": MODEL_NAME, "api_key": SENTINEL_KEY}, environ={})
     config.client.backoff_initial = 0.01
@@ -36,7 +49,7 @@ def make_client(*servers, cooldown=COOLDOWN, cooldown_max=0.4, **client_settings
     for name, value in client_settings.items():
         setattr(config.client, name, value)
     recorded = []
-    return LLMClient(config, on_call=recorded.append), recorded
+    return LLMClient(config, on_call=recorded.append, clock=clock), recorded
 
 
 async def calls(client, count, role="reasoner", concurrency=4):
@@ -70,7 +83,8 @@ def test_two_healthy_endpoints_share_the_calls(two_servers):
 
 def test_a_failing_endpoint_is_taken_out_tried_again_after_its_cooldown_and_back_when_fixed(two_servers):
     failing, healthy = two_servers
-    client, recorded = make_client(failing, healthy, cooldown=1.0, cooldown_max=1.0)
+    clock = ManualClock()
+    client, recorded = make_client(failing, healthy, cooldown=1.0, cooldown_max=1.0, clock=clock)
 
     async def go():
         await calls(client, 2, concurrency=2)  # both connected and checked: calls now take ms
@@ -90,7 +104,7 @@ def test_a_failing_endpoint_is_taken_out_tried_again_after_its_cooldown_and_back
         assert not states[healthy.base_url].is_out
         assert client.endpoints_out() == 1
 
-        await asyncio.sleep(1.05)
+        clock.advance(1.05)
         assert client.endpoints_out() == 0  # cool-down over: it is tried again
         for _ in range(4):
             assert (await client.chat("reasoner", MESSAGES)).text == "ok"
@@ -98,7 +112,7 @@ def test_a_failing_endpoint_is_taken_out_tried_again_after_its_cooldown_and_back
         assert client.endpoints_out() == 1
 
         failing.script["reasoner"] = Reply("ok")
-        await asyncio.sleep(1.05)
+        clock.advance(1.05)
         await calls(client, 20)
         assert failing.completed["reasoner"] - 1 >= 5  # fixed: it gets traffic again
         states = {state.url: state for state in client.endpoint_health()}
@@ -111,7 +125,8 @@ def test_a_failing_endpoint_is_taken_out_tried_again_after_its_cooldown_and_back
 
 def test_a_short_cooldown_brings_the_failing_endpoint_back_and_doubles_on_repeat(two_servers):
     failing, healthy = two_servers
-    client, _ = make_client(failing, healthy, cooldown=COOLDOWN, cooldown_max=0.4)
+    clock = ManualClock()
+    client, _ = make_client(failing, healthy, cooldown=COOLDOWN, cooldown_max=0.4, clock=clock)
 
     async def go():
         await calls(client, 2, concurrency=2)  # both connected and checked: calls now take ms
@@ -120,7 +135,7 @@ def test_a_short_cooldown_brings_the_failing_endpoint_back_and_doubles_on_repeat
             await client.chat("reasoner", MESSAGES)
         await client.chat("reasoner", MESSAGES)
         assert failing.counts["reasoner"] == 2  # out for COOLDOWN
-        await asyncio.sleep(COOLDOWN + 0.05)
+        clock.advance(COOLDOWN + 0.05)
         for _ in range(2):
             await client.chat("reasoner", MESSAGES)
         assert failing.counts["reasoner"] == 3  # back, tried once, out again
