@@ -164,19 +164,28 @@ def test_all_endpoints_failing_waits_for_the_first_back_and_gives_up_after_the_r
     assert first.base_url in recorded[0].error and second.base_url in recorded[0].error
 
 
-def test_a_single_endpoint_keeps_retrying_on_the_backoff(two_servers):
+def test_a_single_endpoint_keeps_retrying_on_the_backoff(two_servers, monkeypatch):
     server, _ = two_servers
     server.script["reasoner"] = [Reply(status=500), Reply(status=503), Reply("ok")]
-    client, _ = make_client(server, cooldown=30, cooldown_max=300)
+    client, _ = make_client(server, cooldown=30, cooldown_max=300, clock=ManualClock())
+    waits = []
+    real_sleep = asyncio.sleep
+
+    async def recorded_sleep(seconds, *args, **kwargs):
+        waits.append(seconds)
+        await real_sleep(0)
+
+    monkeypatch.setattr(asyncio, "sleep", recorded_sleep)
 
     async def go():
-        started = time.monotonic()
         result = await client.chat("reasoner", MESSAGES)
         await client.aclose()
-        return result, time.monotonic() - started
+        return result
 
-    result, took = asyncio.run(go())
-    assert result.text == "ok" and result.retries == 2 and took < 5
+    result = asyncio.run(go())
+    assert result.text == "ok" and result.retries == 2
+    # The only endpoint is out for 30 s, but a retry waits the backoff (0.01 s, doubling), not that.
+    assert waits and max(waits) < 1, waits
 
 
 def test_an_endpoint_not_serving_the_model_is_named(two_servers):

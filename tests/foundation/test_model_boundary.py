@@ -94,15 +94,15 @@ def test_client_errors_are_not_retried(scripted):
 
 
 def test_a_stream_that_goes_quiet_hits_the_idle_timeout_and_is_retried(scripted):
-    scripted.script["reasoner"] = [Reply("slow", delay=3), Reply("fast")]
-    client, _ = make_client(scripted, idle_timeout=0.5)
+    scripted.script["reasoner"] = [Reply("slow", delay=60), Reply("fast")]
+    client, _ = make_client(scripted, idle_timeout=2)
     result = call(client)
     assert result.text == "fast" and result.retries == 1
 
 
 def test_a_response_slower_than_the_total_timeout_is_retried(scripted):
-    scripted.script["reasoner"] = [Reply("slow", delay=3), Reply("fast")]
-    client, _ = make_client(scripted, stream=False, total_timeout=0.5)
+    scripted.script["reasoner"] = [Reply("slow", delay=60), Reply("fast")]
+    client, _ = make_client(scripted, stream=False, total_timeout=2)
     assert call(client).text == "fast"
 
 

@@ -139,8 +139,8 @@ def test_the_model_list_is_asked_once_per_endpoint_for_concurrent_calls(scripted
 
 
 def test_a_hanging_model_list_is_under_the_idle_timeout_and_retried():
-    with ScriptedServer({"reasoner": Reply("ok")}, models_delay=5) as hanging:
-        client, recorded = make_client(hanging, idle_timeout=0.3, total_timeout=3600, max_retries=1)
+    with ScriptedServer({"reasoner": Reply("ok")}, models_delay=60) as hanging:
+        client, recorded = make_client(hanging, idle_timeout=2, total_timeout=3600, max_retries=1)
         with pytest.raises(ModelCallError, match="failed after 2 attempts: request timed out"):
             call(client)
         assert hanging.model_lists == 2 and hanging.counts["reasoner"] == 0

@@ -1,18 +1,17 @@
 """Fuzzing every parser of untrusted text: it parses or raises exactly its documented error,
-and it answers within a wall-clock bound even on 100 KB–1 MB of hostile input.
+even on 100 KB–1 MB of hostile input (how long that takes: `python -m bench.parser_bench`).
 
 Documented errors: role outputs and geometry actions → `OutputParseError`; geometry language
 → `GeometryError` (its `GeometryLanguageError` subclasses); problem files and datasets →
 `ProblemInputError`; lemmata.toml → `ConfigError`; prompt rendering → `PromptError`.
-Answer extraction is covered by tests/answers/test_properties.py; here only its time bound on
-adversarial input is added.
+Answer extraction is covered by tests/answers/test_properties.py; here only adversarial input
+is added.
 """
 
 from __future__ import annotations
 
 import re
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
@@ -33,8 +32,6 @@ from lemmata.engines.geometry.language import parse_problem
 from lemmata.prompts import PromptError, fields, render
 
 REPO = Path(__file__).resolve().parents[2]
-SLOW_CALL_SECONDS = 2.0
-"""Generous wall-clock bound for one parser call on up to 1 MB (measured: ≤ 0.8 s)."""
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 FILE_FUZZ = settings(max_examples=80, deadline=None,
                      suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
@@ -66,16 +63,12 @@ def text_or_pieces(vocabulary: list[str]) -> st.SearchStrategy[str]:
     return st.one_of(st.text(max_size=300), pieces(vocabulary), pieces(vocabulary, 200))
 
 
-def timed(function, *args, allowed: type[BaseException] | tuple[type[BaseException], ...] = ()):
-    """Call; return the result (or the allowed error); fail on any other error or a slow call."""
-    started = time.perf_counter()
+def call(function, *args, allowed: type[BaseException] | tuple[type[BaseException], ...] = ()):
+    """Call; return the result (or the allowed error); any other error fails the test."""
     try:
-        result = function(*args)
+        return function(*args)
     except allowed as error:
-        result = error
-    elapsed = time.perf_counter() - started
-    assert elapsed < SLOW_CALL_SECONDS, f"{getattr(function, '__name__', function)} took {elapsed:.2f} s"
-    return result
+        return error
 
 
 # ---------------------------------------------------------------------------- role outputs
@@ -92,9 +85,9 @@ ROLE_PARSERS = {
 @given(text_or_pieces(ROLE_PIECES))
 def test_role_output_parsers_parse_or_raise_output_parse_error(text: str) -> None:
     for parser in ROLE_PARSERS.values():
-        timed(parser, text, allowed=OutputParseError)
-    timed(split_steps, text)
-    for content in timed(boxed_contents, text):
+        call(parser, text, allowed=OutputParseError)
+    call(split_steps, text)
+    for content in call(boxed_contents, text):
         assert content in text  # a substring, never evaluated
 
 
@@ -129,13 +122,13 @@ HOSTILE = {
 
 
 @pytest.mark.parametrize("name", HOSTILE)
-def test_role_output_parsers_stay_fast_on_a_megabyte_of_hostile_text(name: str) -> None:
+def test_role_output_parsers_survive_a_megabyte_of_hostile_text(name: str) -> None:
     text = HOSTILE[name]
     for parser in ROLE_PARSERS.values():
-        timed(parser, text, allowed=OutputParseError)
-    timed(split_steps, text)
-    timed(parse_action, text, allowed=OutputParseError)
-    timed(extract_final_answer, text)
+        call(parser, text, allowed=OutputParseError)
+    call(split_steps, text)
+    call(parse_action, text, allowed=OutputParseError)
+    call(extract_final_answer, text)
 
 
 @pytest.mark.parametrize("digits", [10, 4000, 5000])
@@ -152,7 +145,7 @@ def test_a_huge_step_number_is_a_parse_failure_not_a_crash(digits: int) -> None:
 @FUZZ
 @given(text_or_pieces(ACTION_PIECES))
 def test_geometry_actions_parse_or_raise_output_parse_error(text: str) -> None:
-    action = timed(parse_action, text, allowed=OutputParseError)
+    action = call(parse_action, text, allowed=OutputParseError)
     if isinstance(action, Action):
         assert action.text and f"<{action.kind.value}>" in text.lower()
         earlier = [Action(ActionKind.BUILD, "a b c = triangle", "")]
@@ -166,7 +159,7 @@ def test_geometry_actions_parse_or_raise_output_parse_error(text: str) -> None:
 @pytest.mark.parametrize("text", ["<build>" * 150_000, "<build>x</build" * 70_000,
                                   "<add>" + "x" * 1_000_000 + "</add>", "<propose>a</propose>" * 50_000])
 def test_geometry_actions_stay_fast_on_a_megabyte(text: str) -> None:
-    timed(parse_action, text, allowed=OutputParseError)
+    call(parse_action, text, allowed=OutputParseError)
 
 
 # ------------------------------------------------------------------------ geometry language
@@ -174,7 +167,7 @@ def test_geometry_actions_stay_fast_on_a_megabyte(text: str) -> None:
 @FUZZ
 @given(text_or_pieces(GEOMETRY_PIECES))
 def test_geometry_language_parses_or_raises_geometry_error(text: str) -> None:
-    timed(parse_problem, text, allowed=GeometryError)
+    call(parse_problem, text, allowed=GeometryError)
 
 
 @pytest.mark.parametrize("text", [
@@ -186,7 +179,7 @@ def test_geometry_language_parses_or_raises_geometry_error(text: str) -> None:
     "; ".join(f"p{i} = free" for i in range(100_000)),
 ])
 def test_geometry_language_refuses_hostile_statements_quickly(text: str) -> None:
-    timed(parse_problem, text, allowed=GeometryError)
+    call(parse_problem, text, allowed=GeometryError)
 
 
 # ------------------------------------------------------------------ problems and datasets
@@ -204,14 +197,14 @@ def test_datasets_and_problem_files_load_or_raise_problem_input_error(data: byte
         for name in ("set.jsonl", "problem.md", "problem.tex", "problem"):
             path = Path(folder) / name
             path.write_bytes(data)
-            timed(load_dataset if name.endswith(".jsonl") else load_problem_file, path, allowed=ProblemInputError)
-        timed(load_problem_file, Path(folder) / "missing.txt", allowed=ProblemInputError)
-    timed(problem_from_text, data.decode("utf-8", "replace"), allowed=ProblemInputError)
+            call(load_dataset if name.endswith(".jsonl") else load_problem_file, path, allowed=ProblemInputError)
+        call(load_problem_file, Path(folder) / "missing.txt", allowed=ProblemInputError)
+    call(problem_from_text, data.decode("utf-8", "replace"), allowed=ProblemInputError)
 
 
 def test_a_megabyte_problem_text_is_classified_quickly() -> None:
     for text in ["a" * 1_000_000 + " = x", "a =" + " b" * 500_000, "a = b" + "?" * 1_000_000]:
-        timed(problem_from_text, text, allowed=ProblemInputError)
+        call(problem_from_text, text, allowed=ProblemInputError)
 
 
 # ---------------------------------------------------------------------------- lemmata.toml
@@ -230,7 +223,7 @@ def test_config_files_load_or_raise_config_error(text: str) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "lemmata.toml"
         path.write_text(text, encoding="utf-8", errors="surrogatepass")
-        timed(load_config, path, {}, {}, allowed=ConfigError)
+        call(load_config, path, {}, {}, allowed=ConfigError)
 
 
 @pytest.mark.parametrize("text", ["profile = [1]\n", "loop = 3\n", "profile = 3\n", "roles = 3\n", "defaults = 1\n",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 
 from lemmata.memory import LemmaLibrary, RunStore, VerifierVote
 from tests.conftest import REPO
@@ -14,11 +13,13 @@ WRITERS = 4
 SHARED, OWN = 20, 20
 
 
-def write_lemmas(path: str, shot: int, start_at: float) -> None:
-    """One batch worker: its own shot of problem p, lemmas shared with the other workers and its own."""
+def write_lemmas(path: str, shot: int) -> None:
+    """One batch worker: its own shot of problem p, lemmas shared with the other workers and its own.
+    It says "ready" and waits for a line on stdin, so that all writers start together."""
     store = RunStore(path)
     library = LemmaLibrary(store, run_id="batch", problem_id="p", shot=shot)
-    time.sleep(max(0.0, start_at - time.time()))  # all writers start together
+    print("ready", flush=True)
+    sys.stdin.readline()
     for index in range(SHARED + OWN):
         statement = f"shared claim {index}" if index < SHARED else f"claim {index} of shot {shot}"
         entry, _ = library.add(draft(str(index + 1), statement, *([str(index)] if index else [])), round=index // 5)
@@ -29,14 +30,18 @@ def write_lemmas(path: str, shot: int, start_at: float) -> None:
 def test_four_writer_processes_lose_nothing(tmp_path):
     path = tmp_path / "shared.db"
     RunStore(path).close()  # created (and migrated) once, as a batch driver does
-    start_at = time.time() + 2.0
     workers = [
         subprocess.Popen([sys.executable, "-c",
                           f"from tests.memory.test_lemma_concurrency import write_lemmas; "
-                          f"write_lemmas({str(path)!r}, {shot}, {start_at})"],
-                         cwd=REPO, stderr=subprocess.PIPE, text=True)
+                          f"write_lemmas({str(path)!r}, {shot})"],
+                         cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         for shot in range(WRITERS)
     ]
+    for worker in workers:
+        assert worker.stdout.readline().strip() == "ready", worker.stderr.read()
+    for worker in workers:  # all go at once
+        worker.stdin.write("go\n")
+        worker.stdin.flush()
     errors = [worker.communicate(timeout=120)[1] for worker in workers]
     assert [worker.returncode for worker in workers] == [0] * WRITERS, errors
     store = RunStore(path)
