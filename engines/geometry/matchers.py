@@ -6,15 +6,12 @@ from __future__ import annotations
 
 from fractions import Fraction
 from itertools import combinations, permutations
-from typing import TYPE_CHECKING
 
 from lemmata.engines.geometry.database import seg
+from lemmata.engines.geometry.deduction import Deduction
 from lemmata.engines.geometry.numeric_index import numeric_para, similar_pairs, simple_ratio, single
 from lemmata.engines.geometry.predicates import Predicate, is_coll
 from lemmata.engines.geometry.rules import RuleId
-
-if TYPE_CHECKING:
-    from lemmata.engines.geometry.deduction import Deduction
 
 P = Predicate
 R = RuleId
