@@ -40,4 +40,4 @@ if __name__ == "__main__":
 
     from lemmata.engines.answers.verdicts import DecidedBy
 
-    Console().print(Grade(verdict=Verdict.CORRECT, decided_by=DecidedBy.RULES, reason="equal as exact rationals", extracted="\\frac{1}{2}", gold="0.5", seconds=0.012))
+    Console().print(grade_panel(Grade(verdict=Verdict.CORRECT, decided_by=DecidedBy.RULES, reason="equal as exact rationals", extracted="\\frac{1}{2}", gold="0.5", seconds=0.012)))
