@@ -8,10 +8,9 @@ import statistics
 from collections.abc import Callable, Iterable
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
-if TYPE_CHECKING:
-    from lemmata.memory.export import ExportRecord, RoundRecord
+from lemmata.memory.export_records import ExportRecord, RoundRecord
 
 CHAT_ROLES = {"system", "user", "assistant"}
 SHAREGPT_ROLES = {"system": "system", "user": "human", "assistant": "gpt"}

@@ -54,7 +54,9 @@ def command(gold: str, response: str, question: str | None, use_judge: bool | No
     else:
         from rich.console import Console
 
-        Console().print(result)
+        from lemmata.engines.answers.grade_view import grade_panel
+
+        Console().print(grade_panel(result))
     sys.exit(EXIT_CODES[result.verdict])
 
 

@@ -12,7 +12,8 @@ import click
 from lemmata.agent.cli.options import guarded, model_options
 from lemmata.agent.config import Config
 from lemmata.memory import RunStore
-from lemmata.memory.export import AdvantageSettings, ExportError, ExportFilter, Redactor, export, export_schema, parse_roles
+from lemmata.memory.export import AdvantageSettings, ExportError, ExportFilter, Redactor, export, parse_roles
+from lemmata.memory.export_records import export_schema
 from lemmata.memory.export_formats import (
     Distribution,
     ExportFormat,

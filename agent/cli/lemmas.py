@@ -28,6 +28,7 @@ from lemmata.memory import (
     list_lemmas,
     search_lemmas,
 )
+from lemmata.memory.lemmas.views import detail_view, graph_view, summary_table
 from lemmata.memory.terminal_text import InertConsole
 
 
@@ -76,8 +77,6 @@ def command() -> None:
 @lemma_errors
 def search(config: Config, query: str, problem_id: str | None, limit: int) -> None:
     """Lemmas whose statements contain every word of QUERY, best match first."""
-    from lemmata.memory.lemmas.views import summary_table
-
     with existing_store(config) as store:
         found = search_lemmas(store, query, limit, problem_id=problem_id)
     if not found:
@@ -95,8 +94,6 @@ def search(config: Config, query: str, problem_id: str | None, limit: int) -> No
 @lemma_errors
 def list_command(config: Config, problem_id: str, min_confidence: float | None, include_superseded: bool) -> None:
     """A problem's lemmas in the order they were found."""
-    from lemmata.memory.lemmas.views import summary_table
-
     with existing_store(config) as store:
         lemmas = list_lemmas(store, problem_id, min_confidence=min_confidence, include_superseded=include_superseded)
     if not lemmas:
@@ -114,7 +111,7 @@ def show(config: Config, lemma_id: int) -> None:
     """One lemma: statement, proof, votes with the verifiers' explanations, what it cites and what cites it."""
     with existing_store(config) as store:
         detail = lemma_detail(store, lemma_id)
-    InertConsole().print(detail)
+    InertConsole().print(detail_view(detail))
 
 
 @command.command("graph")
@@ -131,7 +128,7 @@ def graph(config: Config, problem_id: str, output_format: str | None, output: Pa
     with existing_store(config) as store:
         lemmas = lemma_graph(store, problem_id)
     if chosen is GraphFormat.TERMINAL:
-        InertConsole().print(lemmas)
+        InertConsole().print(graph_view(lemmas))
         return
     text = graph_to_dot(lemmas) if chosen is GraphFormat.DOT else graph_to_svg(lemmas)
     if output is None:

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import click
+from rich.console import RenderableType
 from sqlite_utils.db import NotFoundError
 
 from lemmata.agent.cli.options import model_options
 from lemmata.agent.config import Config
 from lemmata.agent.errors import ProblemInputError
 from lemmata.agent.evaluation.metrics import MetricError
-from lemmata.agent.evaluation.report import build_report
+from lemmata.agent.evaluation.report import Report, build_report
 from lemmata.agent.evaluation.report_compare import compare_reports
+from lemmata.agent.evaluation.report_html import to_html
 from lemmata.agent.evaluation.report_proof import build_proof_report, with_proof_section
 from lemmata.agent.evaluation.run_data import load_run_data
+from lemmata.agent.evaluation.report_text import report_renderable, to_markdown
 from lemmata.agent.evaluation.runs import resolve_run_id
 from lemmata.agent.views.text_output import print_full
 from lemmata.memory import RunStore
@@ -48,10 +53,10 @@ def command(config: Config, run_id: str, other_run: str | None, fmt: str, out: P
     if len(reports) == 2 and reports[0].dataset != reports[1].dataset:
         click.echo(f"warning: the runs solved different datasets ({reports[0].dataset or '-'} and "
                    f"{reports[1].dataset or '-'}); their overall scores are not comparable", err=True)
-    shown = compare_reports(*reports) if len(reports) == 2 else reports[0]
     if fmt == "html" and len(reports) == 2:
         raise click.ClickException("--format html shows one run; compare two runs as table, markdown or json")
-    text = {"markdown": shown.to_markdown, "json": shown.to_json, "html": getattr(shown, "to_html", None)}.get(fmt)
+    shown, texts = _renderings(reports)
+    text = texts.get(fmt)
     if fmt == "table":
         shown_parts = [shown] if proof is None else [shown, proof]
         if out:
@@ -69,3 +74,13 @@ def command(config: Config, run_id: str, other_run: str | None, fmt: str, out: P
         click.echo(f"wrote {out}", err=True)
     else:
         click.echo(inert(rendered))
+
+
+def _renderings(reports: list[Report]) -> tuple[RenderableType, dict[str, Callable[[], str]]]:
+    """The terminal view, and the text renderers by format, of one report or of two compared."""
+    if len(reports) == 2:
+        comparison = compare_reports(*reports)
+        return comparison, {"markdown": comparison.to_markdown, "json": comparison.to_json}
+    report = reports[0]
+    return report_renderable(report), {
+        "markdown": partial(to_markdown, report), "json": report.to_json, "html": partial(to_html, report)}

@@ -1,8 +1,9 @@
 """The evaluation report of a batch run: what the runner hands over, the metrics per problem and overall.
 
-`build_report(RunData)` is the one entry; the result renders itself in the terminal (`__rich__`)
-and as markdown, JSON and one self-contained HTML page (`to_markdown`, `to_json`, `to_html`).
-`compare_reports` puts two reports side by side (see `lemmata.agent.evaluation.report_compare`).
+`build_report(RunData)` is the one entry; `to_json` / `report_from_json` store and read it back.
+The views depend on this module, never the reverse: the terminal and markdown renderings are in
+`lemmata.agent.evaluation.report_text`, the HTML page in `report_html`, and two reports side by side
+in `report_compare`.
 """
 
 from __future__ import annotations
@@ -13,8 +14,6 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from fractions import Fraction
-
-from rich.console import RenderableType
 
 from lemmata.agent.evaluation.metrics import (
     Ballot,
@@ -157,18 +156,8 @@ class Report:
     reference_visible: bool | None = None
     """Whether the process verifier was shown the gold (`--reference-visible`); `None`: not recorded."""
 
-    def __rich__(self) -> RenderableType:
-        return report_renderable(self)
-
-    # The same three calls as on a `Comparison`, so a caller can render either.
-    def to_markdown(self) -> str:
-        return to_markdown(self)
-
     def to_json(self) -> str:
         return to_json(self)
-
-    def to_html(self) -> str:
-        return to_html(self)
 
 
 # --- building ------------------------------------------------------------------------------------
@@ -340,43 +329,5 @@ def _scores_from_json(data: dict) -> Scores:
                      for k, by_tau in data["g_pass_at_k"].items()})
 
 
-# --- the other renderers live beside this module; re-exported so callers need one import --------
-
-from lemmata.agent.evaluation.report_compare import Comparison, compare_reports  # noqa: E402
-from lemmata.agent.evaluation.report_html import to_html  # noqa: E402
-from lemmata.agent.evaluation.report_text import report_renderable, to_markdown  # noqa: E402
-
 __all__ = ["SampleOutcome", "RunData", "Scores", "ProblemReport", "OverallReport", "Report", "build_report",
-           "default_ks", "to_json", "report_from_json", "to_markdown", "to_html", "Comparison",
-           "compare_reports", "MetricError"]
-
-
-def _demo_run(seed: int = 0, problems: int = 6, samples: int = 8) -> RunData:
-    """A made-up run: each problem has its own chance of being solved; wrong answers scatter."""
-    import random
-
-    rng = random.Random(seed)
-    outcomes = []
-    for index in range(problems):
-        skill = rng.random()
-        for sample in range(samples):
-            right = rng.random() < skill
-            key = "42" if right else rng.choice(["41", "43", None])
-            outcomes.append(SampleOutcome(
-                f"demo-{index}", sample, key and f"\\boxed{{{key}}}", key, right if key else None,
-                rng.choice([0.75, 1.0]) if right else rng.choice([0.0, 0.25, 0.5]),
-                {"reasoner": rng.randrange(2000, 9000), "verifier": rng.randrange(500, 3000)},
-                rng.uniform(10, 60), "done" if key else "error"))
-    return RunData("demo", "made-up", "2026-01-01T00:00:00Z", "none", outcomes)
-
-
-if __name__ == "__main__":  # python -m lemmata.agent.evaluation.report [page.html]: a demo report in the terminal (and as HTML)
-    import sys
-
-    from rich.console import Console
-
-    demo = build_report(_demo_run())
-    Console().print(demo)
-    if len(sys.argv) > 1:
-        with open(sys.argv[1], "w", encoding="utf-8") as page:
-            page.write(to_html(demo))
+           "default_ks", "to_json", "report_from_json", "MetricError"]

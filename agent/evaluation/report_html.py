@@ -18,6 +18,7 @@ from lemmata.agent.evaluation.report_text import (
     overall_title,
     overall_cells,
     problem_cells,
+    report_renderable,
     summary_line,
     tau_label,
     title_line,
@@ -187,3 +188,36 @@ def tokens_plot(report: Report) -> Figure:
 def _plain(label: str) -> str:
     # matplotlib reads text between dollar signs as mathtext (and fails on bad math): keep ids literal.
     return label.replace("$", r"\$")
+
+
+def _demo_report(seed: int = 0, problems: int = 6, samples: int = 8) -> Report:
+    """A made-up run: each problem has its own chance of being solved; wrong answers scatter."""
+    import random
+
+    from lemmata.agent.evaluation.report import RunData, SampleOutcome, build_report
+
+    rng = random.Random(seed)
+    outcomes = []
+    for index in range(problems):
+        skill = rng.random()
+        for sample in range(samples):
+            right = rng.random() < skill
+            key = "42" if right else rng.choice(["41", "43", None])
+            outcomes.append(SampleOutcome(
+                f"demo-{index}", sample, key and f"\\boxed{{{key}}}", key, right if key else None,
+                rng.choice([0.75, 1.0]) if right else rng.choice([0.0, 0.25, 0.5]),
+                {"reasoner": rng.randrange(2000, 9000), "verifier": rng.randrange(500, 3000)},
+                rng.uniform(10, 60), "done" if key else "error"))
+    return build_report(RunData("demo", "made-up", "2026-01-01T00:00:00Z", "none", outcomes))
+
+
+if __name__ == "__main__":  # python -m lemmata.agent.evaluation.report_html [page.html]: a demo report in the terminal (and as HTML)
+    import sys
+
+    from rich.console import Console
+
+    demo = _demo_report()
+    Console().print(report_renderable(demo))
+    if len(sys.argv) > 1:
+        with open(sys.argv[1], "w", encoding="utf-8") as page:
+            page.write(to_html(demo))

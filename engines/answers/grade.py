@@ -73,11 +73,6 @@ class Grade(BaseModel):
     seconds: float = 0.0
     """Wall-clock time spent grading."""
 
-    def __rich__(self) -> object:
-        from lemmata.engines.answers.grade_view import grade_panel
-
-        return grade_panel(self)
-
 
 def grade(
     gold: str,

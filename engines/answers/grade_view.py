@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from lemmata.engines.answers.grade import Grade
 from lemmata.engines.answers.verdicts import Verdict
-
-if TYPE_CHECKING:
-    from lemmata.engines.answers.grade import Grade
 
 VERDICT_STYLES = {
     Verdict.CORRECT: "bold green",
@@ -42,7 +38,6 @@ def grade_panel(grade: Grade) -> Panel:
 if __name__ == "__main__":
     from rich.console import Console
 
-    from lemmata.engines.answers.grade import Grade
     from lemmata.engines.answers.verdicts import DecidedBy
 
-    Console().print(Grade(verdict=Verdict.CORRECT, decided_by=DecidedBy.RULES, reason="equal as exact rationals", extracted="\\frac{1}{2}", gold="0.5", seconds=0.012))
+    Console().print(grade_panel(Grade(verdict=Verdict.CORRECT, decided_by=DecidedBy.RULES, reason="equal as exact rationals", extracted="\\frac{1}{2}", gold="0.5", seconds=0.012)))

@@ -18,6 +18,7 @@ from lemmata.engines.geometry.check_rules import PATTERNS
 from lemmata.engines.geometry.diagram import draw
 from lemmata.engines.geometry.errors import GeometryError
 from lemmata.engines.geometry.language import Problem, parse_problem
+from lemmata.engines.geometry.premises import premise_facts
 from lemmata.engines.geometry.predicates import Predicate as P
 from lemmata.engines.geometry.predicates import check, is_coll
 from lemmata.engines.geometry.rules import RuleId as R
@@ -429,8 +430,6 @@ def check_step(st: Stmt, rule: R, cited: list[Stmt], pts: dict[str, complex],
 # ---- a whole proof ---------------------------------------------------------------------------
 def check_proof(record: ProofRecord, fresh: int = FRESH_DIAGRAMS, max_failures: int = 5) -> CheckReport:
     """Re-check every step of the proof and every derived fact in fresh random diagrams."""
-    from lemmata.engines.geometry.solver import premise_facts
-
     failures: list[str] = []
     try:
         problem = parse_problem(record.statement, record.name)

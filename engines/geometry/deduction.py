@@ -1,11 +1,14 @@
-"""Forward chaining: the saturation loop over the rule passes in `matchers`, and the symbolic
-queries (`why_*`) that return the premises proving a statement now, or None."""
+"""Forward chaining: the saturation loop over the rule passes it is given (`matchers.MATCHERS`),
+and the symbolic queries (`why_*`) that return the premises proving a statement now, or None.
+
+The passes are handed in, not imported: they read and extend a `Deduction`, so they depend on
+this module and not the other way round."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from fractions import Fraction
-from functools import partial
 
 from lemmata.engines.geometry import clock
 from lemmata.engines.geometry.database import Database, seg
@@ -23,11 +26,16 @@ class OutOfTime(Exception):
     """The deadline passed in the middle of a round."""
 
 
-class Deduction:
-    """Saturates a database with our rules; `run` stops at the goal, a fixpoint or a deadline."""
+RulePass = Callable[["Deduction"], None]
+"""One round of one rule family: finds matches in the database and derives new facts."""
 
-    def __init__(self, db: Database) -> None:
+
+class Deduction:
+    """Saturates a database with rule passes; `run` stops at the goal, a fixpoint or a deadline."""
+
+    def __init__(self, db: Database, passes: Sequence[RulePass]) -> None:
         self.db = db
+        self.passes = tuple(passes)
         self.index = index_diagram(db.diagram)
         self.deadline = float("inf")
         self.done_inscribed: dict[int, frozenset[str]] = {}
@@ -145,8 +153,8 @@ class Deduction:
                     return True
                 self.rounds += 1
                 before = len(self.db.facts)
-                for rule in self.rule_passes():
-                    rule()
+                for rule_pass in self.passes:
+                    rule_pass(self)
                     self.tick()
                 if len(self.db.facts) == before:
                     return goal_check()
@@ -154,11 +162,6 @@ class Deduction:
             self.timed_out = True
             return goal_check()
         return goal_check()
-
-    def rule_passes(self):
-        from lemmata.engines.geometry.matchers import MATCHERS
-
-        return [partial(matcher, self) for matcher in MATCHERS]
 
     def fresh(self, key: tuple) -> bool:
         """False when this candidate failed before and the algebra has not changed since."""

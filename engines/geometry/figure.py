@@ -11,14 +11,13 @@ from lemmata.engines.geometry.facts import Fact
 from lemmata.engines.geometry.language import Problem
 from lemmata.engines.geometry.loci import circumcenter_of
 from lemmata.engines.geometry.predicates import Predicate
+from lemmata.engines.geometry.premises import premise_facts
 
 GIVEN, AUX, GOAL = "#1f4e79", "#c0392b", "#e67e22"
 
 
 def _segments_and_circles(problem: Problem) -> tuple[set[frozenset[str]], list[tuple[str, ...]]]:
     """Segments and circles mentioned by the construction premises."""
-    from lemmata.engines.geometry.solver import premise_facts
-
     segs: set[frozenset[str]] = set()
     circles: list[tuple[str, ...]] = []
     for clause in problem.clauses:

@@ -6,15 +6,13 @@ from __future__ import annotations
 
 from fractions import Fraction
 from itertools import combinations, permutations
-from typing import TYPE_CHECKING
 
 from lemmata.engines.geometry.database import seg
+from lemmata.engines.geometry.deduction import Deduction
+from lemmata.engines.geometry.loci import foot_on, line_through
 from lemmata.engines.geometry.numeric_index import numeric_para, similar_pairs, simple_ratio, single
-from lemmata.engines.geometry.predicates import Predicate, is_coll
+from lemmata.engines.geometry.predicates import Predicate, check, is_coll
 from lemmata.engines.geometry.rules import RuleId
-
-if TYPE_CHECKING:
-    from lemmata.engines.geometry.deduction import Deduction
 
 P = Predicate
 R = RuleId
@@ -285,8 +283,6 @@ def match_midpoints(ded: Deduction) -> None:
 
 def match_projected_midpoints(ded: Deduction) -> None:
     """s10: the feet of A and B on a line are equidistant from the midpoint of AB."""
-    from lemmata.engines.geometry.loci import foot_on, line_through
-
     pts = ded.db.diagram.points
     for (m, s), fm in list(ded.db.midpoints.items()):
         a, b = sorted(s)
@@ -317,8 +313,6 @@ def match_projected_midpoints(ded: Deduction) -> None:
 
 def match_bisector_feet(ded: Deduction) -> None:
     """s11: the foot C of A on the bisector of angle ABD and the midpoint E of AD: CE ∥ BD."""
-    from lemmata.engines.geometry.predicates import check
-
     pts = ded.db.diagram.points
     for (e, s), fe in list(ded.db.midpoints.items()):
         for a, d in permutations(sorted(s)):
@@ -346,8 +340,6 @@ def match_bisector_feet(ded: Deduction) -> None:
 
 def _bisector_feet(ded: Deduction) -> list[tuple[str, str, str, str]]:
     """(c, b, d, a): D is the foot of C on a bisector at B of the angle between BA and BC."""
-    from lemmata.engines.geometry.predicates import check
-
     cached = getattr(ded.index, "bisector_feet", None)
     if cached is not None:
         return cached
@@ -385,8 +377,6 @@ def match_feet_on_two_bisectors(ded: Deduction) -> None:
 
 def match_midline_of_strip(ded: Deduction) -> None:
     """s12: C on the perpendicular bisector of AB, AE ⟂ AB, BD ⟂ AB, E C D collinear ⇒ CE = CD."""
-    from lemmata.engines.geometry.predicates import check
-
     pts = ded.db.diagram.points
     for lid in ded.db.lines_with(3):
         on = sorted(ded.db.line_points[lid])

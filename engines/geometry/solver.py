@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from fractions import Fraction
-
 from lemmata.engines.geometry import clock
-from lemmata.engines.geometry.constructions import CONSTRUCTIONS, s_angle_degrees
+from lemmata.engines.geometry.checker import check_proof, record_from_facts
 from lemmata.engines.geometry.database import Database
 from lemmata.engines.geometry.deduction import Deduction
 from lemmata.engines.geometry.diagram import Diagram, draw
@@ -16,7 +14,9 @@ from lemmata.engines.geometry.errors import NoGoalError
 from lemmata.engines.geometry.facts import Fact
 from lemmata.engines.geometry.goals import goal_premises
 from lemmata.engines.geometry.language import Clause, Problem, parse_problem
-from lemmata.engines.geometry.predicates import Predicate, parse_number, parse_predicate
+from lemmata.engines.geometry.matchers import MATCHERS
+from lemmata.engines.geometry.premises import premise_facts
+from lemmata.engines.geometry.proof import extract_proof
 from lemmata.engines.geometry.rules import RuleId
 
 
@@ -38,39 +38,6 @@ class Solution:
     """Why the independent checker refused the engine's proof (a bug report; then not proved)."""
 
 
-def premise_facts(clause: Clause) -> list[tuple]:
-    """(predicate, points, numbers) stated by the clause's constructions."""
-    out = []
-    for step in clause.steps:
-        spec = CONSTRUCTIONS[step.name]
-        binding = dict(zip(spec.params, step.args))
-        for pred_name, args in spec.premises:
-            pred = parse_predicate(pred_name)
-            pts = tuple(binding[a] for a in args if a in binding and not _is_number_param(spec, a))
-            nums = tuple(_number(binding.get(a, a), pred_name, step.name)
-                         for a in args if a not in binding or _is_number_param(spec, a))
-            out.append((pred, pts, nums))
-    for premise in clause.premises:  # AlphaGeometry2 form: the predicate is the premise
-        pred = parse_predicate(premise.name)
-        n_numbers = 1 if pred in (Predicate.ACONST, Predicate.RCONST) else 0
-        pts = premise.args[:len(premise.args) - n_numbers]
-        nums = tuple(_number(a, pred.value) for a in premise.args[len(pts):])
-        out.append((pred, tuple(pts), nums))
-    return out
-
-
-def _number(text: str, pred_name: str, construction: str = "") -> "Fraction":
-    """Angles are kept in π units: `1pi/3` as written, `60` or `60o` as degrees."""
-    if construction == "s_angle":
-        return Fraction(s_angle_degrees(text)).limit_denominator(10_000) / 180
-    value = parse_number(text)
-    return value / 180 if pred_name == "aconst" and "pi" not in text else value
-
-
-def _is_number_param(spec, name: str) -> bool:
-    return spec.numbers > 0 and name in spec.params[spec.arity - spec.numbers:]
-
-
 def state_clause(db: Database, clause: Clause) -> int:
     """Add the clause's premises as construction facts; returns how many were refused."""
     refused = 0
@@ -87,15 +54,12 @@ def build(problem: Problem, seed: int = 0) -> Deduction:
     db = Database(diagram)
     for clause in problem.clauses:
         state_clause(db, clause)
-    return Deduction(db)
+    return Deduction(db, MATCHERS)
 
 
 def solve(problem: Problem | str, timeout: float = 60.0, seed: int = 0, check: bool = True) -> Solution:
     """Try to prove the problem's goal with deduction and algebra within `timeout` seconds;
     a proof counts only when the independent checker accepts it (`check=False` skips that)."""
-    from lemmata.engines.geometry.checker import check_proof, record_from_facts
-    from lemmata.engines.geometry.proof import extract_proof
-
     if isinstance(problem, str):
         problem = parse_problem(problem)
     if problem.goal is None:

@@ -10,8 +10,6 @@ from xml.sax.saxutils import escape, quoteattr
 from lemmata.memory.lemmas.records import LemmaOrigin, LemmaStatus
 
 if TYPE_CHECKING:
-    from rich.console import RenderableType
-
     from lemmata.memory.store import RunStore
 
 # SVG layout, in pixels: boxes in layers, top to bottom; a wide layer wraps onto several rows.
@@ -61,11 +59,6 @@ class LemmaGraph:
     problem_id: str
     nodes: list[GraphNode]
     edges: list[GraphEdge]
-
-    def __rich__(self) -> RenderableType:
-        from lemmata.memory.lemmas.views import graph_view
-
-        return graph_view(self)
 
 
 def lemma_graph(store: RunStore, problem_id: str) -> LemmaGraph:

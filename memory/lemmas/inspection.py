@@ -11,8 +11,6 @@ from lemmata.memory.lemmas.records import LemmaEditAction, LemmaStatus
 from lemmata.memory.lemmas.search import LemmaSummary
 
 if TYPE_CHECKING:
-    from rich.console import RenderableType
-
     from lemmata.memory.store import RunStore
 
 _SUMMARY_SQL = """
@@ -84,11 +82,6 @@ class LemmaDetail:
     superseded_by: int | None
     imported_from: int | None
     version: int
-
-    def __rich__(self) -> RenderableType:
-        from lemmata.memory.lemmas.views import detail_view
-
-        return detail_view(self)
 
 
 def list_lemmas(store: RunStore, problem_id: str, *, min_confidence: float | None = None,

@@ -126,9 +126,11 @@ if __name__ == "__main__":
 
     from rich.console import Console
 
-    from lemmata.memory import LemmaDraft, LemmaLibrary, RunStore, VerifierVote
     from lemmata.memory.lemmas.graph import lemma_graph
     from lemmata.memory.lemmas.inspection import lemma_detail, list_lemmas
+    from lemmata.memory.lemmas.library import LemmaLibrary
+    from lemmata.memory.lemmas.records import LemmaDraft, VerifierVote
+    from lemmata.memory.store import RunStore
 
     with tempfile.TemporaryDirectory() as folder:
         store = RunStore(f"{folder}/demo.db")
@@ -138,6 +140,6 @@ if __name__ == "__main__":
         library.record_vote(first.id, VerifierVote(-1, "Correct."))
         console = Console()
         console.print(summary_table(list_lemmas(store, "p1")))
-        console.print(lemma_detail(store, first.id))
-        console.print(lemma_graph(store, "p1"))
+        console.print(detail_view(lemma_detail(store, first.id)))
+        console.print(graph_view(lemma_graph(store, "p1")))
         store.close()

@@ -9,8 +9,8 @@ import re
 import pytest
 from rich.console import Console
 
-from lemmata.agent.evaluation.report import RunData, build_report, compare_reports, report_from_json, to_json
-from lemmata.agent.evaluation.report_compare import Flip
+from lemmata.agent.evaluation.report import RunData, build_report, report_from_json, to_json
+from lemmata.agent.evaluation.report_compare import Flip, compare_reports
 from tests.evaluation.runs import outcome, ten_by_four
 
 

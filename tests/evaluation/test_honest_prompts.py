@@ -10,7 +10,10 @@ import json
 import sqlite_utils
 from rich.console import Console
 
-from lemmata.agent.evaluation.report import build_report, compare_reports
+from lemmata.agent.evaluation.report import build_report
+from lemmata.agent.evaluation.report_compare import compare_reports
+from lemmata.agent.evaluation.report_html import to_html
+from lemmata.agent.evaluation.report_text import report_renderable, to_markdown
 from lemmata.agent.evaluation.run_data import load_run_data
 from lemmata.memory import RunStore
 
@@ -143,7 +146,7 @@ def assert_headers_say_what_the_models_saw(tmp_path, blind: str, sighted: str) -
     store.close()
     for report, said in ((a, "reference: hidden from every model"),
                          (b, "reference: VISIBLE to the process verifier (--reference-visible)")):
-        assert said in rendered(report) and said in report.to_markdown() and said in report.to_html()
+        assert said in rendered(report_renderable(report)) and said in to_markdown(report) and said in to_html(report)
     assert (json.loads(a.to_json())["reference_visible"], json.loads(b.to_json())["reference_visible"]) == (False, True)
     compared = compare_reports(a, b)
     assert "A · reference: hidden from every model" in compared.to_markdown()

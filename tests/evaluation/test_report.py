@@ -12,15 +12,9 @@ import pytest
 from rich.console import Console
 
 from lemmata.agent.evaluation.metrics import MetricError
-from lemmata.agent.evaluation.report import (
-    RunData,
-    build_report,
-    default_ks,
-    report_from_json,
-    to_html,
-    to_json,
-    to_markdown,
-)
+from lemmata.agent.evaluation.report import RunData, build_report, default_ks, report_from_json, to_json
+from lemmata.agent.evaluation.report_html import to_html
+from lemmata.agent.evaluation.report_text import report_renderable, to_markdown
 from tests.evaluation.runs import outcome, ten_by_four
 
 
@@ -177,7 +171,7 @@ def test_json_is_stable_sorted_and_reads_back(report):
     assert data["overall"]["scores"]["pass_at_k"] == {"1": 0.5, "2": exactly(Fraction(2, 3)), "4": 0.8}
     assert data["overall"]["scores"]["g_pass_at_k"]["4"] == {"0.25": 0.8, "0.5": 0.6, "0.75": 0.4, "1.0": 0.2}
     assert report_from_json(text) == report
-    assert report.to_json() == text and report.to_markdown() == to_markdown(report)
+    assert report.to_json() == text
     assert to_json(build_report(ten_by_four())) == text
 
 
@@ -204,7 +198,7 @@ def test_markdown_cells_cannot_break_the_table_or_inject_html(hostile_report):
 
 
 def test_rich_view_shows_overall_first_at_fixed_width(report):
-    text = render(report)
+    text = render(report_renderable(report))
     assert text.index("overall: mean ± standard error over 10 problems, in %") < text.index("problems (k = 4)")
     assert max(len(line) for line in text.splitlines()) <= 120
     assert "│ pass@k          │ 50.0 ± 11.8 │ 66.7 ± 12.7 │ 80.0 ± 13.3 │" in text
@@ -212,7 +206,7 @@ def test_rich_view_shows_overall_first_at_fixed_width(report):
 
 
 def test_rich_view_prints_model_text_literally(hostile_report):
-    text = render(hostile_report, width=200)
+    text = render(report_renderable(hostile_report), width=200)
     assert "a|b [bold]$x$" in text
     assert "<script>alert('x')</script>" in text
 

@@ -20,13 +20,12 @@ from lemmata.memory.export import (
     AdvantageSettings,
     ExportError,
     ExportFilter,
-    ExportRecord,
     Redactor,
     export,
     export_records,
-    export_schema,
 )
 from lemmata.memory.export_formats import ROW_BUILDERS, ExportFormat
+from lemmata.memory.export_records import ExportRecord, export_schema
 from lemmata.memory.rewards import conjugate_reward
 from tests.conftest import REPO, SENTINEL_KEY, complete_solution, run_cli
 from tests.export.conftest import GOLD, RecordedRun

@@ -17,7 +17,8 @@ from lemmata.openrlhf_reward import reward_func
 from lemmata.trl_reward import answer_reward
 from lemmata.verl_reward import compute_score
 from lemmata.memory import RunStore
-from lemmata.memory.export import ExportRecord, export, parse_roles
+from lemmata.memory.export import export, parse_roles
+from lemmata.memory.export_records import ExportRecord
 from lemmata.memory.export_formats import ExportFormat, ExportRole
 from tests.conftest import REPO, run_cli
 from tests.export.conftest import BATCH_PROBLEMS, BATCH_SAMPLES, BatchRun, batch_gold, scripted_right
