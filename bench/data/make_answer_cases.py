@@ -25,8 +25,6 @@ from pathlib import Path
 SEED = 20250807
 OUT = Path(__file__).parent / "answer_cases.jsonl"
 MATH500_SAMPLE = 220
-MV14 = "https://github.com/huggingface/Math-Verify/issues/14"
-MV2 = "https://github.com/huggingface/Math-Verify/issues/2"
 
 TEMPLATES = [
     "We simplify step by step and check the result.\n\nTherefore, the answer is $\\boxed{{{}}}$.",
@@ -52,25 +50,9 @@ def documented_cases(rng: random.Random) -> list[dict]:
     rows: list[dict] = []
     boxed = lambda answer: f"Hence the answer is $\\boxed{{{answer}}}$."  # noqa: E731
     # tiny or huge magnitudes passing by rounding
-    for n in (2004, 100, 30, 12):
-        rows.append(case(f"\\frac{{1}}{{{n}!}}", boxed(f"\\frac{{1}}{{{n + 2}!}}"), "incorrect", "tiny values round to equal", MV14, mode="magnitude"))
-    for k in (99, 60, 40):
-        rows.append(case(f"\\frac{{1}}{{2^{{{k}}}}}", boxed(f"\\frac{{1}}{{2^{{{k - 1}}}}}"), "incorrect", "tiny powers round to equal", MV14, mode="magnitude"))
-    rows.append(case("\\frac{2^{2005}+1}{3 \\cdot 2^{2006}}", boxed("\\frac{1}{3 \\cdot 2^{2006}}"), "incorrect", "huge numerator and denominator", MV14, mode="magnitude"))
     for value, wrong in (("\\frac{1}{3000000}", "0.0000003"), ("\\frac{1}{7000000}", "0.0000001"), ("10^{-8}", "0")):
         rows.append(case(value, boxed(wrong), "incorrect", "six-decimal rounding hides a large relative error", "our failure mode list", mode="magnitude"))
-    rows.append(case("\\frac{1}{2004!}", boxed("\\frac{1}{2004!}"), "correct", "tiny value, same", MV14, mode="magnitude"))
     rows.append(case("10^{30}", boxed("10^{30}"), "correct", "huge value, same", "our failure mode list", mode="magnitude"))
-    # 1 - 1/e vs 1 + 1/e (\mathrm{e} truncates math-verify's parse)
-    for gold, answer, label in (
-        ("1 - \\frac{1}{\\mathrm{e}}", "1 + \\frac{1}{\\mathrm{e}}", "incorrect"),
-        ("1 - \\frac{1}{\\mathrm{e}}", "1 - \\frac{2}{\\mathrm{e}}", "incorrect"),
-        ("2 - \\frac{1}{\\mathrm{e}}", "2 + \\frac{1}{\\mathrm{e}}", "incorrect"),
-        ("\\frac{1}{\\mathrm{e}}", "\\frac{2}{\\mathrm{e}}", "incorrect"),
-        ("1 - \\frac{1}{\\mathrm{e}}", "1 - e^{-1}", "correct"),
-        ("1 - \\frac{1}{\\mathrm{e}}", "\\frac{\\mathrm{e}-1}{\\mathrm{e}}", "correct"),
-    ):
-        rows.append(case(gold, boxed(answer), label, "\\mathrm{e} cuts the parse to '1 - \\frac{1}{'", MV14, mode="inverse_e"))
     # ordered tuples compared as sets; multiplicity
     order_q = "Find all solutions and list them in increasing order, separated by commas."
     for gold, answer in (("1, 3, 5", "5, 3, 1"), ("-2, 1", "1, -2"), ("2, 7, 9", "9, 2, 7")):
@@ -82,9 +64,6 @@ def documented_cases(rng: random.Random) -> list[dict]:
     for gold, answer in (("3", "3, 4"), ("5", "\\{5, 7\\}"), ("12", "12 \\text{ or } 13"), ("2", "x = 2 \\text{ or } x = -2")):
         rows.append(case(gold, boxed(answer), "incorrect", "a list is not one value", "our failure mode list", mode="list_one_element"))
     rows.append(case("3", "It is either $\\boxed{3}$ or $\\boxed{4}$.", "incorrect", "two boxed candidates", "our failure mode list", mode="list_one_element"))
-    rows.append(case("\\pm 2021", boxed("2021"), "incorrect", "one of two signs", MV14, mode="list_one_element"))
-    rows.append(case("n = 2, 3, 4", boxed("n = 1, 2, 3"), "incorrect", "lists under an equation", MV14, mode="list_one_element"))
-    rows.append(case("19, 46, \\text{ and } 82", boxed("21, 36, \\text{ and } 82"), "incorrect", "one shared element", MV14, mode="list_one_element"))
     # plain-text answers rejected
     for gold, answer in (
         ("\\frac{\\pi}{2}", "pi/2"), ("e^{16}", "exp(16)"), ("3\\sqrt{2}", "3*sqrt(2)"), ("\\frac{\\sqrt{3}}{2}", "sqrt(3)/2"),
@@ -93,31 +72,15 @@ def documented_cases(rng: random.Random) -> list[dict]:
         rows.append(case(gold, f"Working it through, the final answer is {answer}", "correct", "plain-text notation", "our failure mode list", mode="plain_text"))
     for gold, answer in (("\\frac{\\pi}{2}", "pi/3"), ("e^{16}", "exp(15)"), ("3\\sqrt{2}", "2*sqrt(3)"), ("2\\pi", "pi^2")):
         rows.append(case(gold, f"Working it through, the final answer is {answer}", "incorrect", "plain text, wrong value", "our failure mode list", mode="plain_text"))
-    # other reported edge cases (not our failure modes)
+    # interval notation
     rows += [
-        case("\\frac{1}{12}", boxed("0.0833333333333333"), "correct", "long decimal", MV2),
-        case("(1,\\frac{9}{2})", boxed("(1,4.5)"), "correct", "decimal inside a tuple", MV2),
-        case("\\frac{x+2}{7}", boxed("\\frac{x}{7}+\\frac{2}{7}"), "correct", "expanded fraction", MV2),
-        case("\\tan^2(y)+1", boxed("\\sec^2(y)"), "correct", "trig identity", MV2),
-        case("13", boxed("\\text{13}"), "correct", "number in \\text", "https://github.com/huggingface/Math-Verify/issues/37"),
-        case("73", "Left: 905. Right: 905.\n\n✅ Final Answer: **73**", "correct", "bold answer", "https://github.com/huggingface/Math-Verify/issues/76"),
-        case("4", boxed("4\\sqrt{2}"), "incorrect", "extra factor", "https://github.com/huggingface/Math-Verify/issues/41"),
-        case("3x+4y+14=0", boxed("3x-y+13=0"), "incorrect", "different lines", "https://github.com/huggingface/Math-Verify/issues/60"),
-        case("2x+4y-3=0", boxed("y = -\\frac{1}{2}x + \\frac{3}{4}"), "correct", "same line rearranged", "https://github.com/huggingface/Math-Verify/issues/26"),
-        case("(0, 1)", boxed("(0, 1.5)"), "incorrect", "one coordinate differs", MV14),
-        case("\\text{(C)}", "Comparing the options, the answer is (C).", "correct", "multiple choice letter", "CompassVerifier answer types"),
-        case("\\text{(C)}", "Comparing the options, the answer is (B).", "incorrect", "multiple choice letter", "CompassVerifier answer types"),
-        case("\\text{even}", boxed("\\text{even}"), "correct", "word answer", "CompassVerifier answer types"),
-        case("\\text{even}", boxed("\\text{odd}"), "incorrect", "word answer", "CompassVerifier answer types"),
-        case("42", "Let me recompute the sum. " * 60, "incorrect", "looping response without an answer (label C)", "CompassVerifier invalid label"),
-        case("42", "First we set up the recursion and note that the case n = 1 gives", "incorrect", "truncated response (label C)", "CompassVerifier invalid label"),
         case("[2, 5)", boxed("[2, 5]"), "incorrect", "interval endpoint", "interval notation"),
         case("(-\\infty, 3] \\cup (4, 5)", boxed("(-\\infty,3]\\cup(4,5)"), "correct", "union of intervals", "interval notation"),
     ]
     return rows + notation_cases() + held_out_cases()
 
 
-NOTATION = "MATH answer notation (normalisations of Hendrycks et al.'s is_equiv, lm-eval minerva_math)"
+NOTATION = "answer notation: our own pairs for the conventions competition answers are written in"
 NOTATION_PAIRS = [
     # (gold, answer, expected, why)
     ("\\frac{1}{2}", "\\frac12", "correct", "fraction without braces"),
