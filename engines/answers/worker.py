@@ -33,7 +33,7 @@ WORKER_START_SECONDS = 120.0
 """Limit on starting a worker (interpreter, sympy and math-verify imports); not counted in a call's limit."""
 DEFAULT_MAX_WORKERS = 2
 """Processes kept alive (the build machines have two cores)."""
-PRELOADED_MODULES = ("lemmata.engines.answers.equivalence", "lemmata.engines.answers.compute")
+PRELOADED_MODULES = ("lemmata.engines.answers.equivalence", "lemmata.engines.answers.computations")
 """Imported by each worker before its first call, so calls do not pay for sympy's import."""
 _BOOT = "import sys; from lemmata.engines.answers.worker import serve; serve(int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]))"
 
