@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from lemmata.agent.config import load_config
+from lemmata.agent.config import load_config, updated
 from lemmata.agent.problems import Problem
 from lemmata.agent.loop.solve import solve_problem
 from lemmata.memory import RunStore
@@ -75,9 +75,8 @@ async def run(problems: int, rounds: int, token_latency: float, budget: int) -> 
                               stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parents[1])
     base_url = server.stdout.readline().strip()
     config = load_config(overrides={"base_url": base_url, "model": MODEL_NAME}, environ={})
-    config.store.path = directory / "runs.db"
-    config.loop.rounds = rounds
-    config.loop.library_budget_tokens = budget
+    config = updated(updated(config, "store", path=directory / "runs.db"), "loop", rounds=rounds,
+                     library_budget_tokens=budget)
     store = RunStore(config.store.path)
     started = time.monotonic()
     for index in range(problems):
