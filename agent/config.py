@@ -59,6 +59,15 @@ class Config(Strict):
         return data
 
 
+def updated(config: Config, section: str, **changes: Any) -> Config:
+    """A copy of `config` with these fields of one section (`loop`, `grading`, ...) changed.
+
+    Callers pass the copy on; the configuration they were given stays as it was, so a caller
+    that set a budget for one run does not see it leak into the next.
+    """
+    return config.model_copy(update={section: getattr(config, section).model_copy(update=changes)})
+
+
 def load_config(
     path: Path | str | None = None,
     overrides: dict[str, Any] | None = None,

@@ -5,8 +5,9 @@ their first call (`preflight`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from lemmata.agent.config import Config
+from lemmata.agent.config import Config, updated
 from lemmata.agent.loop.roles import Role
 from lemmata.engines.llm import ClientSettings, LLMClient, ModelCallError, RoleSettings, public_url
 from lemmata.engines.llm.errors import EndpointCheckError
@@ -57,10 +58,9 @@ class _PinnedConfig:
 async def check_endpoints(config: Config, *, chat: bool = True) -> list[EndpointHealth]:
     """One row per distinct (endpoint, model) among the roles that have one configured;
     without `chat`, only the model list is asked (reachable, model listed, context)."""
-    probe_client = config.client.model_copy(deep=True)
-    probe_client.max_retries = 0
-    probe_client.idle_timeout = min(config.client.idle_timeout, 60)
-    probe_client.total_timeout = min(config.client.total_timeout, 120)
+    probe_client = config.client.model_copy(update={
+        "max_retries": 0, "idle_timeout": min(config.client.idle_timeout, 60),
+        "total_timeout": min(config.client.total_timeout, 120)})
     rows: dict[tuple[str, str], EndpointHealth] = {}
     for role in Role:
         settings = config.for_role(role)
@@ -82,11 +82,17 @@ async def check_endpoints(config: Config, *, chat: bool = True) -> list[Endpoint
     return list(rows.values())
 
 
-async def preflight(config: Config) -> list[str]:
+class Preflight(NamedTuple):
+    config: Config
+    """The configuration to run with: the one given, or a copy with the library budget lowered."""
+    notes: list[str]
+    """For the user: limits lowered, and limits that each call will lower."""
+
+
+async def preflight(config: Config) -> Preflight:
     """Before a run's first call: every configured endpoint is reachable and lists its model,
     else EndpointCheckError with doctor's one-line verdict. A library budget the smallest
-    context cannot hold is lowered for the run (the run's stored config shows it). Returns
-    notes for the user: limits lowered, and limits that each call will lower."""
+    context cannot hold is lowered in the returned copy (a run started with it stores it)."""
     rows = await check_endpoints(config, chat=False)
     notes = []
     for row in rows:
@@ -102,8 +108,8 @@ async def preflight(config: Config) -> list[str]:
         budget = library_budget_for(min(contexts))
         notes.append(f"[loop] library_budget_tokens lowered from {config.loop.library_budget_tokens} to {budget} "
                      f"for this run, to fit the server's {min(contexts)}-token context")
-        config.loop.library_budget_tokens = budget
-    return notes
+        config = updated(config, "loop", library_budget_tokens=budget)
+    return Preflight(config, notes)
 
 
 def library_budget_for(context: int) -> int:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 SOLUTION = ("## Verdict\ncomplete solution\n## Method sketch\nDirect.\n## Detailed solution\n"
-            "The answer is \\boxed{42}.\n## Lemmas\n\\boxed{Lemma -1}\n\\boxed{Lemma -1}")
+            "The answer is \\boxed{42}.\n## Conjectures\nnone")
 
 
 def write_inputs(directory: Path, problems: int, latency: float) -> None:

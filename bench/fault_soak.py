@@ -49,10 +49,10 @@ FAULTS = ("http429", "http500", "hang", "truncated", "malformed", "empty_choices
 """Per-request faults; the outage (server gone) and doomed calls come on top."""
 
 SUMMARY = r"""<lemma>
-**Lemma 1:** If $n$ is an even integer then $n^2 \equiv 0 \pmod 4$.
-**Proof 1:**
-* **Step 1:** Write $n = 2k$ with $k$ an integer.
-* **Step 2:** Then $n^2 = 4k^2 \equiv 0 \pmod 4$.
+Lemma 1: If $n$ is an even integer then $n^2 \equiv 0 \pmod 4$.
+Proof 1:
+Step 1: Write $n = 2k$ with $k$ an integer.
+Step 2: Then $n^2 = 4k^2 \equiv 0 \pmod 4$.
 </lemma>
 """
 PROBLEM_RE = re.compile(r"Soak problem (\d+):")
@@ -61,7 +61,7 @@ PROBLEM_RE = re.compile(r"Soak problem (\d+):")
 def solution(answer: str) -> str:
     return (f"## Verdict\ncomplete solution\n\n## Method sketch\nDirect computation.\n\n## Detailed solution\n"
             f"Adding zero changes nothing, so the value is \\boxed{{{answer}}}.\n\n"
-            f"## Lemmas\n\\boxed{{Lemma -1}}\n\\boxed{{Lemma -1}}")
+            "## Conjectures\nnone")
 
 
 @dataclass

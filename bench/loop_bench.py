@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from lemmata.agent.config import load_config
+from lemmata.agent.config import load_config, updated
 from lemmata.agent.problems import Problem
 from lemmata.agent.loop.solve import solve_problem
 from lemmata.memory import RunStore
@@ -33,7 +33,7 @@ def reasoner_reply(body: dict, rounds: int) -> Reply:
     round_number = int(note.split("Round ")[1].split()[0])
     verdict = "complete solution" if round_number >= rounds else "partial solution"
     text = (f"## Verdict\n{verdict}\n## Method sketch\nStep by step.\n## Detailed solution\n{FILLER}\n"
-            f"The answer is \\boxed{{{round_number}}}.\n## Lemmas\n\\boxed{{Lemma -1}}")
+            f"The answer is \\boxed{{{round_number}}}.\n## Conjectures\nnone")
     return Reply(text, reasoning=FILLER)
 
 
@@ -42,8 +42,8 @@ def summarizer_reply(body: dict) -> Reply:
     first = int(system.split("Number new lemmas from ")[1].split()[0])
     problem = body["messages"][-1]["content"].split("### Problem ###\n")[1].split("\n")[0]
     blocks = [
-        f"<lemma>\n**Lemma {n}:** For {problem} the quantity $q_{{{n}}}$ is bounded by {n} times the previous one.\n"
-        f"**Proof {n}:**\n* **Step 1:** {FILLER[:200]}\n* **Step 2:** By Lemma {max(1, n - 1)} it follows.\n</lemma>"
+        f"<lemma>\nLemma {n}: For {problem} the quantity $q_{{{n}}}$ is bounded by {n} times the previous one.\n"
+        f"Proof {n}:\nStep 1: {FILLER[:200]}\nStep 2: By Lemma {max(1, n - 1)} it follows.\n</lemma>"
         for n in (first, first + 1)
     ]
     return Reply("\n".join(blocks))
@@ -75,9 +75,8 @@ async def run(problems: int, rounds: int, token_latency: float, budget: int) -> 
                               stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parents[1])
     base_url = server.stdout.readline().strip()
     config = load_config(overrides={"base_url": base_url, "model": MODEL_NAME}, environ={})
-    config.store.path = directory / "runs.db"
-    config.loop.rounds = rounds
-    config.loop.library_budget_tokens = budget
+    config = updated(updated(config, "store", path=directory / "runs.db"), "loop", rounds=rounds,
+                     library_budget_tokens=budget)
     store = RunStore(config.store.path)
     started = time.monotonic()
     for index in range(problems):

@@ -42,7 +42,7 @@ def run_cli(args: list[str], env: dict[str, str], cwd: Path, timeout: float = 60
 def complete_solution(solution: str) -> str:
     """A reasoner answer in the loop's format that claims a complete solution."""
     return (f"## Verdict\ncomplete solution\n\n## Method sketch\nDirect.\n\n## Detailed solution\n{solution}\n\n"
-            f"## Lemmas\n\\boxed{{Lemma -1}}\n\\boxed{{Lemma -1}}")
+            "## Conjectures\nnone")
 
 
 def one_round_script(solution: str, reasoning: str = "") -> dict:

@@ -14,11 +14,12 @@ from lemmata.agent.views.batch import BatchView
 from lemmata.agent.cli.doctor import check_before_run
 from lemmata.agent.cli.options import guarded, model_options, serve_option, served_model
 from lemmata.agent.cli.solve import apply_loop_options, loop_options
-from lemmata.agent.config import Config
+from lemmata.agent.config import Config, updated
 from lemmata.agent.datasets import SHIPPED, resolve_dataset, shard
 from lemmata.agent.errors import ProblemInputError
 from lemmata.agent.loop.settings import LoopSettings
 from lemmata.agent.loop.reference import keep_recorded_choice
+from lemmata.agent.loop.roles import Role
 from lemmata.agent.evaluation.runs import resolve_run_id
 from lemmata.engines.llm import ModelCallError
 from lemmata.memory import RunStore
@@ -55,28 +56,28 @@ def command(config: Config, dataset: str | None, samples: int, concurrency: int,
                 plan, problems, loop = plan_of_run(store, resume_run)
             except LookupError as error:
                 raise ProblemInputError(str(error)) from None
-            config.loop = LoopSettings.model_validate(loop)  # the budgets the run started with
-            config.grading = grading_of_run(store, resume_run)
-            config.loop.reference_visible = keep_recorded_choice(store.run(resume_run)["config"],
-                                                                 budgets.get("reference_visible"))
+            config = config.model_copy(update={  # the budgets and grading the run started with
+                "loop": LoopSettings.model_validate(loop), "grading": grading_of_run(store, resume_run)})
+            config = updated(config, "loop", reference_visible=keep_recorded_choice(
+                store.run(resume_run)["config"], budgets.get("reference_visible")))
             run_id = resume_run
         else:
             if dataset is None:
                 raise ProblemInputError(f"name a dataset ({', '.join(SHIPPED)}, a .jsonl file or a directory) or --resume RUN_ID")
-            apply_loop_options(config, profile, **budgets)
+            config = apply_loop_options(config, profile, **budgets)
             name, problems = resolve_dataset(dataset)
             if shard_spec:
                 index, count = _parse_shard(shard_spec)
                 problems = shard(problems, index, count)
             problems = problems[:limit] if limit else problems
-            plan = BatchPlan(name, [p.id for p in problems], samples, concurrency)
+            plan = BatchPlan(name, [p.id for p in problems], samples, concurrency, judge=Role.JUDGE in config.roles)
             run_id, problems, plan = start_batch(store, config, problems, plan)
         click.echo(f"run {run_id} ({len(problems)} problems x {plan.samples} samples; "
                    f"resume with: lemmata batch --resume {run_id})", err=True)
         progress = BatchProgress()
-        with served_model(config, serve_model, console):
+        with served_model(config, serve_model, console) as config:
             try:
-                check_before_run(config, console)
+                config = check_before_run(config, console)
             except ModelCallError:
                 store.finish_run(run_id, "failed")
                 raise

@@ -47,10 +47,13 @@ def command(config: Config) -> None:
         sys.exit(1)
 
 
-def check_before_run(config: Config, console: Console) -> None:
+def check_before_run(config: Config, console: Console) -> Config:
     """doctor's checks before solve's or batch's first call: a one-line error (EndpointCheckError)
-    when an endpoint is down or lacks the model; notes on limits lowered to fit the context."""
+    when an endpoint is down or lacks the model; notes on limits lowered to fit the context.
+    Returns the configuration to run with (limits lowered in a copy)."""
     from lemmata.agent.doctor import preflight
 
-    for note in asyncio.run(preflight(config)):
+    checked = asyncio.run(preflight(config))
+    for note in checked.notes:
         console.print(f"[yellow]note:[/] {escape(note)}", soft_wrap=True)
+    return checked.config

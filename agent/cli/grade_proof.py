@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from lemmata.agent.cli.options import guarded, model_options
-from lemmata.agent.config import Config
+from lemmata.agent.config import Config, updated
 from lemmata.agent.problems import ProblemKind, load_problem_file, problem_from_text, read_text_file
 from lemmata.agent.evaluation.proof_grader import ProofJob, grade_in_new_run
 from lemmata.agent.evaluation.proof_grades import ProofGrade, ProofScale
@@ -25,11 +25,10 @@ def grading_options(command):
                         help="7-6-1-0 (IMO-ProofBench buckets) or 0-7 ([grading] proof_scale).")(command)
 
 
-def apply_grading_options(config: Config, graders: int | None, scale: str | None) -> None:
-    if graders is not None:
-        config.grading.proof_graders = graders
-    if scale is not None:
-        config.grading.proof_scale = ProofScale(scale)
+def apply_grading_options(config: Config, graders: int | None, scale: str | None) -> Config:
+    """`config` with the grading flags given applied."""
+    changes = {"proof_graders": graders, "proof_scale": ProofScale(scale) if scale is not None else None}
+    return updated(config, "grading", **{key: value for key, value in changes.items() if value is not None})
 
 
 @click.command("grade-proof")
@@ -43,7 +42,7 @@ def apply_grading_options(config: Config, graders: int | None, scale: str | None
 def command(config: Config, problem_file: Path, proof_file: Path, reference: Path | None, guidelines: Path | None,
             graders: int | None, scale: str | None) -> None:
     """Grade the proof in PROOF_FILE of the problem in PROBLEM_FILE; the grade is stored as a run."""
-    apply_grading_options(config, graders, scale)
+    config = apply_grading_options(config, graders, scale)
     stated = load_problem_file(problem_file)
     problem = dataclasses.replace(problem_from_text(stated.text, source=str(problem_file)), kind=ProblemKind.PROOF,
                                   reference=reference and read_text_file(reference),

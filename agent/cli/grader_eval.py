@@ -31,7 +31,7 @@ def command(config: Config, file: Path, concurrency: int, as_json: bool, graders
             scale: str | None) -> None:
     """Grade every proof of FILE (JSONL: problem, proof, human_score 0-7, optional reference and
     guidelines) and report bucket accuracy, mean absolute error, Spearman and a confusion matrix."""
-    apply_grading_options(config, graders, scale)
+    config = apply_grading_options(config, graders, scale)
     rows = load_human_graded(file)
     jobs = [ProofJob(row.problem, index, row.proof) for index, row in enumerate(rows)]
     store = RunStore(config.store.path)

@@ -12,7 +12,7 @@ from typing import Any
 import click
 from rich.console import Console
 
-from lemmata.agent.config import Config, load_config, one_or_many
+from lemmata.agent.config import Config, load_config, one_or_many, updated
 from lemmata.agent.errors import LemmataError
 from lemmata.engines.llm import ModelCallError
 from lemmata.engines.llm.redaction import redact
@@ -35,17 +35,18 @@ def model_options(command: Callable) -> Callable:
     def wrapper(config_path: Path | None, base_urls: tuple[str, ...], model: str | None, db: Path | None, **kwargs: Any):
         config = guarded(load_config)(config_path, {"base_url": one_or_many(base_urls), "model": model})
         if db is not None:
-            config.store.path = db
+            config = updated(config, "store", path=db)
         return guarded(command)(config=config, **kwargs)
 
     return wrapper
 
 
 @contextlib.contextmanager
-def served_model(config: Config, model: str | None, console: Console) -> Iterator[None]:
-    """With `--serve 'MODEL [VLLM FLAGS]'`: start vLLM for the block and point every role at it."""
+def served_model(config: Config, model: str | None, console: Console) -> Iterator[Config]:
+    """With `--serve 'MODEL [VLLM FLAGS]'`: start vLLM for the block; yields `config` with every
+    role's defaults pointed at it (without, `config` as it is)."""
     if model is None:
-        yield
+        yield config
         return
     import shlex
 
@@ -54,8 +55,7 @@ def served_model(config: Config, model: str | None, console: Console) -> Iterato
     name, *flags = shlex.split(model) or [""]
     console.print(f"starting vllm for {name} …")
     with VLLMServer(name, extra_args=flags) as server:
-        config.defaults.base_url, config.defaults.model = server.base_url, server.served_name
-        yield
+        yield updated(config, "defaults", base_url=server.base_url, model=server.served_name)
 
 
 def serve_option(command: Callable) -> Callable:

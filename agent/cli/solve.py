@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from lemmata.agent.cli.doctor import check_before_run
 from lemmata.agent.cli.options import guarded, model_options, serve_option, served_model
-from lemmata.agent.config import Config
+from lemmata.agent.config import Config, updated
 from lemmata.agent.views.display import LoopView
 from lemmata.agent.errors import ProblemInputError
 from lemmata.agent.loop.settings import LoopSettings
@@ -57,14 +57,11 @@ def loop_options(command):
     return command
 
 
-def apply_loop_options(config: Config, profile: str | None, **budgets: int | bool | None) -> None:
+def apply_loop_options(config: Config, profile: str | None, **budgets: int | bool | None) -> Config:
+    """`config` with the profile's budgets, then the budget flags given, applied."""
     if profile is not None and profile != config.profile:
-        for key, value in PROFILES[profile].items():
-            setattr(config.loop, key, value)
-        config.profile = profile
-    for key, value in budgets.items():
-        if value is not None:
-            setattr(config.loop, key, value)
+        config = updated(config, "loop", **PROFILES[profile]).model_copy(update={"profile": profile})
+    return updated(config, "loop", **{key: value for key, value in budgets.items() if value is not None})
 
 
 @click.command("solve")
@@ -84,7 +81,7 @@ def command(config: Config, problem: str | None, file: Path | None, answer: str 
             resume_run: str | None,
             interactive: bool, serve_model: str | None, quiet: bool, profile: str | None, **budgets: int | None) -> None:
     """Solve PROBLEM (a string) or the problem in --file with the multi-round lemma loop."""
-    apply_loop_options(config, profile, **budgets)
+    config = apply_loop_options(config, profile, **budgets)
     console = InertConsole(stderr=quiet and not interactive)
     store = RunStore(config.store.path)
     try:
@@ -92,20 +89,20 @@ def command(config: Config, problem: str | None, file: Path | None, answer: str 
             resume_run = resolve_run_id(store, resume_run)
         loaded = _problem(store, problem, file, answer, kind, resume_run)
         if resume_run:
-            config.loop.reference_visible = keep_recorded_choice(store.run(resume_run)["config"],
-                                                                 budgets.get("reference_visible"))
+            config = updated(config, "loop", reference_visible=keep_recorded_choice(
+                store.run(resume_run)["config"], budgets.get("reference_visible")))
         if interactive and resume_run:
-            _reopen(store, resume_run, config)
-            apply_loop_options(config, profile, **budgets)  # flags still win over the saved budgets
+            config = _reopen(store, resume_run, config)
+            config = apply_loop_options(config, profile, **budgets)  # flags still win over the saved budgets
         elif resume_run:
             if store.run(resume_run)["status"] == "finished":  # shown as it is, never recomputed
                 click.echo(f"run {resume_run} is finished; nothing to resume (details: lemmata show {resume_run})",
                            err=True)
                 _print(stored_result(store, resume_run), console, quiet)
                 return
-            _restore_loop(store, resume_run, config, profile, budgets)
-        with served_model(config, serve_model, console):
-            check_before_run(config, console)
+            config = _restore_loop(store, resume_run, config, profile, budgets)
+        with served_model(config, serve_model, console) as config:
+            config = check_before_run(config, console)
             if interactive:
                 result = asyncio.run(_solve_interactive(loaded, config, store, console, resume_run))
             else:
@@ -128,18 +125,19 @@ class Interrupted:
 
 
 def _restore_loop(store: RunStore, run_id: str, config: Config, profile: str | None,
-                  budgets: dict[str, int | None]) -> None:
-    """A resumed run keeps the budgets it started with, whatever flags are given now."""
+                  budgets: dict[str, int | None]) -> Config:
+    """`config` with the budgets a resumed run started with, whatever flags are given now."""
     stored = json.loads(store.run(run_id)["config"] or "{}")
     try:
-        config.loop = LoopSettings.model_validate(stored.get("loop", {}))
+        loop = LoopSettings.model_validate(stored.get("loop", {}))
     except ValidationError as error:
         raise ProblemInputError(f"run {run_id}: its stored loop settings no longer load ({error.errors()[0]['msg']})") from None
-    config.profile = stored.get("profile", config.profile)
+    config = config.model_copy(update={"loop": loop, "profile": stored.get("profile", config.profile)})
     ignored = [f"--{name.replace('_', '-')}" for name, value in budgets.items() if value is not None]
     if ignored or profile is not None:
         click.echo(f"resuming {run_id} with the budgets it started with; ignored: "
                    f"{', '.join(ignored + (['--profile'] if profile else []))}", err=True)
+    return config
 
 
 def _problem(store: RunStore, problem: str | None, file: Path | None, answer: str | None, kind: str | None,
@@ -178,14 +176,14 @@ async def _solve_live(problem: Problem, config: Config, store: RunStore, console
         return Interrupted(started[0] if started else resume_run)
 
 
-def _reopen(store: RunStore, run_id: str, config: Config) -> None:
+def _reopen(store: RunStore, run_id: str, config: Config) -> Config:
     from lemmata.agent.session.runner import SessionEnd, is_session, restore_budgets
 
     if not is_session(store, run_id):
         raise ProblemInputError(f"run {run_id} is not an interactive session; continue it with lemmata solve --resume {run_id}")
     if store.run(run_id)["status"] == SessionEnd.FINISHED:
         raise ProblemInputError(f"session {run_id} is finished; lemmata show {run_id} prints it")
-    restore_budgets(store, run_id, config)
+    return restore_budgets(store, run_id, config)
 
 
 async def _solve_interactive(problem: Problem, config: Config, store: RunStore, console: InertConsole,

@@ -14,15 +14,17 @@ from dataclasses import dataclass, field
 
 from sqlite_utils.db import NotFoundError
 
-from lemmata.agent.config import Config
+from lemmata.agent.config import Config, updated
 from lemmata.agent.loop.events import LoopEvent
 from lemmata.agent.problems import Problem, ProblemKind
 from lemmata.agent.loop.checkpoints import open_checkpoints
 from lemmata.agent.loop.graph import ShotRun
+from lemmata.agent.loop.roles import Role
 from lemmata.agent.evaluation.proof_grader import grade_proof
 from lemmata.agent.evaluation.proof_grades import PASS_SCORE, GradingSettings
 from lemmata.agent.loop.solve import make_run, run_shot, select_result, shot_graph, stored_problem
 from lemmata.engines.answers import agrade, answer_section
+from lemmata.engines.answers.judge import client_judge
 from lemmata.engines.llm import CallResult, LLMClient
 from lemmata.engines.llm.redaction import redact
 from lemmata.memory import RunStore
@@ -105,6 +107,8 @@ class BatchPlan:
     samples: int
     concurrency: int
     judge: bool = False
+    """Answers the rules leave undecided go to the judge role; `batch` sets it when `[roles.judge]`
+    is configured, and a resumed run keeps the choice it started with."""
 
     def to_json(self) -> dict:
         return self.__dict__.copy()
@@ -160,7 +164,7 @@ async def run_batch(
 ) -> BatchProgress:
     """Solve every (problem, sample) not finished yet; `stop` set = start nothing new."""
     stop = stop or asyncio.Event()
-    config.loop.shots, config.loop.stop_after = plan.samples, None
+    config = updated(config, "loop", shots=plan.samples, stop_after=None)
     progress.problems_total, progress.samples_total = len(problems), len(problems) * plan.samples
 
     def observe(result: CallResult) -> None:
@@ -202,7 +206,7 @@ async def _solve_problem(problem, plan, config, store, llm, saver, slots, stop, 
             statuses[sample] = done_samples[(problem.id, sample)]
             progress.samples_skipped += 1
             if (problem.id, sample) not in graded:  # finished, then killed before its grade landed
-                await _grade(run, sample, progress)
+                await _grade(run, sample, progress, llm if plan.judge else None)
             progress.samples_done += 1
             return
         async with slots:
@@ -222,7 +226,7 @@ async def _solve_problem(problem, plan, config, store, llm, saver, slots, stop, 
                 return
             finally:
                 progress.in_flight -= 1
-        await _grade(run, sample, progress)
+        await _grade(run, sample, progress, llm if plan.judge else None)
         progress.samples_done += 1
 
     await asyncio.gather(*[one_sample(sample) for sample in range(plan.samples)])
@@ -231,8 +235,9 @@ async def _solve_problem(problem, plan, config, store, llm, saver, slots, stop, 
         progress.problems_done += 1
 
 
-async def _grade(run: ShotRun, sample: int, progress: BatchProgress) -> None:
-    """A proof problem's sample gets a proof grade, an answer problem's an answer grade."""
+async def _grade(run: ShotRun, sample: int, progress: BatchProgress, judge_llm: LLMClient | None = None) -> None:
+    """A proof problem's sample gets a proof grade, an answer problem's an answer grade (asking the
+    judge role through `judge_llm`, when given, if the rules cannot decide)."""
     store, run_id, problem = run.store, run.run_id, run.problem
     row = next(store.db["samples"].rows_where("run_id = ? and problem_id = ? and sample = ?",
                                               [run_id, problem.id, sample]))
@@ -244,7 +249,9 @@ async def _grade(run: ShotRun, sample: int, progress: BatchProgress) -> None:
     if problem.answer is None:
         return
     # The reasoner's lemma boxes follow its answer; a "last box" reading must not take them.
-    grade = await agrade(problem.answer, answer_section(row["solution"] or ""), problem.text)
+    judge = None if judge_llm is None else client_judge(
+        judge_llm, Role.JUDGE.value, tags={"run_id": run_id, "problem_id": problem.id, "shot": sample})
+    grade = await agrade(problem.answer, answer_section(row["solution"] or ""), problem.text, judge=judge)
     records.save_grade(store, run_id, problem.id, sample, verdict=grade.verdict.value,
                        decided_by=grade.decided_by.value, reason=grade.reason, extracted=grade.extracted,
                        gold=problem.answer, seconds=grade.seconds)

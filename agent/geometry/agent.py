@@ -5,20 +5,26 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from langgraph.graph import END, START, StateGraph
 
 from lemmata import prompts
+from lemmata.agent.config import Config
 from lemmata.agent.geometry.actions import Action, ActionKind, check_action, parse_action
+from lemmata.agent.loop.events import EventSink
 from lemmata.agent.loop.graph import ShotRun, ShotStatus
 from lemmata.agent.loop.role_outputs import OutputParseError
 from lemmata.agent.loop.roles import Role
+from lemmata.agent.loop.settings import LoopSettings
+from lemmata.agent.problems import Problem
 from lemmata.engines.geometry.worker import GeometryWorkerError, SessionWorker
 from lemmata.engines.geometry.errors import GeometryError
 from lemmata.engines.geometry.language import parse_problem
+from lemmata.memory import RunStore
 from lemmata.memory import loop_records as records
 from lemmata.memory.problem_identity import file_name, inside
 
@@ -44,11 +50,42 @@ def is_formal_statement(text: str) -> bool:
 
 
 @dataclass
-class GeometryRun(ShotRun):
+class GeometryRun:
     """A shot of the geometry agent; the engine session lives in memory and is rebuilt from the
-    recorded steps after a resume."""
+    recorded steps after a resume. The problem, store and model calls are those of `calls`, the
+    lemma loop's run, so a call is made once per key and read back after a resume in both."""
 
+    calls: ShotRun
     sessions: dict[int, SessionWorker] = field(default_factory=dict)
+
+    @property
+    def problem(self) -> Problem:
+        return self.calls.problem
+
+    @property
+    def config(self) -> Config:
+        return self.calls.config
+
+    @property
+    def store(self) -> RunStore:
+        return self.calls.store
+
+    @property
+    def run_id(self) -> str:
+        return self.calls.run_id
+
+    @property
+    def on_event(self) -> EventSink:
+        return self.calls.on_event
+
+    @property
+    def settings(self) -> LoopSettings:
+        return self.calls.settings
+
+    async def call_parsed(self, role: Role, messages: list[dict], key: str, shot: int, round: int,
+                          parse: Callable[[str], Any]) -> tuple[Any, int | None, str | None]:
+        """A model call parsed by `parse` (the shot selectors call this too); see `ShotRun.call_parsed`."""
+        return await self.calls.call_parsed(role, messages, key, shot, round, parse)
 
     def initial_state(self, shot: int) -> GeometryState:
         return {"shot": shot, "step": 0, "build_failures": 0}
@@ -141,7 +178,7 @@ class GeometryRun(ShotRun):
         why, call_id = None, None
         for attempt in range(self.agent.resamples + 1):
             key = f"s{shot}/g{step}" + (f"#resample{attempt}" if attempt else "")
-            result, call_id = await self.call(Role.GEOMETRY, messages, key, shot)
+            result, call_id = await self.calls.call(Role.GEOMETRY, messages, key, shot)
             try:
                 if result.truncated:
                     raise OutputParseError("truncated (max_tokens)")

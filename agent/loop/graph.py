@@ -36,6 +36,7 @@ from lemmata.engines.llm import CallResult, Choice, LLMClient
 from lemmata.memory import LemmaLibrary, RunStore
 from lemmata.memory import loop_records as records
 from lemmata.memory import selection_records
+from lemmata.memory.lemmas.format import format_lemma, step_number
 from lemmata.memory.lemmas.records import VerifierVote
 
 log = logging.getLogger(__name__)
@@ -188,7 +189,7 @@ class ShotRun:
                            reasoner_call_id=call_id, parse_error=why, status="reasoned")
         if parsed and self.settings.conjectures:
             selection_records.add_conjectures(self.store, self.run_id, self.problem.id, shot, round,
-                                              [draft.statement for draft in parsed.unproven], call_id)
+                                              parsed.conjectures, call_id)
         update: ShotState = {"round": round, "verdict": verdict, "reasoner_call": call_id if parsed else None}
         if parsed and parsed.solution:
             update["candidate_call"] = call_id
@@ -259,7 +260,7 @@ class ShotRun:
             if vote is None or call_id in counted:
                 continue
             if not vote.passed and vote.first_wrong_step is not None and await self.critique_refuted(
-                    shot, round, f"lemma {entry.id}", _lemma_for_verifier(entry), f"Step {vote.first_wrong_step}",
+                    shot, round, f"lemma {entry.id}", _lemma_for_verifier(entry), f"Step {step_number(vote.first_wrong_step)}",
                     vote.explanation, call_id):
                 continue  # a refuted critique is dropped: the lemma keeps the score of its other votes
             entry = library.record_vote(entry.id, VerifierVote(
@@ -448,8 +449,7 @@ def _round_note(round: int, rounds: int, hints: list[str]) -> str:
 
 
 def _lemma_for_verifier(entry) -> str:
-    steps = "\n".join(f"Step {i}: {step}" for i, step in enumerate(entry.steps))
-    return f"Lemma {entry.number}: {entry.statement}\nProof {entry.number}:\n{steps}"
+    return format_lemma(entry.number, entry.statement, entry.steps)
 
 
 def _call_result(row: dict) -> CallResult:

@@ -8,29 +8,25 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from lemmata.agent.loop.parsing import boxed_contents
+from lemmata.memory.lemmas.format import LemmaFormatError, parse_lemma
 from lemmata.memory.lemmas.records import LemmaDraft, VerifierVote
 
 MAX_LEMMAS_PER_SUMMARY = 50
-MAX_STEPS_PER_PROOF = 200
 NO_NEW_LEMMAS = "NO NEW LEMMAS"
 
 LEMMA_BLOCK = re.compile(r"<lemma>(.*?)(?:</lemma>|(?=<lemma>)|\Z)", re.S | re.I)
-LEMMA_HEAD = re.compile(r"^\W*Lemma\s+(-?\d+(?:-fixed)?)\s*(?:\([^)\n]*\))?\s*[:.]\W*", re.I)
-PROOF_HEAD = re.compile(r"^\W*Proof(?:\s+-?\d+(?:-fixed)?)?\s*[:.]\W*", re.I | re.M)
-STEP_HEAD = re.compile(r"^\W*Step\s+(\d+)\s*[:.]\W*\s*", re.I)
-CITATION = re.compile(r"Lemma\s+(\d+(?:-fixed)?)", re.I)
+"""How a model answer delimits lemmas; inside, each is in the lemma form (`lemmata.memory.lemmas.format`)."""
 STEP_VERDICT = re.compile(r"^\s*(STEP|LEMMA)\s*(-?\d{1,9})\s*$", re.I)  # bounded: int() of 5000 digits raises
-SECTION_NAMES = ("verdict", "method sketch", "detailed solution", "lemmas")
 SECTION = re.compile(
     r"^[ \t]*+(?:#{1,6}[ \t]*+)?(?:(?:\*\*|__)[ \t]*+)?(?:[0-9a-z]{1,2}[.)][ \t]++)?"
-    r"(?P<name>verdict|method sketch|detailed solution|lemmas)[ \t]*+(?:(?:\*\*|__)[ \t]*+)?"
+    r"(?P<name>verdict|method sketch|detailed solution|conjectures|lemmas)[ \t]*+(?:(?:\*\*|__)[ \t]*+)?"
     r"(?:(?P<sep>[:\-\u2013\u2014])[ \t]*+)?(?:(?:\*\*|__)[ \t]*+)?(?P<rest>[^\n]*)$",
     re.I | re.M,
 )
 """A section header as models write it: `## Verdict`, `## Verdict:`, `**Verdict:** complete`,
 `Verdict - partial`, `### 2. Detailed Solution ###`; text after a separator belongs to the section.
 Possessive spaces: a line of a million blanks must not be tried in every split."""
-SECTION_NAME = re.compile(r"verdict|method sketch|detailed solution|lemmas", re.I)
+SECTION_NAME = re.compile(r"verdict|method sketch|detailed solution|conjectures|lemmas", re.I)
 NEGATION = re.compile(r"\b(?:not|no|never|without|cannot|nor|lacks?|lacking)\b|n't\b", re.I)
 NO_SOLUTION = re.compile(
     r"\b(?:have not|haven't|has not|hasn't|did not|didn't|could not|couldn't|cannot|can't|was unable to|"
@@ -59,11 +55,11 @@ class Verdict(StrEnum):
 @dataclass
 class ReasonerOutput:
     verdict: Verdict
-    sketch: str
     solution: str
     """The detailed solution (the whole answer when it has no sections)."""
-    proven: list[LemmaDraft] = field(default_factory=list)
-    unproven: list[LemmaDraft] = field(default_factory=list)
+    conjectures: list[str] = field(default_factory=list)
+    """Statements of the lemmas the reasoner believes but could not prove (kept with `loop.conjectures`).
+    The lemmas it proved are not read here: the summarizer extracts them from the whole answer."""
 
 
 @dataclass
@@ -86,22 +82,30 @@ def parse_reasoner(text: str) -> ReasonerOutput:
     sections = _sections(text)
     if "verdict" not in sections and "detailed solution" not in sections:
         if NO_SOLUTION.search(text[:2000]):
-            return ReasonerOutput(verdict=Verdict.PARTIAL, sketch="", solution="")
+            return ReasonerOutput(verdict=Verdict.PARTIAL, solution="")
         raise OutputParseError("no '## Verdict' or '## Detailed solution' section (not the asked structure)")
     verdict = _verdict(sections.get("verdict", ""))
     solution = sections.get("detailed solution", text).strip()
     if verdict is Verdict.PARTIAL and _says_no_solution(sections.get("detailed solution")):
         solution = ""
-    boxes = boxed_contents(sections.get("lemmas", ""))
-    proven = _lemma_list(boxes[0]) if boxes else []
-    unproven = _lemma_list(boxes[1], require_proof=False) if len(boxes) > 1 else []
-    return ReasonerOutput(
-        verdict=verdict,
-        sketch=sections.get("method sketch", ""),
-        solution=solution,
-        proven=proven,
-        unproven=unproven,
-    )
+    return ReasonerOutput(verdict=verdict, solution=solution, conjectures=_conjectures(sections))
+
+
+def _conjectures(sections: dict[str, str]) -> list[str]:
+    """`<lemma>` blocks of the Conjectures section; in answers stored before it existed, the
+    second box of the Lemmas section (`\\boxed{Lemma 1: ... --- Lemma 2: ...}`)."""
+    if "conjectures" in sections:
+        blocks = LEMMA_BLOCK.findall(sections["conjectures"])
+    else:
+        boxes = boxed_contents(sections.get("lemmas", ""))
+        blocks = re.split(r"^\s*-{3,}\s*$", boxes[1], flags=re.M) if len(boxes) > 1 else []
+    drafts = []
+    for block in blocks[:MAX_LEMMAS_PER_SUMMARY]:
+        try:
+            drafts.append(parse_lemma(block, require_proof=False))
+        except LemmaFormatError:
+            continue  # "Lemma -1", "none" and other non-lemmas
+    return [d.statement for d in drafts if not d.number.startswith("-") and d.statement]
 
 
 def _verdict(text: str) -> Verdict:
@@ -136,17 +140,24 @@ def parse_summary(text: str, next_number: int, library_numbers: set[str]) -> lis
         raise OutputParseError("no <lemma> block and no 'NO NEW LEMMAS'")
     if len(blocks) > MAX_LEMMAS_PER_SUMMARY:
         raise OutputParseError(f"{len(blocks)} lemma blocks; at most {MAX_LEMMAS_PER_SUMMARY} are accepted")
-    drafts = [_lemma_block(block) for block in blocks]
+    try:
+        drafts = [parse_lemma(block) for block in blocks]
+    except LemmaFormatError as error:
+        raise OutputParseError(str(error)) from None
     return _renumber(drafts, next_number, library_numbers)
 
 
 def parse_lemma_vote(text: str) -> VerifierVote:
-    """A lemma verifier's verdict: the first wrong step, all correct, or FORMAT_ERROR."""
+    """A lemma verifier's verdict: the first wrong step, all correct, or FORMAT_ERROR.
+
+    The verifier names steps from 1 (`\\box{STEP1}` is the first); the vote keeps the 0-based
+    index. `\\box{STEP0}`, from answers stored when steps were shown from 0, is the first step."""
     explanation = text.strip()[-4000:]
     for content in reversed(boxed_contents(text)):
         match = STEP_VERDICT.match(content)
         if match and match.group(1).upper() == "STEP":
-            return VerifierVote(int(match.group(2)), explanation)
+            named = int(match.group(2))
+            return VerifierVote(named - 1 if named > 0 else named, explanation)
     if "FORMAT_ERROR" in text:
         return VerifierVote(None, explanation, format_error=True)
     raise OutputParseError("no \\box{STEPk} verdict and no FORMAT_ERROR")
@@ -183,9 +194,9 @@ def parse_critique_check(text: str) -> tuple[bool, str]:
 
 
 def split_steps(solution: str) -> str:
-    """The solution as numbered steps (paragraphs), as the process verifier reads it."""
+    """The solution as steps (paragraphs) numbered from 1, as the process verifier reads it."""
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", solution) if p.strip()]
-    return "\n\n".join(f"Step {i}: {p}" for i, p in enumerate(paragraphs))
+    return "\n\n".join(f"Step {i}: {p}" for i, p in enumerate(paragraphs, 1))
 
 
 def _sections(text: str) -> dict[str, str]:
@@ -220,61 +231,6 @@ def _header_lines(text: str):
         if match:
             yield match
             line_start = -1  # one header per line
-
-
-def _lemma_list(box: str, require_proof: bool = True) -> list[LemmaDraft]:
-    chunks = [c for c in re.split(r"^\s*-{3,}\s*$", box, flags=re.M) if c.strip()]
-    drafts = []
-    for chunk in chunks:
-        try:
-            drafts.append(_lemma_block(chunk, require_proof=require_proof))
-        except OutputParseError:
-            continue  # "Lemma -1" and other non-lemmas in the reasoner's boxes
-    return [d for d in drafts if not d.number.startswith("-")]
-
-
-def _lemma_block(block: str, require_proof: bool = True) -> LemmaDraft:
-    block = block.strip()
-    head = LEMMA_HEAD.match(block)
-    if head is None:
-        raise OutputParseError(f"a lemma block does not start with 'Lemma N:' ({block[:60]!r})")
-    number = head.group(1)
-    body = block[head.end():]
-    proof = PROOF_HEAD.search(body)
-    if proof is None:
-        if require_proof:
-            raise OutputParseError(f"lemma {number} has no proof")
-        return LemmaDraft(number, body.strip(), proven=False)
-    statement = body[: proof.start()].strip()
-    if not statement:
-        raise OutputParseError(f"lemma {number} has no statement")
-    steps = _steps(body[proof.end():])
-    if not steps:
-        raise OutputParseError(f"lemma {number} has a proof with no steps")
-    citations = [[c for c in _citations(step) if c != number] for step in steps]
-    return LemmaDraft(number, statement, steps, citations)
-
-
-def _steps(proof: str) -> list[str]:
-    steps: list[str] = []
-    for line in proof.splitlines():
-        head = STEP_HEAD.match(line)
-        if head:
-            steps.append(line[head.end():].strip())
-        elif line.strip() and steps:
-            steps[-1] = f"{steps[-1]}\n{line.strip()}"
-        elif line.strip():
-            steps.append(line.strip())  # a proof written as prose is one step
-        if len(steps) > MAX_STEPS_PER_PROOF:
-            raise OutputParseError(f"a proof with more than {MAX_STEPS_PER_PROOF} steps")
-    return [s.strip("* ").strip() for s in steps if s.strip("* ").strip()]
-
-
-def _citations(step: str) -> list[str]:
-    seen: dict[str, None] = {}
-    for number in CITATION.findall(step):
-        seen.setdefault(number, None)
-    return list(seen)
 
 
 def _renumber(drafts: list[LemmaDraft], next_number: int, library_numbers: set[str]) -> list[LemmaDraft]:

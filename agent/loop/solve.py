@@ -7,6 +7,7 @@ import dataclasses
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
@@ -34,6 +35,9 @@ from lemmata.memory import loop_records as records
 from lemmata.memory import run_lease, selection_records
 from lemmata.memory.store_errors import StoreFullError
 
+if TYPE_CHECKING:  # imported when a geometry problem comes: it loads the engine
+    from lemmata.agent.geometry.agent import GeometryRun
+
 log = logging.getLogger(__name__)
 
 RECURSION_LIMIT = 10_000
@@ -54,12 +58,12 @@ class SolveResult:
 
 
 def make_run(problem: Problem, config: Config, store: RunStore, llm: LLMClient, run_id: str,
-             on_event: EventSink = ignore_event, on_tokens: TokenSink | None = None) -> ShotRun:
-    """The lemma loop, or the geometry agent for geometry problems."""
+             on_event: EventSink = ignore_event, on_tokens: TokenSink | None = None) -> ShotRun | GeometryRun:
+    """The lemma loop, or the geometry agent (which makes its calls through a lemma-loop run) for geometry problems."""
     if problem.kind == ProblemKind.GEOMETRY:
         from lemmata.agent.geometry.agent import GeometryRun
 
-        return GeometryRun(problem, config, store, llm, run_id, on_event, on_tokens)
+        return GeometryRun(ShotRun(problem, config, store, llm, run_id, on_event, on_tokens))
     return ShotRun(problem, config, store, llm, run_id, on_event, on_tokens)
 
 

@@ -15,7 +15,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 
-from lemmata.agent.config import Config
+from lemmata.agent.config import Config, updated
 from lemmata.agent.loop.events import LoopEvent
 from lemmata.agent.loop.graph import ShotRun, ShotState, next_round
 from lemmata.agent.problems import Problem
@@ -195,7 +195,7 @@ class Session:
                 await self._reverify(self._entry(command.lemma), state)
             case SessionVerb.ROUNDS | SessionVerb.VOTES:
                 key = "rounds" if command.verb is SessionVerb.ROUNDS else "lemma_votes"
-                setattr(self.run.config.loop, key, command.count)
+                self.run.config = updated(self.run.config, "loop", **{key: command.count})
                 save_budgets(self.run.store, self.run.run_id, self.run.config)
                 self.display.info(f"{key.replace('_', ' ')}: {command.count}")
             case SessionVerb.LIBRARY:
@@ -248,7 +248,7 @@ async def run_session(problem: Problem, config: Config, store: RunStore, command
                       display: SessionDisplay, *, run_id: str | None = None,
                       on_run_started: Callable[[str], None] | None = None) -> SessionOutcome:
     """Start (or with `run_id`, reopen) an interactive session on `problem`."""
-    config.loop.shots = 1
+    config = updated(config, "loop", shots=1)
     if run_id is None:
         problem = stored_problem(store, problem)
         run_id = store.start_run(SESSION_COMMAND, config.masked())
@@ -300,12 +300,10 @@ def save_budgets(store: RunStore, run_id: str, config: Config) -> None:
         db["runs"].update(run_id, {"config": json.dumps(stored, sort_keys=True, default=str)})
 
 
-def restore_budgets(store: RunStore, run_id: str, config: Config) -> None:
-    """A resumed session keeps the budgets it was saved with."""
+def restore_budgets(store: RunStore, run_id: str, config: Config) -> Config:
+    """`config` with the budgets a resumed session was saved with."""
     stored = json.loads(store.run(run_id)["config"]).get("loop", {})
-    for key in SESSION_BUDGETS:
-        if key in stored:
-            setattr(config.loop, key, stored[key])
+    return updated(config, "loop", **{key: stored[key] for key in SESSION_BUDGETS if key in stored})
 
 
 def _mark(store: RunStore, run_id: str, status: str) -> None:

@@ -11,6 +11,7 @@ from urllib.parse import quote
 from lemmata.agent.evaluation.runs import RunSummary
 from lemmata.agent.viewer.data import Grid, Shot
 from lemmata.agent.viewer.tex_html import text_html
+from lemmata.memory.lemmas.format import step_number
 
 REFRESH_SECONDS = 5
 
@@ -169,7 +170,7 @@ def _lemma_html(lemma: dict) -> str:
 def _failed_vote(vote: dict) -> str:
     if vote["format_error"] or vote["first_wrong_step"] is None:
         return '<span class="bad">failed (no step named)</span>'
-    return f'<span class="bad">failed at step {vote["first_wrong_step"]}</span>'
+    return f'<span class="bad">failed at step {step_number(vote["first_wrong_step"])}</span>'
 
 
 def _steps(text: str | None) -> list[str]:

@@ -13,9 +13,10 @@ from rich.text import Text
 from lemmata.agent.loop.reference import describe, recorded_choice
 from lemmata.agent.views.tex import readable
 from lemmata.memory import RunStore
+from lemmata.memory.lemmas.format import step_number
 from lemmata.memory.terminal_text import inert, plain
 
-LEMMA_VOTE_LEGEND = "✓ vote passed · ✗N failed at step N · ✗? failed without naming a step (format error)"
+LEMMA_VOTE_LEGEND = "✓ vote passed · ✗N failed at step N (counted from 1) · ✗? failed without naming a step (format error)"
 FINAL_VOTE_LEGEND = "✓ vote passed · ✗STEPk / ✗LEMMAk first wrong step or cited lemma · ✗? no step named"
 ROUND_STATUS = {"reasoned": "reasoned", "summarized": "summarized", "verified": "lemmas checked",
                 "no_reasoning": "no usable reasoning"}
@@ -115,7 +116,7 @@ class RunView:
             table.add_column(column, overflow="fold")
         for lemma in self.lemmas:
             votes = self.votes.get(lemma["id"], [])
-            marks = " ".join("✓" if v["passed"] else f"✗{_step(v['first_wrong_step'])}" for v in votes)
+            marks = " ".join("✓" if v["passed"] else f"✗{step_number(v['first_wrong_step'])}" for v in votes)
             confidence = "-" if lemma["confidence"] is None else f"{lemma['confidence']:.2f}"
             table.add_row(str(lemma["id"]), plain(lemma["number"]), plain(readable(lemma["statement"])[:200]), confidence,
                           plain(marks))
@@ -174,11 +175,6 @@ def failure_causes(store: RunStore, run: dict) -> list[str]:
     if run["status"] == "failed" and not causes:
         causes.append("no cause was recorded")
     return causes
-
-
-def _step(first_wrong: int | None) -> str:
-    """A failed lemma vote's first wrong step as the verifier named it; ? for a format error."""
-    return "?" if first_wrong is None else str(first_wrong)
 
 
 def _lemmas_of_run(store: RunStore, run_id: str) -> list[dict]:

@@ -114,12 +114,13 @@ async def ask_judge(judge: Judge, gold: str, response: str, question: str | None
     return JudgeDecision(parse_judge_label(completion), completion)
 
 
-def client_judge(client: object, role: str = "judge") -> Judge:
+def client_judge(client: object, role: str = "judge", tags: dict | None = None) -> Judge:
     """Adapt a chat client with `chat(role, messages, n=1) -> result.choices[0].text` (lemmata.engines.llm's
-    LLMClient) into a Judge, at temperature 0. A reply without choices counts as no label."""
+    LLMClient) into a Judge, at temperature 0. A reply without choices counts as no label. `tags`
+    go with every call (a run store files the call under the run and problem they name)."""
 
     async def judge(messages: list[dict[str, str]]) -> str:
-        result = await client.chat(role, messages, n=1, temperature=0.0)  # type: ignore[attr-defined]
+        result = await client.chat(role, messages, n=1, temperature=0.0, tags=tags)  # type: ignore[attr-defined]
         return result.choices[0].text if result.choices else ""
 
     return judge

@@ -1,4 +1,8 @@
-"""Lean adapter: sends a lemma's Lean 4 statement and proof to a Lean REPL and records a formal verdict.
+"""Lean adapter (needs a Lean 4 toolchain): sends a Lean 4 statement and proof to a Lean REPL
+and returns a formal verdict.
+
+A library function for callers that have Lean statements: the lemma loop does not call it (its
+lemmas are informal and checked by verifier votes), and no Python package provides Lean.
 
 Speaks the leanprover-community `repl` protocol: one JSON command per request
 (`{"cmd": "...", "env": 0}`), requests and responses separated by a blank line. The header
@@ -34,7 +38,7 @@ PROOF_TIMEOUT_SECONDS = 120.0
 LEAN_INSTALL_HINT = (
     "Lean 4 not found: install elan (curl https://elan.lean-lang.org/elan-init.sh -sSf | sh), build "
     f"github.com/leanprover-community/repl, and set {LEAN_REPL_ENV}='lake env /path/to/repl' "
-    f"(and {LEAN_PROJECT_ENV} to a Mathlib project); `pip install lemmata[lean]` adds lean-dojo."
+    f"(and {LEAN_PROJECT_ENV} to a Mathlib project)."
 )
 
 
@@ -55,7 +59,7 @@ class FormalStatus(StrEnum):
 
 @dataclass(frozen=True)
 class FormalVerdict:
-    """A Lean check of one lemma, as stored with the lemma's votes."""
+    """A Lean check of one statement and its proof."""
 
     status: FormalStatus
     source: str

@@ -11,12 +11,14 @@ from __future__ import annotations
 import re
 
 _THINK_END = re.compile(r"</think>", re.IGNORECASE)
-_LEMMA_HEADING = re.compile(r"^[ \t]*(?:#{1,6}[ \t]*)?\**[ \t]*lemmas[ \t]*\**[ \t]*:?[ \t]*\**[ \t]*$", re.I | re.M)
+# The reasoner's closing section: `## Conjectures`, or `## Lemmas` in answers stored before it.
+_LEMMA_HEADING = re.compile(r"^[ \t]*(?:#{1,6}[ \t]*)?\**[ \t]*(?:lemmas|conjectures)[ \t]*\**[ \t]*:?[ \t]*\**[ \t]*$",
+                            re.I | re.M)
 _LEMMA_BOX = re.compile(r"\\(?:boxed|fbox)\s*\{\s*\**\s*Lemma\s*-?\d", re.I)
 
 
 def answer_section(response: str) -> str:
-    """The response after its reasoning (`</think>`) and before its lemma section."""
+    """The response after its reasoning (`</think>`) and before its conjectures (or older lemma) section."""
     parts = _THINK_END.split(response)
     text = parts[-1] if len(parts) > 1 else response
     cuts = [match.start() for match in (_LEMMA_HEADING.search(text), _LEMMA_BOX.search(text)) if match]

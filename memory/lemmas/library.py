@@ -15,9 +15,7 @@ from lemmata.memory.lemmas.records import LemmaDraft, LemmaEditAction, LemmaOrig
 from lemmata.memory.lemmas.search import search_related
 from lemmata.memory.lemmas.text import (
     DEFAULT_LIBRARY_BUDGET_TOKENS,
-    EMPTY_LIBRARY_TEXT,
     RenderedLemma,
-    lemma_block,
     lemma_references,
     render_cited,
     render_library,
@@ -147,15 +145,6 @@ class LemmaLibrary:
         cited_by = _cited_by(entries)
         return render_cited([self._rendered(entry, cited_by=cited_by[entry.number])
                              for entry in entries if entry.number in wanted], budget_tokens)
-
-    def render_numbers(self, numbers: Collection[str]) -> str:
-        """The lemmas asked for by number (those a budgeted render left out), in append order."""
-        wanted = {number.strip() for number in numbers}
-        entries = [entry for entry in self.entries() if entry.number in wanted]
-        found = {entry.number for entry in entries}
-        blocks = [lemma_block(self._rendered(entry, cited_by=0)) for entry in entries]
-        blocks.extend(f"(There is no Lemma {number} in the library.)" for number in sorted(wanted - found))
-        return "\n\n".join(blocks) or EMPTY_LIBRARY_TEXT
 
     @staticmethod
     def _rendered(entry: LibraryEntry, *, cited_by: int) -> RenderedLemma:

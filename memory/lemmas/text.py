@@ -8,6 +8,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from lemmata.memory.lemmas.format import format_lemma
 from lemmata.memory.lemmas.records import LemmaOrigin, LemmaStatus
 
 CHARS_PER_TOKEN = 4
@@ -114,7 +115,7 @@ class RenderedLemma:
 
 
 def lemma_block(lemma: RenderedLemma) -> str:
-    """One lemma as the reasoner reads it: header with its score, statement, numbered steps."""
+    """One lemma as the reasoner reads it: the lemma form with its score in the header."""
     notes = []
     if lemma.status is LemmaStatus.PINNED:
         notes.append("pinned by the user")
@@ -128,11 +129,7 @@ def lemma_block(lemma: RenderedLemma) -> str:
         notes.append("not yet verified")
     else:
         notes.append(f"confidence {lemma.confidence:.2f}, {lemma.passes}/{lemma.votes} verifier votes")
-    lines = [f"Lemma {lemma.number} ({', '.join(notes)}): {lemma.statement.strip()}"]
-    if lemma.steps:
-        lines.append(f"Proof {lemma.number}:")
-        lines.extend(f"Step {index}: {step.strip()}" for index, step in enumerate(lemma.steps, 1))
-    return "\n".join(lines)
+    return format_lemma(lemma.number, lemma.statement, lemma.steps, ", ".join(notes))
 
 
 def render_library(lemmas: Sequence[RenderedLemma], budget_tokens: int | None = DEFAULT_LIBRARY_BUDGET_TOKENS) -> str:
@@ -209,13 +206,13 @@ MAX_LEFT_OUT_NOTE_CHARS = 2_000
 
 def _left_out_note(numbers: Sequence[str]) -> str:
     if len(numbers) == 1:
-        return f"(1 more lemma was left out to fit the budget: Lemma {numbers[0]}; ask for it by number.)"
+        return f"(1 more lemma was left out to fit the budget: Lemma {numbers[0]}.)"
     listed = ", ".join(numbers)
     if len(numbers) > MAX_LISTED_LEFT_OUT:
         listed = _as_ranges(numbers)
         if len(listed) > MAX_LEFT_OUT_NOTE_CHARS:
             listed = listed[:MAX_LEFT_OUT_NOTE_CHARS].rsplit(", ", 1)[0] + ", …"
-    return f"({len(numbers)} more lemmas were left out to fit the budget: {listed}; ask for any by number.)"
+    return f"({len(numbers)} more lemmas were left out to fit the budget: {listed}.)"
 
 
 def _as_ranges(numbers: Sequence[str]) -> str:

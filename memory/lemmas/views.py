@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
+from lemmata.memory.lemmas.format import step_number
 from lemmata.memory.lemmas.graph import GraphNode, LemmaGraph
 from lemmata.memory.lemmas.inspection import LemmaDetail
 from lemmata.memory.lemmas.records import LemmaStatus
@@ -66,7 +67,7 @@ def detail_view(detail: LemmaDetail) -> RenderableType:
     parts.append(Text(f"Votes ({len(detail.votes)})", style="bold"))
     for vote in detail.votes:
         verdict = ("format error" if vote.format_error else "pass" if vote.passed
-                   else f"first wrong step {vote.first_wrong_step + 1 if vote.first_wrong_step is not None else '?'}")
+                   else f"first wrong step {step_number(vote.first_wrong_step)}")
         call = f" (call {vote.call_id})" if vote.call_id is not None else ""
         parts.append(Text.assemble((f"  {verdict}", "green" if vote.passed else "red"), inert(f"{call}: {vote.explanation}")))
     for title, references in (("Cites", detail.cites), ("Cited by", detail.cited_by)):

@@ -14,7 +14,7 @@ PROBLEM = "Prove that the sum of two even integers is even."
 def solution(quality: int) -> str:
     return (f"## Verdict\ncomplete solution\n\n## Method sketch\nWrite both as 2k.\n\n"
             f"## Detailed solution\nCandidate of quality {quality}: write a = 2k and b = 2m, so a + b = 2(k + m).\n\n"
-            "## Lemmas\n\\boxed{Lemma -1}\n\\boxed{Lemma -1}\n")
+            "## Conjectures\nnone\n")
 
 
 def qualities_in(text: str) -> list[int]:

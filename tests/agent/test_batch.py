@@ -191,3 +191,32 @@ def test_batch_can_serve_its_own_model_for_the_run(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "--reasoning-parser qwen3" in (tmp_path / "args.txt").read_text()
     assert _count(tmp_path, "grades") == 2
+
+
+def _word_answer_batch(scripted, model_env, tmp_path, toml: str) -> dict:
+    """One problem whose answer the rules cannot grade ("uneven" for "odd"); the grade row."""
+    (tmp_path / "set.jsonl").write_text(json.dumps({"id": "w", "problem": "Is 7 odd or even?", "answer": "\\text{odd}"}) + "\n")
+    (tmp_path / "lemmata.toml").write_text(toml)
+    scripted.script.update({"reasoner": Reply(complete_solution("It is \\boxed{\\text{uneven}}.")),
+                            "summarizer": Reply("NO NEW LEMMAS"), "verifier": Reply("\\box{STEP-1}"),
+                            "judge": Reply("The response means odd.\n\\boxed{A}")})
+    done = run_cli(["batch", "set.jsonl", "--samples", "1", "--rounds", "1", "--revisions", "0", "--db", "runs.db"],
+                   model_env, tmp_path, timeout=120)
+    assert done.returncode == 0, done.stderr
+    [grade] = sqlite_utils.Database(tmp_path / "runs.db")["grades"].rows
+    return grade
+
+
+def test_with_a_judge_role_configured_a_batch_asks_it_for_answers_the_rules_cannot_grade(scripted, model_env, tmp_path):
+    grade = _word_answer_batch(scripted, model_env, tmp_path, "[roles.judge]\nmax_tokens = 256\n")
+    assert (grade["verdict"], grade["decided_by"]) == ("correct", "judge")
+    [asked] = scripted.requests_for("judge")
+    assert "uneven" in asked["messages"][-1]["content"] and "odd" in asked["messages"][-1]["content"]
+    calls = list(sqlite_utils.Database(tmp_path / "runs.db")["calls"].rows_where("role = 'judge'"))
+    assert [(call["problem_id"], call["run_id"]) for call in calls] == [("w", grade["run_id"])]
+
+
+def test_without_a_judge_role_a_batch_leaves_such_answers_undecided(scripted, model_env, tmp_path):
+    grade = _word_answer_batch(scripted, model_env, tmp_path, "")
+    assert (grade["verdict"], grade["decided_by"]) == ("undecided", "none")
+    assert scripted.requests_for("judge") == []

@@ -18,17 +18,15 @@ Parity.
 ## Detailed solution
 Even squares are 0 mod 4; the odd case is open.
 
-## Lemmas
-\boxed{Lemma 1: If $n$ is even then $n^2 \equiv 0 \pmod 4$.
-Proof 1:
-Step 1: Write $n = 2k$.}
-\boxed{Lemma 2: """ + ODD + "}\n"
+## Conjectures
+<lemma>
+Lemma 1: """ + ODD + "\n</lemma>\n"
 
-EVEN_ONLY = SUMMARY1.split("<lemma>\n**Lemma 2")[0]
+EVEN_ONLY = SUMMARY1.split("<lemma>\nLemma 2")[0]
 ODD_PROVED = r"""<lemma>
-**Lemma 2:** """ + ODD + r"""
-**Proof 2:**
-* **Step 1:** Write $n = 2k+1$, so $n^2 = 4k(k+1) + 1$.
+Lemma 2: """ + ODD + r"""
+Proof 2:
+Step 1: Write $n = 2k+1$, so $n^2 = 4k(k+1) + 1$.
 </lemma>
 """
 

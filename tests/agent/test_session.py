@@ -77,7 +77,7 @@ def test_a_pinned_lemma_survives_the_library_budget(scripted, model_env, tmp_pat
     prompt = reasoner_prompt(scripted, 2)
     assert f"Lemma 2 (pinned by the user, confidence 0.00, 0/4 verifier votes): {LEMMA2}" in prompt
     assert LEMMA1 not in prompt
-    assert "(1 more lemma was left out to fit the budget: Lemma 1; ask for it by number.)" in prompt
+    assert "(1 more lemma was left out to fit the budget: Lemma 1.)" in prompt
 
 
 def test_a_saved_session_resumes_at_its_pending_pause_without_paying_twice(scripted, model_env, tmp_path):

@@ -63,7 +63,7 @@ def honest_script() -> dict:
 
     def verifier(body: dict) -> Reply:
         if is_process_verifier(body) and "FIRST DRAFT" in body["messages"][-1]["content"]:
-            return Reply("Step 0 does not follow. \\box{STEP0}")
+            return Reply("Step 1 does not follow. \\box{STEP1}")
         return Reply("All steps check.\n\\box{STEP-1}")
 
     grade = Reply("The pairing argument is complete.\nCREDITED: none\nFIRST FATAL ERROR: none\nSCORE: 7/7")

@@ -76,7 +76,7 @@ def _revising_script(revision: str) -> dict:
         return Reply(complete_solution("Squares are 0 or 1 mod 4, so the answer is \\boxed{2}."))
 
     return {"reasoner": reasoner, "summarizer": Reply("NO NEW LEMMAS"),
-            "verifier": Reply("Step 0 is unjustified. \\box{STEP0}")}
+            "verifier": Reply("Step 1 is unjustified. \\box{STEP1}")}
 
 
 @pytest.mark.parametrize("revision", ["qwerty " * 50, "I have not found a complete solution."])

@@ -137,7 +137,7 @@ def test_a_huge_step_number_is_a_parse_failure_not_a_crash(digits: int) -> None:
     for parser in (parse_lemma_vote, parse_process_verdict):
         with pytest.raises(OutputParseError):
             parser("\\box{STEP" + "9" * digits + "}")
-    assert parse_lemma_vote("\\box{STEP" + "9" * 10 + "} \\box{STEP2}").first_wrong_step == 2
+    assert parse_lemma_vote("\\box{STEP" + "9" * 10 + "} \\box{STEP2}").first_wrong_step == 1  # the second step
 
 
 # ------------------------------------------------------------------------ geometry actions

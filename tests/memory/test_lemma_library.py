@@ -152,7 +152,7 @@ def test_over_budget_the_pinned_and_most_confident_lemmas_stay_and_the_rest_are_
     assert min(e.confidence for e in kept if e.status is not LemmaStatus.PINNED) >= max(e.confidence for e in left_out)
     assert [int(n) for n in shown] == sorted(int(n) for n in shown)  # still in append order
     assert text.endswith(f"({len(left_out)} more lemmas were left out to fit the budget: "
-                         f"{', '.join(e.number for e in left_out)}; ask for any by number.)")
+                         f"{', '.join(e.number for e in left_out)}.)")
     assert library.render(budget_tokens=4000) == text
 
 
@@ -166,15 +166,6 @@ def test_cited_lemmas_win_ties_in_confidence(store):
     assert "2" in shown and "5" in shown and "1" not in shown
 
 
-def test_lemmas_left_out_can_be_asked_for_by_number(store):
-    library = _large_library(store, count=30)
-    text = library.render(budget_tokens=1500)
-    left_out = text.rsplit(": ", 1)[1].split(";")[0].split(", ")
-    asked = library.render_numbers([left_out[0], "999"])
-    assert asked.startswith(f"Lemma {left_out[0]} (confidence")
-    assert asked.endswith("(There is no Lemma 999 in the library.)")
-
-
 def test_a_pinned_lemma_is_shown_even_when_it_alone_exceeds_the_budget(store):
     library = LemmaLibrary(store, run_id="r", problem_id="p")
     huge, _ = library.add(draft("1", "Huge " + "y " * 2000), round=1)
@@ -182,7 +173,7 @@ def test_a_pinned_lemma_is_shown_even_when_it_alone_exceeds_the_budget(store):
     library.pin(huge.id)
     text = library.render(budget_tokens=200)
     assert text.startswith("Lemma 1 (pinned by the user, not yet verified): Huge")
-    assert text.endswith("(1 more lemma was left out to fit the budget: Lemma 2; ask for it by number.)")
+    assert text.endswith("(1 more lemma was left out to fit the budget: Lemma 2.)")
 
 
 def test_the_default_budget_holds_a_200_lemma_library(store):
