@@ -188,7 +188,12 @@ def _decide(gold: str, response: str, question: str | None, extraction: Extracti
 async def _ask(judge: Judge, ruled: Grade, gold: str, response: str, question: str | None) -> Grade:
     from lemmata.engines.answers.judge import ask_judge
 
-    decision = await ask_judge(judge, ruled.gold or gold, response, question)
+    try:
+        decision = await ask_judge(judge, ruled.gold or gold, response, question)
+    except Exception as error:  # a refused or failed judge call leaves this one grade undecided, not the run
+        first_line = (str(error).splitlines() or [""])[0][:200]
+        reason = f"judge call failed ({type(error).__name__}: {first_line}); rules: {ruled.reason}"
+        return ruled.model_copy(update={"reason": reason})
     update = {"judge_label": decision.label.value if decision.label else None, "judge_completion": decision.completion}
     if decision.label is None:
         reason = f"judge reply had no A/B/C label; rules: {ruled.reason}"

@@ -193,13 +193,13 @@ def test_batch_can_serve_its_own_model_for_the_run(tmp_path):
     assert _count(tmp_path, "grades") == 2
 
 
-def _word_answer_batch(scripted, model_env, tmp_path, toml: str) -> dict:
+def _word_answer_batch(scripted, model_env, tmp_path, toml: str, judge: Reply | None = None) -> dict:
     """One problem whose answer the rules cannot grade ("uneven" for "odd"); the grade row."""
     (tmp_path / "set.jsonl").write_text(json.dumps({"id": "w", "problem": "Is 7 odd or even?", "answer": "\\text{odd}"}) + "\n")
     (tmp_path / "lemmata.toml").write_text(toml)
     scripted.script.update({"reasoner": Reply(complete_solution("It is \\boxed{\\text{uneven}}.")),
                             "summarizer": Reply("NO NEW LEMMAS"), "verifier": Reply("\\box{STEP-1}"),
-                            "judge": Reply("The response means odd.\n\\boxed{A}")})
+                            "judge": judge or Reply("The response means odd.\n\\boxed{A}")})
     done = run_cli(["batch", "set.jsonl", "--samples", "1", "--rounds", "1", "--revisions", "0", "--db", "runs.db"],
                    model_env, tmp_path, timeout=120)
     assert done.returncode == 0, done.stderr
@@ -220,3 +220,9 @@ def test_without_a_judge_role_a_batch_leaves_such_answers_undecided(scripted, mo
     grade = _word_answer_batch(scripted, model_env, tmp_path, "")
     assert (grade["verdict"], grade["decided_by"]) == ("undecided", "none")
     assert scripted.requests_for("judge") == []
+
+
+def test_a_judge_that_refuses_leaves_that_grade_undecided_and_the_batch_finishes(scripted, model_env, tmp_path):
+    grade = _word_answer_batch(scripted, model_env, tmp_path, "[roles.judge]\nmax_tokens = 256\n", judge=Reply(status=400))
+    assert (grade["verdict"], grade["decided_by"]) == ("undecided", "none")
+    assert "judge call failed" in grade["reason"] and "HTTP 400" in grade["reason"]
