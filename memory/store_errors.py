@@ -19,3 +19,7 @@ class StoreFullError(StoreError):
 
 class RunLeasedError(StoreError):
     """Another live process is executing this run."""
+
+
+class RunNotFound(StoreError):
+    """No run with this id is in the store."""

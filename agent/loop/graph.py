@@ -37,6 +37,8 @@ from lemmata.memory import LemmaLibrary, RunStore
 from lemmata.memory import loop_records as records
 from lemmata.memory import selection_records
 from lemmata.memory.lemmas.records import VerifierVote
+from lemmata.memory.shot_records import ShotRecords
+from lemmata.memory.statuses import ShotStatus
 
 log = logging.getLogger(__name__)
 
@@ -59,10 +61,9 @@ class ShotState(TypedDict, total=False):
     """Set by an interactive session: end the rounds and go to final verification."""
 
 
-class ShotStatus:
-    VERIFIED = "verified"
-    UNVERIFIED = "unverified"
-    NO_SOLUTION = "no_solution"
+def shot_records(run: Any, shot: int) -> ShotRecords:
+    """The store's records of one shot of `run` (a ShotRun or any run with store, run_id and problem)."""
+    return ShotRecords(run.store, run.run_id, run.problem.id, shot)
 
 
 @dataclass
@@ -85,15 +86,11 @@ class ShotRun:
 
     async def call(self, role: Role, messages: list[dict], key: str, shot: int) -> tuple[CallResult, int]:
         """A model call made at most once per key and run: a finished one is read back."""
-        stored = records.finished_call(self.store, self.run_id, self.problem.id, key)
-        if stored is None:
-            on_token = None
-            if self.on_tokens is not None:
-                sink = self.on_tokens
-                on_token = lambda index, text, thought: index == 0 and sink(shot, role.value, text, thought)  # noqa: E731
-            tags = {"run_id": self.run_id, "problem_id": self.problem.id, "shot": shot, "call_key": key}
-            await self.llm.chat(role, messages, tags=tags, on_token=on_token)
-            stored = records.finished_call(self.store, self.run_id, self.problem.id, key)
+        on_token = None
+        if self.on_tokens is not None:
+            sink = self.on_tokens
+            on_token = lambda index, text, thought: index == 0 and sink(shot, role.value, text, thought)  # noqa: E731
+        stored = await shot_records(self, shot).call_once(self.llm, role, messages, key, on_token)
         return _call_result(stored), stored["id"]
 
     async def call_parsed(self, role: Role, messages: list[dict], key: str, shot: int, round: int,
@@ -311,7 +308,7 @@ class ShotRun:
         current = records.revision(self.store, self.run_id, self.problem.id, shot, loop)
         if current is None:
             if state.get("candidate_call") is None:
-                return {"status": ShotStatus.NO_SOLUTION, "passed": False}
+                return {"status": ShotStatus.NO_SOLUTION.value, "passed": False}
             solution = parse_reasoner(records.call_text(self.store, state["candidate_call"])[0]).solution
             records.save_revision(self.store, self.run_id, self.problem.id, shot, loop, solution=solution,
                                   answer=last_boxed(answer_section(solution)), call_id=state["candidate_call"])
@@ -391,7 +388,8 @@ class ShotRun:
 
     async def conclude(self, state: ShotState) -> ShotState:
         shot = state["shot"]
-        status = state.get("status") or (ShotStatus.VERIFIED if state.get("passed") else ShotStatus.UNVERIFIED)
+        # The checkpoint keeps the plain word: LangGraph would store an enum by its class path.
+        status = state.get("status") or (ShotStatus.VERIFIED if state.get("passed") else ShotStatus.UNVERIFIED).value
         final = records.revision(self.store, self.run_id, self.problem.id, shot, state.get("loop", 0))
         self.store.save_sample(self.run_id, self.problem.id, shot, status=status,
                                answer=final["answer"] if final else None,
