@@ -40,6 +40,25 @@ def revision(store: RunStore, run_id: str, problem_id: str, shot: int, loop: int
     return rows[0] if rows else None
 
 
+def final_revisions(store: RunStore, run_id: str) -> dict[tuple[str, int], dict]:
+    """Each shot's last verify-and-revise loop, by (problem, shot)."""
+    finals: dict[tuple[str, int], dict] = {}
+    for row in store.db["revisions"].rows_where("run_id = ?", [run_id], order_by="loop"):
+        finals[(row["problem_id"], row["shot"])] = row
+    return finals
+
+
+def tokens_by_role(store: RunStore, run_id: str) -> dict[tuple[str, int], dict[str, int]]:
+    """Prompt plus completion tokens each shot's calls used, by (problem, shot) and then role."""
+    totals: dict[tuple[str, int], dict[str, int]] = {}
+    for problem_id, shot, role, tokens in store.db.execute(
+        "select problem_id, json_extract(tags, '$.shot'), role, sum(prompt_tokens + completion_tokens) "
+        "from calls where run_id = ? group by 1, 2, 3", [run_id]):
+        if shot is not None:
+            totals.setdefault((problem_id, int(shot)), {})[role] = int(tokens or 0)
+    return totals
+
+
 def add_verdict(store: RunStore, run_id: str, problem_id: str, shot: int, loop: int, **fields) -> None:
     with store.transaction() as db:
         db["verdicts"].insert({"run_id": run_id, "problem_id": problem_id, "shot": shot, "loop": loop,

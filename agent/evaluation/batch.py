@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from lemmata.agent.config import Config
 from lemmata.agent.loop.events import LoopEvent
 from lemmata.agent.problems import Problem, ProblemKind
-from lemmata.agent.loop.checkpoints import open_checkpoints
+from lemmata.memory.checkpoints import open_checkpoints
 from lemmata.agent.loop.graph import ShotRun, shot_records
 from lemmata.agent.evaluation.proof_grader import grade_proof
 from lemmata.agent.evaluation.proof_grades import PASS_SCORE, GradingSettings

@@ -9,12 +9,14 @@ from dataclasses import dataclass
 from lemmata.agent.errors import ProblemInputError
 from lemmata.memory import RunStore
 from lemmata.memory.run_index import latest_run_id, run_ids_starting, run_rows
+from lemmata.memory.store_errors import RunNotFound
 
 LATEST = "latest"
 
 
 def resolve_run_id(store: RunStore, spec: str) -> str:
-    """The full id of the run `spec` names: an id, a unique prefix of one, or `latest`."""
+    """The full id of the run `spec` names: an id, a unique prefix of one, or `latest`. Raises
+    RunNotFound when no run matches, ProblemInputError when `spec` is empty or names several."""
     spec = spec.strip()
     if spec == LATEST:
         latest = latest_run_id(store)
@@ -27,7 +29,7 @@ def resolve_run_id(store: RunStore, spec: str) -> str:
     if spec in matches:
         return spec
     if not matches:
-        raise ProblemInputError(f"no run '{spec}' in {store.path}; lemmata runs lists them")
+        raise RunNotFound(f"no run '{spec}' in {store.path}; lemmata runs lists them")
     if len(matches) > 1:
         shown = ", ".join(matches[:5]) + (", …" if len(matches) > 5 else "")
         raise ProblemInputError(f"'{spec}' names several runs ({shown}); give more of the id")

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
-from lemmata.agent.loop.checkpoints import open_checkpoints
+from lemmata.memory.checkpoints import open_checkpoints
 
 from lemmata.agent.config import Config
 from lemmata.agent.loop.events import EventSink, LoopEvent, TokenSink, ignore_event

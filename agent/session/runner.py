@@ -20,7 +20,7 @@ from lemmata.agent.loop.events import LoopEvent
 from lemmata.agent.loop.graph import ShotRun, ShotState, next_round, shot_records
 from lemmata.agent.problems import Problem
 from lemmata.agent.session.commands import CommandError, SessionCommand, SessionVerb, help_lines, parse_command
-from lemmata.agent.loop.checkpoints import open_checkpoints
+from lemmata.memory.checkpoints import open_checkpoints
 from lemmata.agent.loop.solve import SolveResult, final_revision, select_result, shot_graph, shot_thread, stored_problem
 from lemmata.engines.llm import LLMClient
 from lemmata.memory import LemmaLibrary, RunStore
