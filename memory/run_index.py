@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from lemmata.memory.statuses import FINISHED_SHOTS
+from lemmata.memory.statuses import FINISHED_SHOTS, RoundStatus
 from lemmata.memory.store import RunStore
 
 
@@ -68,7 +68,7 @@ def run_rows(store: RunStore, limit: int) -> list[RunRow]:
 
 _SESSIONS_SQL = """
 select r.id, r.status, p.text,
-       (select coalesce(max(round), 0) from rounds where run_id = r.id and status = 'verified') as rounds_done,
+       (select coalesce(max(round), 0) from rounds where run_id = r.id and status = ?) as rounds_done,
        (select count(*) from lemma_uses where run_id = r.id) as lemmas,
        max(r.created_at, coalesce(r.finished_at, ''),
            coalesce((select max(created_at) from calls where run_id = r.id), '')) as last_activity
@@ -82,7 +82,7 @@ order by last_activity desc
 
 def session_rows(store: RunStore, command: str) -> list[SessionRow]:
     """Every run made by `command` (the interactive one), the latest activity first."""
-    return [SessionRow(*row) for row in store.db.execute(_SESSIONS_SQL, [command]).fetchall()]
+    return [SessionRow(*row) for row in store.db.execute(_SESSIONS_SQL, [RoundStatus.VERIFIED, command]).fetchall()]
 
 
 def run_command(store: RunStore, run_id: str) -> str | None:

@@ -36,5 +36,23 @@ class ShotStatus(StrEnum):
     """A batch sample whose model calls failed; `samples.error` names the cause."""
 
 
+class RoundStatus(StrEnum):
+    """`rounds.status`: how far a round of the lemma loop got."""
+
+    REASONED = "reasoned"
+    NO_REASONING = "no_reasoning"
+    """The reasoner's answer gave nothing usable; the round ended there."""
+    SUMMARIZED = "summarized"
+    VERIFIED = "verified"
+    """Its new lemmas were voted on: the round is complete."""
+
+
+class ConjectureStatus(StrEnum):
+    """`conjectures.status`: an unproven lemma of the reasoner, until a lemma proves it."""
+
+    OPEN = "open"
+    PROVED = "proved"
+
+
 FINISHED_SHOTS = (ShotStatus.VERIFIED, ShotStatus.UNVERIFIED, ShotStatus.NO_SOLUTION)
 """Statuses of shots that ran to their end."""

@@ -38,7 +38,7 @@ from lemmata.memory import loop_records as records
 from lemmata.memory import selection_records
 from lemmata.memory.lemmas.records import VerifierVote
 from lemmata.memory.shot_records import ShotRecords
-from lemmata.memory.statuses import ShotStatus
+from lemmata.memory.statuses import ConjectureStatus, RoundStatus, ShotStatus
 
 log = logging.getLogger(__name__)
 
@@ -155,7 +155,7 @@ class ShotRun:
         """The reasoner's unproven lemmas, listed after the library and apart from it."""
         if not self.settings.conjectures:
             return ""
-        rows = selection_records.conjectures(self.store, self.run_id, self.problem.id, shot, status="open")
+        rows = selection_records.conjectures(self.store, self.run_id, self.problem.id, shot, status=ConjectureStatus.OPEN)
         if not rows:
             return ""
         listed = "\n".join(f"- (round {row['round']}) {row['statement']}" for row in rows)
@@ -182,7 +182,7 @@ class ShotRun:
             Role.REASONER, messages, f"s{shot}/r{round}/reason", shot, round, parse_reasoner)
         verdict = parsed.verdict.value if parsed else Verdict.PARTIAL.value
         records.save_round(self.store, self.run_id, self.problem.id, shot, round, verdict=verdict,
-                           reasoner_call_id=call_id, parse_error=why, status="reasoned")
+                           reasoner_call_id=call_id, parse_error=why, status=RoundStatus.REASONED)
         if parsed and self.settings.conjectures:
             selection_records.add_conjectures(self.store, self.run_id, self.problem.id, shot, round,
                                               [draft.statement for draft in parsed.unproven], call_id)
@@ -194,7 +194,7 @@ class ShotRun:
     async def summarize(self, state: ShotState) -> ShotState:
         shot, round = state["shot"], state["round"]
         if state.get("reasoner_call") is None:
-            records.save_round(self.store, self.run_id, self.problem.id, shot, round, new_lemmas=0, status="no_reasoning")
+            records.save_round(self.store, self.run_id, self.problem.id, shot, round, new_lemmas=0, status=RoundStatus.NO_REASONING)
             return {"pending": []}
         self.on_event(LoopEvent("role_started", self.problem.id, shot, round, Role.SUMMARIZER.value))
         library = self.library(shot)
@@ -224,7 +224,7 @@ class ShotRun:
             added = [(e.id, e.statement) for e in library.entries(include_rejected=True) if e.id in pending]
             selection_records.prove_conjectures(self.store, self.run_id, self.problem.id, shot, round, added)
         records.save_round(self.store, self.run_id, self.problem.id, shot, round, summarizer_call_id=call_id,
-                           new_lemmas=len(pending), parse_error=why, status="summarized")
+                           new_lemmas=len(pending), parse_error=why, status=RoundStatus.SUMMARIZED)
         return {"pending": pending}
 
     async def verify(self, state: ShotState) -> ShotState:
@@ -239,7 +239,7 @@ class ShotRun:
             self.verify_lemma(library, entries[lemma_id], provided, shot, round, key=f"s{shot}/r{round}/verify/{lemma_id}")
             for lemma_id in pending
         ])
-        records.save_round(self.store, self.run_id, self.problem.id, shot, round, status="verified")
+        records.save_round(self.store, self.run_id, self.problem.id, shot, round, status=RoundStatus.VERIFIED)
         self.on_event(LoopEvent("round_finished", self.problem.id, shot, round, detail={"new_lemmas": len(pending)}))
         return {"pending": []}
 

@@ -14,13 +14,13 @@ from lemmata.agent.loop.reference import describe, recorded_choice
 from lemmata.agent.views.tex import readable
 from lemmata.memory import RunStore
 from lemmata.memory.run_records import failed_calls, failed_samples, run_records
-from lemmata.memory.statuses import RunStatus
+from lemmata.memory.statuses import ConjectureStatus, RoundStatus, RunStatus
 from lemmata.memory.terminal_text import inert, plain
 
 LEMMA_VOTE_LEGEND = "✓ vote passed · ✗N failed at step N · ✗? failed without naming a step (format error)"
 FINAL_VOTE_LEGEND = "✓ vote passed · ✗STEPk / ✗LEMMAk first wrong step or cited lemma · ✗? no step named"
-ROUND_STATUS = {"reasoned": "reasoned", "summarized": "summarized", "verified": "lemmas checked",
-                "no_reasoning": "no usable reasoning"}
+ROUND_STATUS = {RoundStatus.REASONED: "reasoned", RoundStatus.SUMMARIZED: "summarized",
+                RoundStatus.VERIFIED: "lemmas checked", RoundStatus.NO_REASONING: "no usable reasoning"}
 CAUSES_SHOWN = 5
 
 
@@ -69,7 +69,7 @@ class RunView:
         for column in ("shot", "round", "statement", "status"):
             table.add_column(column, overflow="fold")
         for row in self.conjectures:
-            status = f"proved in round {row['proved_round']} (lemma id {row['lemma_id']})" if row["status"] == "proved" \
+            status = f"proved in round {row['proved_round']} (lemma id {row['lemma_id']})" if row["status"] == ConjectureStatus.PROVED \
                 else "open"
             table.add_row(str(row["shot"]), str(row["round"]), plain(readable(row["statement"] or "")[:200]), status)
         return table
