@@ -195,11 +195,13 @@ class RunStore:
             "created_at": now(),
         }
         with self.transaction() as db:
-            if row["call_key"] is not None and row["error"] is None:
+            try:
+                return db["calls"].insert(row).last_pk
+            except sqlite3.IntegrityError:  # the unique index on finished keyed calls: stored already
                 stored = self.finished_call(row["run_id"], row["problem_id"], row["call_key"])
-                if stored is not None:
-                    return stored["id"]
-            return db["calls"].insert(row).last_pk
+                if stored is None:
+                    raise
+                return stored["id"]
 
     def finished_call(self, run_id: str, problem_id: str, call_key: str) -> dict | None:
         """The stored, error-free call made under `call_key` for this run and problem, if any."""
