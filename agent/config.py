@@ -11,7 +11,7 @@ from urllib.parse import urlsplit, urlunsplit
 from pydantic import Field, ValidationError
 
 from lemmata.agent.errors import ConfigError
-from lemmata.agent.loop.settings import PROFILES, GeometryAgentSettings, LoopSettings
+from lemmata.agent.loop.settings import PROFILES, GeometryAgentSettings, LoopSettings, Profile
 from lemmata.agent.evaluation.proof_grades import GradingSettings
 from lemmata.agent.loop.roles import Role
 from lemmata.engines.llm.settings import ClientSettings, RoleSettings, Strict
@@ -32,8 +32,8 @@ class Config(Strict):
     roles: dict[Role, RoleSettings] = Field(default_factory=dict)
     client: ClientSettings = Field(default_factory=ClientSettings)
     store: StoreSettings = Field(default_factory=StoreSettings)
-    profile: str = "default"
-    """A named set of loop budgets (default | competition); [loop] keys override it."""
+    profile: Profile = Profile.DEFAULT
+    """A named set of loop budgets; [loop] keys override it."""
     loop: LoopSettings = Field(default_factory=LoopSettings)
     geometry: GeometryAgentSettings = Field(default_factory=GeometryAgentSettings)
     grading: GradingSettings = Field(default_factory=GradingSettings)
@@ -95,7 +95,7 @@ def load_config(
             defaults[key] = value
     for key, value in DEFAULT_ROLE.model_dump(exclude_none=True).items():
         defaults.setdefault(key, value)
-    profile = (overrides or {}).get("profile") or data.get("profile", "default")
+    profile = (overrides or {}).get("profile") or data.get("profile", Profile.DEFAULT)
     if not isinstance(profile, str) or profile not in PROFILES:
         raise ConfigError(f"{source}: key 'profile': unknown profile '{profile}'; choose from {', '.join(PROFILES)}")
     data["profile"] = profile

@@ -9,19 +9,6 @@ from lemmata.memory.store import RunStore, now
 __all__ = ["now"]
 
 
-def finished_call(store: RunStore, run_id: str, problem_id: str, call_key: str) -> dict | None:
-    """The stored, error-free call made under `call_key` for this run and problem, if any:
-    resuming reuses it."""
-    rows = store.db.execute(
-        "select * from calls where run_id = ? and problem_id = ? and json_extract(tags, '$.call_key') = ? "
-        "and error is null order by id desc limit 1",
-        [run_id, problem_id, call_key],
-    )
-    columns = [c[0] for c in rows.description]
-    row = rows.fetchone()
-    return dict(zip(columns, row)) if row else None
-
-
 def call_text(store: RunStore, call_id: int) -> tuple[str, str]:
     """(answer text, reasoning text) of a stored call's first choice."""
     choices = json.loads(store.db["calls"].get(call_id)["choices"])
@@ -53,6 +40,25 @@ def revision(store: RunStore, run_id: str, problem_id: str, shot: int, loop: int
     return rows[0] if rows else None
 
 
+def final_revisions(store: RunStore, run_id: str) -> dict[tuple[str, int], dict]:
+    """Each shot's last verify-and-revise loop, by (problem, shot)."""
+    finals: dict[tuple[str, int], dict] = {}
+    for row in store.db["revisions"].rows_where("run_id = ?", [run_id], order_by="loop"):
+        finals[(row["problem_id"], row["shot"])] = row
+    return finals
+
+
+def tokens_by_role(store: RunStore, run_id: str) -> dict[tuple[str, int], dict[str, int]]:
+    """Prompt plus completion tokens each shot's calls used, by (problem, shot) and then role."""
+    totals: dict[tuple[str, int], dict[str, int]] = {}
+    for problem_id, shot, role, tokens in store.db.execute(
+        "select problem_id, json_extract(tags, '$.shot'), role, sum(prompt_tokens + completion_tokens) "
+        "from calls where run_id = ? group by 1, 2, 3", [run_id]):
+        if shot is not None:
+            totals.setdefault((problem_id, int(shot)), {})[role] = int(tokens or 0)
+    return totals
+
+
 def add_verdict(store: RunStore, run_id: str, problem_id: str, shot: int, loop: int, **fields) -> None:
     with store.transaction() as db:
         db["verdicts"].insert({"run_id": run_id, "problem_id": problem_id, "shot": shot, "loop": loop,
@@ -67,6 +73,12 @@ def verdicts(store: RunStore, run_id: str, problem_id: str, shot: int, loop: int
 def add_selection(store: RunStore, run_id: str, problem_id: str, **fields) -> None:
     with store.transaction() as db:
         db["selections"].insert({"run_id": run_id, "problem_id": problem_id, **fields, "created_at": now()})
+
+
+def latest_selection(store: RunStore, run_id: str) -> dict | None:
+    """The run's last recorded choice of a shot (shot, method, answer, score), if any."""
+    rows = list(store.db["selections"].rows_where("run_id = ?", [run_id], order_by="id desc", limit=1))
+    return rows[0] if rows else None
 
 
 def _upsert(store: RunStore, table: str, key: dict, fields: dict) -> None:

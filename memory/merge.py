@@ -7,6 +7,7 @@ import uuid
 from pathlib import Path
 
 from lemmata.memory.store import RunStore, now
+from lemmata.memory.statuses import RunStatus
 
 # Integer ids that other rows point at, and the columns that point at them.
 REFERENCES = {
@@ -25,7 +26,7 @@ def merge_shards(target: RunStore, shards: list[Path]) -> str:
     """Copy every shard's batch run into `target` as one new run; returns its id."""
     merged_id = uuid.uuid4().hex[:12]
     with target.transaction() as db:  # first, so that copied rows can point at it
-        db["runs"].insert({"id": merged_id, "created_at": now(), "status": "merging", "command": "batch", "config": "{}"})
+        db["runs"].insert({"id": merged_id, "created_at": now(), "status": RunStatus.MERGING, "command": "batch", "config": "{}"})
     plans, statuses, seen_problems = [], [], set()
     for path in shards:
         shard = RunStore(path)
@@ -47,7 +48,7 @@ def merge_shards(target: RunStore, shards: list[Path]) -> str:
     config = plans[0]
     config["batch"]["problem_ids"] = sorted(seen_problems)
     config["merged_from"] = [str(path) for path in shards]
-    status = "finished" if all(s == "finished" for s in statuses) else "partial"
+    status = RunStatus.FINISHED if all(s == RunStatus.FINISHED for s in statuses) else RunStatus.PARTIAL
     with target.transaction() as db:
         db["runs"].update(merged_id, {"finished_at": now(), "status": status, "config": json.dumps(config, sort_keys=True)})
     return merged_id

@@ -229,3 +229,20 @@ def m_i20_comparisons_checks_conjectures(db: Database) -> None:
         pk="id",
     )
     db["conjectures"].create_index(["run_id", "problem_id", "shot"])
+
+
+@migrations()
+def m_i19_call_key(db: Database) -> None:
+    """A keyed call (one the loop makes at most once per run) is found again by its `call_key`
+    column through a unique index, instead of by scanning the JSON tags. Older stores are filled in
+    from the tags; should one hold two finished calls under a key, the latest keeps it (resuming
+    read that one back)."""
+    db["calls"].add_column("call_key", str)
+    db.execute("update calls set call_key = json_extract(tags, '$.call_key') where json_valid(tags)")
+    db.execute(
+        "update calls set call_key = null where call_key is not null and error is null and id < "
+        "(select max(later.id) from calls later where later.run_id is calls.run_id and later.problem_id is "
+        "calls.problem_id and later.call_key = calls.call_key and later.error is null)")
+    # Failed attempts share their key with the call that later succeeded: only finished ones are unique.
+    db.execute("create unique index idx_calls_finished_call_key on calls (run_id, problem_id, call_key) "
+               "where call_key is not null and error is null")

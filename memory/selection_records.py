@@ -6,6 +6,7 @@ import json
 from difflib import SequenceMatcher
 from typing import Any
 
+from lemmata.memory.statuses import ConjectureStatus
 from lemmata.memory.store import RunStore, now
 
 
@@ -54,7 +55,7 @@ def add_conjectures(store: RunStore, run_id: str, problem_id: str, shot: int, ro
             if statement.strip() and _normal(statement) not in known:
                 known.add(_normal(statement))
                 db["conjectures"].insert({"run_id": run_id, "problem_id": problem_id, "shot": shot, "round": round,
-                                          "statement": statement, "status": "open", "call_id": call_id,
+                                          "statement": statement, "status": ConjectureStatus.OPEN, "call_id": call_id,
                                           "created_at": now()})
 
 
@@ -68,11 +69,11 @@ def prove_conjectures(store: RunStore, run_id: str, problem_id: str, shot: int, 
                       lemmas: list[tuple[int, str]]) -> list[int]:
     """Open conjectures that a new lemma (id, statement) states become proved by it; their ids."""
     proved = []
-    for row in conjectures(store, run_id, problem_id, shot, status="open"):
+    for row in conjectures(store, run_id, problem_id, shot, status=ConjectureStatus.OPEN):
         match = next((lemma_id for lemma_id, statement in lemmas if _same_statement(row["statement"], statement)), None)
         if match is not None:
             with store.transaction() as db:
-                db["conjectures"].update(row["id"], {"status": "proved", "lemma_id": match, "proved_round": round})
+                db["conjectures"].update(row["id"], {"status": ConjectureStatus.PROVED, "lemma_id": match, "proved_round": round})
             proved.append(row["id"])
     return proved
 

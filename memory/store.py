@@ -13,11 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
+from sqlite_utils.db import NotFoundError
 
 from lemmata.engines.llm.redaction import redact
 from lemmata.memory.migrations import migrations
 from lemmata.memory.problem_identity import content_hash, qualified_id
-from lemmata.memory.store_errors import CorruptStoreError, NewerSchemaError, StoreError, StoreFullError
+from lemmata.memory.statuses import RunStatus
+from lemmata.memory.store_errors import CorruptStoreError, NewerSchemaError, RunNotFound, StoreError, StoreFullError
 
 BUSY_TIMEOUT_MS = 60_000
 SCHEMA_VERSION = len(migrations._migrations)  # sqlite-utils keeps the registered list private
@@ -131,26 +133,51 @@ class RunStore:
         run_id = run_id or uuid.uuid4().hex[:12]
         with self.transaction() as db:
             db["runs"].insert({
-                "id": run_id, "created_at": now(), "status": "running", "command": command,
+                "id": run_id, "created_at": now(), "status": RunStatus.RUNNING, "command": command,
                 "config": json.dumps(config, sort_keys=True, default=str),
             })
         return run_id
 
-    def finish_run(self, run_id: str, status: str = "finished") -> None:
+    def finish_run(self, run_id: str, status: RunStatus = RunStatus.FINISHED) -> None:
         with self.transaction() as db:
             db["runs"].update(run_id, {"status": status, "finished_at": now()})
 
     def run(self, run_id: str) -> dict:
-        return self.db["runs"].get(run_id)
+        """The run's row; raises RunNotFound when the store has no run `run_id`."""
+        try:
+            return self.db["runs"].get(run_id)
+        except NotFoundError:
+            raise self._no_run(run_id) from None
+
+    def update_run(self, run_id: str, **fields: Any) -> None:
+        """Change some of a run's columns (status, note)."""
+        with self.transaction() as db:
+            try:
+                db["runs"].update(run_id, fields)
+            except NotFoundError:
+                raise self._no_run(run_id) from None
+
+    def update_run_config(self, run_id: str, section: str, values: dict[str, Any]) -> None:
+        """Set `values` in one section of the run's stored config (read and written in one transaction)."""
+        with self.transaction():
+            config = json.loads(self.run(run_id)["config"] or "{}")
+            config.setdefault(section, {}).update(values)
+            self.update_run(run_id, config=json.dumps(config, sort_keys=True, default=str))
+
+    def _no_run(self, run_id: str) -> RunNotFound:
+        return RunNotFound(f"no run '{run_id}' in {self.path}; lemmata runs lists them")
 
     # calls ----------------------------------------------------------------------------
 
     def record_call(self, result: Any) -> int:
-        """Store one lemmata.engines.llm.CallResult; its tags say which run and problem it served."""
+        """Store one lemmata.engines.llm.CallResult; its tags say which run and problem it served.
+        A finished call made under a `call_key` tag is stored once: recording it again (the
+        client's observer and the caller both may) returns the stored row's id."""
         tags = dict(result.tags)
         row = {
             "run_id": tags.pop("run_id", None),
             "problem_id": tags.pop("problem_id", None),
+            "call_key": tags.get("call_key"),
             "role": result.role,
             "model": result.model,
             "endpoint": result.endpoint,
@@ -168,7 +195,19 @@ class RunStore:
             "created_at": now(),
         }
         with self.transaction() as db:
-            return db["calls"].insert(row).last_pk
+            try:
+                return db["calls"].insert(row).last_pk
+            except sqlite3.IntegrityError:  # the unique index on finished keyed calls: stored already
+                stored = self.finished_call(row["run_id"], row["problem_id"], row["call_key"])
+                if stored is None:
+                    raise
+                return stored["id"]
+
+    def finished_call(self, run_id: str, problem_id: str, call_key: str) -> dict | None:
+        """The stored, error-free call made under `call_key` for this run and problem, if any."""
+        rows = list(self.db["calls"].rows_where(
+            "run_id = ? and problem_id = ? and call_key = ? and error is null", [run_id, problem_id, call_key], limit=1))
+        return rows[0] if rows else None
 
     def calls(self, run_id: str) -> list[dict]:
         return list(self.db["calls"].rows_where("run_id = ?", [run_id], order_by="id"))

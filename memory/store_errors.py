@@ -1,5 +1,10 @@
 """Errors of the run store; each names the database file, what went wrong and the way out."""
 
+import sqlite3
+
+DatabaseError = sqlite3.DatabaseError
+"""What SQLite raises when a store already open turns out damaged, or its disk fills up."""
+
 
 class StoreError(Exception):
     """Base class for run-store conditions shown to users as one line."""
@@ -19,3 +24,14 @@ class StoreFullError(StoreError):
 
 class RunLeasedError(StoreError):
     """Another live process is executing this run."""
+
+
+class RunNotFound(StoreError):
+    """No run with this id is in the store."""
+
+
+def as_store_error(error: sqlite3.DatabaseError) -> StoreError:
+    """The one-line condition a database error met while a store was open stands for."""
+    if getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+        return StoreFullError(f"{StoreFullError.__doc__} ({error})")
+    return CorruptStoreError(f"the run store cannot be read: {error}; move it aside or pass --db FILE")

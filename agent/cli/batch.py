@@ -23,6 +23,7 @@ from lemmata.agent.loop.roles import Role
 from lemmata.agent.evaluation.runs import resolve_run_id
 from lemmata.engines.llm import ModelCallError
 from lemmata.memory import RunStore
+from lemmata.memory.statuses import RunStatus
 from lemmata.memory.store_errors import StoreError, StoreFullError
 from lemmata.memory.terminal_text import InertConsole, inert
 
@@ -48,7 +49,7 @@ def command(config: Config, dataset: str | None, samples: int, concurrency: int,
     try:
         if resume_run:
             resume_run = resolve_run_id(store, resume_run)
-            if store.run(resume_run)["status"] == "finished":  # shown as it is, never recomputed
+            if store.run(resume_run)["status"] == RunStatus.FINISHED:  # shown as it is, never recomputed
                 click.echo(f"run {resume_run} is finished; nothing to resume (report: lemmata report {resume_run})",
                            err=True)
                 return
@@ -79,15 +80,15 @@ def command(config: Config, dataset: str | None, samples: int, concurrency: int,
             try:
                 config = check_before_run(config, console)
             except ModelCallError:
-                store.finish_run(run_id, "failed")
+                store.finish_run(run_id, RunStatus.FAILED)
                 raise
             try:
                 status = asyncio.run(_run_live(run_id, problems, plan, config, store, progress, console))
             except StoreFullError as error:
                 _mark_stopped(store, run_id)
                 raise click.ClickException(f"{error}: lemmata batch --resume {run_id}") from None
-        if status == "finished" and progress.failed_samples and not progress.samples_done:
-            status = "failed"  # no sample succeeded: a wrong model, a dead server, a bad key
+        if status == RunStatus.FINISHED and progress.failed_samples and not progress.samples_done:
+            status = RunStatus.FAILED  # no sample succeeded: a wrong model, a dead server, a bad key
         store.finish_run(run_id, status)
     finally:
         store.close()
@@ -95,23 +96,23 @@ def command(config: Config, dataset: str | None, samples: int, concurrency: int,
     proofs = "" if progress.mean_proof_score is None else f", mean proof score {progress.mean_proof_score:.2f}/7"
     click.echo(f"run {run_id}: {status}; {progress.samples_done}/{progress.samples_total} samples, "
                f"accuracy {accuracy}{proofs}; report: lemmata report {run_id}")
-    if status == "failed" and progress.errors:
+    if status == RunStatus.FAILED and progress.errors:
         cause, count = progress.errors.most_common(1)[0]
         click.echo(f"error: no sample succeeded; {count} of {progress.failed_samples} failed with: {inert(cause)}",
                    err=True)
-    if status != "finished":
-        sys.exit(130 if status == "interrupted" else 1)
+    if status != RunStatus.FINISHED:
+        sys.exit(130 if status == RunStatus.INTERRUPTED else 1)
 
 
 def _mark_stopped(store: RunStore, run_id: str) -> None:
     """Best effort: with the disk full even this small write may fail; --resume works either way."""
     try:
-        store.finish_run(run_id, "interrupted")
+        store.finish_run(run_id, RunStatus.INTERRUPTED)
     except StoreError:
         pass
 
 
-async def _run_live(run_id, problems, plan, config, store, progress, console) -> str:
+async def _run_live(run_id, problems, plan, config, store, progress, console) -> RunStatus:
     stop = asyncio.Event()
     task = asyncio.current_task()
     presses = 0
@@ -132,13 +133,13 @@ async def _run_live(run_id, problems, plan, config, store, progress, console) ->
         with Live(view, console=console, refresh_per_second=2, transient=not console.is_terminal):
             await run_batch(run_id, problems, plan, config, store, progress, stop=stop)
     except asyncio.CancelledError:
-        return "interrupted"
+        return RunStatus.INTERRUPTED
     finally:
         loop.remove_signal_handler(signal.SIGINT)
         loop.remove_signal_handler(signal.SIGTERM)
     if stop.is_set() and progress.samples_done < progress.samples_total:
-        return "interrupted"
-    return "finished"
+        return RunStatus.INTERRUPTED
+    return RunStatus.FINISHED
 
 
 def _parse_shard(spec: str) -> tuple[int, int]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,7 @@ from lemmata.agent.errors import LemmataError
 from lemmata.engines.llm import ModelCallError
 from lemmata.engines.llm.redaction import redact
 from lemmata.memory.terminal_text import inert
-from lemmata.memory.store_errors import StoreError, StoreFullError
+from lemmata.memory.store_errors import DatabaseError, StoreError, as_store_error
 from lemmata.prompts import PromptError
 
 USER_ERRORS = (LemmataError, ModelCallError, PromptError, StoreError)
@@ -73,10 +72,8 @@ def guarded(function: Callable) -> Callable:
             return function(*args, **kwargs)
         except USER_ERRORS as error:
             raise click.ClickException(inert(redact(str(error)))) from None
-        except sqlite3.DatabaseError as error:  # a store damaged after it was opened, or a full disk
-            if getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
-                raise click.ClickException(f"{StoreFullError.__doc__} ({error})") from None
-            raise click.ClickException(f"the run store cannot be read: {error}; move it aside or pass --db FILE") from None
+        except DatabaseError as error:  # a store damaged after it was opened, or a full disk
+            raise click.ClickException(str(as_store_error(error))) from None
 
     return wrapper
 

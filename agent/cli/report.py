@@ -8,7 +8,6 @@ from pathlib import Path
 
 import click
 from rich.console import RenderableType
-from sqlite_utils.db import NotFoundError
 
 from lemmata.agent.cli.options import model_options
 from lemmata.agent.config import Config
@@ -23,6 +22,7 @@ from lemmata.agent.evaluation.report_text import report_renderable, to_markdown
 from lemmata.agent.evaluation.runs import resolve_run_id
 from lemmata.agent.views.text_output import print_full
 from lemmata.memory import RunStore
+from lemmata.memory.store_errors import RunNotFound
 from lemmata.memory.terminal_text import InertConsole, inert
 
 FORMATS = ("table", "markdown", "json", "html")
@@ -44,10 +44,8 @@ def command(config: Config, run_id: str, other_run: str | None, fmt: str, out: P
         run_ids = [resolve_run_id(store, spec) for spec in filter(None, (run_id, other_run))]
         reports = [build_report(load_run_data(store, rid), list(ks) or None) for rid in run_ids]
         proof = build_proof_report(store, run_ids[0]) if other_run is None else None
-    except NotFoundError:
-        raise click.ClickException(f"no such run in {config.store.path}") from None
-    except (MetricError, ProblemInputError) as error:
-        raise click.ClickException(str(error)) from None
+    except (MetricError, ProblemInputError, RunNotFound) as error:
+        raise click.ClickException(inert(str(error))) from None
     finally:
         store.close()
     if len(reports) == 2 and reports[0].dataset != reports[1].dataset:

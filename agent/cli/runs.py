@@ -14,8 +14,10 @@ from lemmata.agent.config import Config
 from lemmata.agent.evaluation.runs import RunSummary, list_runs
 from lemmata.agent.views.text_output import print_full
 from lemmata.memory import RunStore
+from lemmata.memory.statuses import RunStatus
 
-STATUS_STYLE = {"finished": "green", "failed": "red", "interrupted": "yellow", "running": "cyan"}
+STATUS_STYLE = {RunStatus.FINISHED: "green", RunStatus.FAILED: "red", RunStatus.INTERRUPTED: "yellow",
+                RunStatus.RUNNING: "cyan"}
 
 
 @click.command("runs")

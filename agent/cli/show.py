@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import click
-from sqlite_utils.db import NotFoundError
 
 from lemmata.agent.cli.options import guarded, model_options
 from lemmata.agent.config import Config

@@ -21,7 +21,7 @@ from lemmata.agent.views.display import LoopView
 from lemmata.agent.errors import ProblemInputError
 from lemmata.agent.loop.settings import LoopSettings
 from lemmata.agent.problems import Problem, ProblemKind, load_problem_file, problem_from_text
-from lemmata.agent.loop.settings import PROFILES
+from lemmata.agent.loop.settings import PROFILES, Profile
 from lemmata.agent.loop.reference import FLAG, keep_recorded_choice
 from lemmata.agent.evaluation.runs import resolve_run_id
 from lemmata.agent.loop.selection import SelectMethod
@@ -29,6 +29,7 @@ from lemmata.agent.session.runner import ctrl_c_cancels
 from lemmata.agent.loop.solve import SolveResult, problem_of_run, solve_problem, stored_result
 from lemmata.agent.views.tex import readable
 from lemmata.memory import RunStore
+from lemmata.memory.statuses import RunStatus
 from lemmata.memory.terminal_text import InertConsole, inert
 
 
@@ -53,7 +54,7 @@ def loop_options(command):
     command = click.option("--select", "select", type=click.Choice([m.value for m in SelectMethod]),
                            help="How one of the shots is chosen: vote (answers), verifier (pass rate), "
                                 "grader (0-7 proof grade), tournament (pairwise judge).")(command)
-    command = click.option("--profile", type=click.Choice(list(PROFILES)), help="Budget profile.")(command)
+    command = click.option("--profile", type=click.Choice([p.value for p in Profile]), help="Budget profile.")(command)
     return command
 
 
@@ -95,7 +96,7 @@ def command(config: Config, problem: str | None, file: Path | None, answer: str 
             config = _reopen(store, resume_run, config)
             config = apply_loop_options(config, profile, **budgets)  # flags still win over the saved budgets
         elif resume_run:
-            if store.run(resume_run)["status"] == "finished":  # shown as it is, never recomputed
+            if store.run(resume_run)["status"] == RunStatus.FINISHED:  # shown as it is, never recomputed
                 click.echo(f"run {resume_run} is finished; nothing to resume (details: lemmata show {resume_run})",
                            err=True)
                 _print(stored_result(store, resume_run), console, quiet)

@@ -12,13 +12,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 
-from sqlite_utils.db import NotFoundError
-
 from lemmata.agent.config import Config, updated
 from lemmata.agent.loop.events import LoopEvent
 from lemmata.agent.problems import Problem, ProblemKind
-from lemmata.agent.loop.checkpoints import open_checkpoints
-from lemmata.agent.loop.graph import ShotRun
+from lemmata.memory.checkpoints import open_checkpoints
+from lemmata.agent.loop.graph import ShotRun, shot_records
 from lemmata.agent.loop.roles import Role
 from lemmata.agent.evaluation.proof_grader import grade_proof
 from lemmata.agent.evaluation.proof_grades import PASS_SCORE, GradingSettings
@@ -31,13 +29,11 @@ from lemmata.memory import RunStore
 from lemmata.memory import loop_records as records
 from lemmata.memory import proof_records
 from lemmata.memory import run_lease
-from lemmata.memory.store_errors import StoreFullError
+from lemmata.memory.statuses import FINISHED_SHOTS, ShotStatus
+from lemmata.memory.store_errors import RunNotFound, StoreFullError
 from lemmata.memory.terminal_text import inert
 
 log = logging.getLogger(__name__)
-
-FINISHED = {"verified", "unverified", "no_solution"}
-
 
 @dataclass
 class BatchProgress:
@@ -130,7 +126,7 @@ def plan_of_run(store: RunStore, run_id: str) -> tuple[BatchPlan, list[Problem],
     """The plan, problems and loop settings a batch run was started with."""
     try:
         run = store.run(run_id)
-    except NotFoundError:
+    except RunNotFound:
         raise LookupError(f"no run '{run_id}' in {store.path}; check the id and --db") from None
     recorded = json.loads(run["config"])
     if run["command"] != "batch" or "batch" not in recorded:
@@ -220,7 +216,7 @@ async def _solve_problem(problem, plan, config, store, llm, saver, slots, stop, 
                 raise
             except Exception as error:  # noqa: BLE001 - one sample's failure must not end the batch
                 log.info("%s sample %d failed: %s", inert(problem.id), sample, inert(redact(str(error))))
-                store.save_sample(run_id, problem.id, sample, status="failed", error=str(error)[:2000])
+                shot_records(run, sample).save_sample(status=ShotStatus.FAILED, error=str(error)[:2000])
                 progress.failed_samples += 1
                 progress.errors[_error_kind(error)] += 1
                 return
@@ -239,8 +235,7 @@ async def _grade(run: ShotRun, sample: int, progress: BatchProgress, judge_llm: 
     """A proof problem's sample gets a proof grade, an answer problem's an answer grade (asking the
     judge role through `judge_llm`, when given, if the rules cannot decide)."""
     store, run_id, problem = run.store, run.run_id, run.problem
-    row = next(store.db["samples"].rows_where("run_id = ? and problem_id = ? and sample = ?",
-                                              [run_id, problem.id, sample]))
+    row = shot_records(run, sample).sample()
     if problem.kind == ProblemKind.PROOF:
         grade = await grade_proof(run, sample, row["solution"] or "", run.config.grading)
         proof_records.save_proof_grade(store, run_id, problem.id, sample, grade.row())
@@ -274,6 +269,6 @@ def _error_kind(error: Exception) -> str:
 def _finished_samples(store: RunStore, run_id: str) -> dict[tuple[str, int], str]:
     return {
         (row["problem_id"], row["sample"]): row["status"]
-        for row in store.db["samples"].rows_where("run_id = ?", [run_id])
-        if row["status"] in FINISHED
+        for row in store.samples(run_id)
+        if row["status"] in FINISHED_SHOTS
     }

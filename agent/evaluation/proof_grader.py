@@ -28,6 +28,7 @@ from lemmata.agent.loop.role_outputs import OutputParseError
 from lemmata.agent.loop.roles import Role
 from lemmata.engines.llm import LLMClient
 from lemmata.memory import RunStore, StoredProblem, proof_records
+from lemmata.memory.statuses import RunStatus
 
 SCALE_RULES = {
     ProofScale.BUCKETS: (
@@ -116,7 +117,7 @@ async def grade_in_new_run(config: Config, store: RunStore, command: str, jobs: 
     try:
         grades = await asyncio.gather(*[one(job) for job in jobs])
     except BaseException:
-        store.finish_run(run_id, "failed")
+        store.finish_run(run_id, RunStatus.FAILED)
         raise
     finally:
         await llm.aclose()

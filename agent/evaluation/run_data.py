@@ -10,17 +10,18 @@ from lemmata.agent.evaluation.report import RunData, SampleOutcome
 from lemmata.engines.answers import Verdict, grade
 from lemmata.agent.evaluation.proof_grades import PASS_SCORE
 from lemmata.memory import RunStore, proof_records
+from lemmata.memory import loop_records as records
 
 
 def load_run_data(store: RunStore, run_id: str) -> RunData:
-    """Raises sqlite_utils' NotFoundError when there is no such run."""
+    """Raises RunNotFound when there is no such run."""
     run = store.run(run_id)
     config = json.loads(run["config"] or "{}")
-    grades = {(g["problem_id"], g["sample"]): g for g in store.db["grades"].rows_where("run_id = ?", [run_id])}
+    grades = records.grades(store, run_id)
     proofs = proof_records.proof_grades(store, run_id)
-    finals = _final_revisions(store, run_id)
-    tokens = _tokens_by_role(store, run_id)
-    rows = list(store.db["samples"].rows_where("run_id = ?", [run_id], order_by="problem_id, sample"))
+    finals = records.final_revisions(store, run_id)
+    tokens = records.tokens_by_role(store, run_id)
+    rows = sorted(store.samples(run_id), key=lambda row: (row["problem_id"], row["sample"]))
     keys = _answer_keys(rows)
     samples = []
     for row in rows:
@@ -47,23 +48,6 @@ def load_run_data(store: RunStore, run_id: str) -> RunData:
 def _proof_success(grade: dict) -> bool | None:
     """A proof succeeds when graded PASS_SCORE (6) or more; a failed grade is unknown (counts as wrong)."""
     return None if grade["score"] is None else grade["score"] >= PASS_SCORE
-
-
-def _final_revisions(store: RunStore, run_id: str) -> dict[tuple[str, int], dict]:
-    finals: dict[tuple[str, int], dict] = {}
-    for row in store.db["revisions"].rows_where("run_id = ?", [run_id], order_by="loop"):
-        finals[(row["problem_id"], row["shot"])] = row
-    return finals
-
-
-def _tokens_by_role(store: RunStore, run_id: str) -> dict[tuple[str, int], dict[str, int]]:
-    totals: dict[tuple[str, int], dict[str, int]] = {}
-    for problem_id, shot, role, tokens in store.db.execute(
-        "select problem_id, json_extract(tags, '$.shot'), role, sum(prompt_tokens + completion_tokens) "
-        "from calls where run_id = ? group by 1, 2, 3", [run_id]):
-        if shot is not None:
-            totals.setdefault((problem_id, int(shot)), {})[role] = int(tokens or 0)
-    return totals
 
 
 def _answer_keys(rows: list[dict]) -> dict[tuple[str, int], str]:

@@ -8,28 +8,28 @@ from dataclasses import dataclass
 
 from lemmata.agent.errors import ProblemInputError
 from lemmata.memory import RunStore
+from lemmata.memory.run_index import latest_run_id, run_ids_starting, run_rows
+from lemmata.memory.store_errors import RunNotFound
 
 LATEST = "latest"
-FINISHED_SAMPLES = ("verified", "unverified", "no_solution")
 
 
 def resolve_run_id(store: RunStore, spec: str) -> str:
-    """The full id of the run `spec` names: an id, a unique prefix of one, or `latest`."""
+    """The full id of the run `spec` names: an id, a unique prefix of one, or `latest`. Raises
+    RunNotFound when no run matches, ProblemInputError when `spec` is empty or names several."""
     spec = spec.strip()
     if spec == LATEST:
-        row = store.db.execute("select id from runs order by created_at desc, rowid desc limit 1").fetchone()
-        if row is None:
+        latest = latest_run_id(store)
+        if latest is None:
             raise ProblemInputError(f"no runs in {store.path} yet")
-        return row[0]
+        return latest
     if not spec:
         raise ProblemInputError("give a run id, a prefix of one, or 'latest'")
-    escaped = spec.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    matches = [row[0] for row in store.db.execute(
-        "select id from runs where id like ? escape '\\' order by created_at limit 6", [escaped + "%"])]
+    matches = run_ids_starting(store, spec, limit=6)
     if spec in matches:
         return spec
     if not matches:
-        raise ProblemInputError(f"no run '{spec}' in {store.path}; lemmata runs lists them")
+        raise RunNotFound(f"no run '{spec}' in {store.path}; lemmata runs lists them")
     if len(matches) > 1:
         shown = ", ".join(matches[:5]) + (", …" if len(matches) > 5 else "")
         raise ProblemInputError(f"'{spec}' names several runs ({shown}); give more of the id")
@@ -54,22 +54,10 @@ class RunSummary:
         return self.correct / self.graded if self.graded else None
 
 
-_RUNS_SQL = f"""
-select r.id, r.command, r.status, r.created_at, r.config,
-  (select count(*) from samples s where s.run_id = r.id
-     and s.status in ({", ".join("?" for _ in FINISHED_SAMPLES)})),
-  (select count(*) from grades g where g.run_id = r.id),
-  (select count(*) from grades g where g.run_id = r.id and g.verdict = 'correct'),
-  (select min(s.problem_id) from samples s where s.run_id = r.id)
-from runs r order by r.created_at desc, r.rowid desc limit ?
-"""
-
-
 def list_runs(store: RunStore, limit: int = 50) -> list[RunSummary]:
     """The latest `limit` runs, newest first."""
     summaries = []
-    for run_id, command, status, created, config_text, done, graded, correct, problem in store.db.execute(
-            _RUNS_SQL, [*FINISHED_SAMPLES, limit]):
+    for run_id, command, status, created, config_text, done, graded, correct, problem in run_rows(store, limit):
         config = json_object(config_text)
         plan = config.get("batch") or {}
         loop = config.get("loop") or {}

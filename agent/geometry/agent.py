@@ -137,7 +137,7 @@ class GeometryRun:
         shot = state["shot"]
         session = await self._session(shot)
         if not state.get("proved"):
-            status = ShotStatus.UNVERIFIED if session.built else ShotStatus.NO_SOLUTION
+            status = (ShotStatus.UNVERIFIED if session.built else ShotStatus.NO_SOLUTION).value  # a plain word in checkpoints
             self._close(shot)
             self.store.save_sample(self.run_id, self.problem.id, shot, status=status, finished_at=records.now())
             return {"status": status}
@@ -159,7 +159,7 @@ class GeometryRun:
         solution = f"{writeup or ''}\n\nAuxiliary constructions:\n{auxiliary}\n\nEngine proof (re-checked):\n{engine_proof}"
         self.store.save_sample(self.run_id, self.problem.id, shot, status=ShotStatus.VERIFIED,
                                solution=solution.strip(), finished_at=records.now())
-        return {"status": ShotStatus.VERIFIED}
+        return {"status": ShotStatus.VERIFIED.value}
 
     # -- helpers --------------------------------------------------------------------------
 

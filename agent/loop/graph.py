@@ -38,6 +38,8 @@ from lemmata.memory import loop_records as records
 from lemmata.memory import selection_records
 from lemmata.memory.lemmas.format import format_lemma, step_number
 from lemmata.memory.lemmas.records import VerifierVote
+from lemmata.memory.shot_records import ShotRecords
+from lemmata.memory.statuses import ConjectureStatus, RoundStatus, ShotStatus
 
 log = logging.getLogger(__name__)
 
@@ -60,10 +62,9 @@ class ShotState(TypedDict, total=False):
     """Set by an interactive session: end the rounds and go to final verification."""
 
 
-class ShotStatus:
-    VERIFIED = "verified"
-    UNVERIFIED = "unverified"
-    NO_SOLUTION = "no_solution"
+def shot_records(run: Any, shot: int) -> ShotRecords:
+    """The store's records of one shot of `run` (a ShotRun or any run with store, run_id and problem)."""
+    return ShotRecords(run.store, run.run_id, run.problem.id, shot)
 
 
 @dataclass
@@ -86,15 +87,11 @@ class ShotRun:
 
     async def call(self, role: Role, messages: list[dict], key: str, shot: int) -> tuple[CallResult, int]:
         """A model call made at most once per key and run: a finished one is read back."""
-        stored = records.finished_call(self.store, self.run_id, self.problem.id, key)
-        if stored is None:
-            on_token = None
-            if self.on_tokens is not None:
-                sink = self.on_tokens
-                on_token = lambda index, text, thought: index == 0 and sink(shot, role.value, text, thought)  # noqa: E731
-            tags = {"run_id": self.run_id, "problem_id": self.problem.id, "shot": shot, "call_key": key}
-            await self.llm.chat(role, messages, tags=tags, on_token=on_token)
-            stored = records.finished_call(self.store, self.run_id, self.problem.id, key)
+        on_token = None
+        if self.on_tokens is not None:
+            sink = self.on_tokens
+            on_token = lambda index, text, thought: index == 0 and sink(shot, role.value, text, thought)  # noqa: E731
+        stored = await shot_records(self, shot).call_once(self.llm, role, messages, key, on_token)
         return _call_result(stored), stored["id"]
 
     async def call_parsed(self, role: Role, messages: list[dict], key: str, shot: int, round: int,
@@ -159,7 +156,7 @@ class ShotRun:
         """The reasoner's unproven lemmas, listed after the library and apart from it."""
         if not self.settings.conjectures:
             return ""
-        rows = selection_records.conjectures(self.store, self.run_id, self.problem.id, shot, status="open")
+        rows = selection_records.conjectures(self.store, self.run_id, self.problem.id, shot, status=ConjectureStatus.OPEN)
         if not rows:
             return ""
         listed = "\n".join(f"- (round {row['round']}) {row['statement']}" for row in rows)
@@ -186,7 +183,7 @@ class ShotRun:
             Role.REASONER, messages, f"s{shot}/r{round}/reason", shot, round, parse_reasoner)
         verdict = parsed.verdict.value if parsed else Verdict.PARTIAL.value
         records.save_round(self.store, self.run_id, self.problem.id, shot, round, verdict=verdict,
-                           reasoner_call_id=call_id, parse_error=why, status="reasoned")
+                           reasoner_call_id=call_id, parse_error=why, status=RoundStatus.REASONED)
         if parsed and self.settings.conjectures:
             selection_records.add_conjectures(self.store, self.run_id, self.problem.id, shot, round,
                                               parsed.conjectures, call_id)
@@ -198,7 +195,7 @@ class ShotRun:
     async def summarize(self, state: ShotState) -> ShotState:
         shot, round = state["shot"], state["round"]
         if state.get("reasoner_call") is None:
-            records.save_round(self.store, self.run_id, self.problem.id, shot, round, new_lemmas=0, status="no_reasoning")
+            records.save_round(self.store, self.run_id, self.problem.id, shot, round, new_lemmas=0, status=RoundStatus.NO_REASONING)
             return {"pending": []}
         self.on_event(LoopEvent("role_started", self.problem.id, shot, round, Role.SUMMARIZER.value))
         library = self.library(shot)
@@ -228,7 +225,7 @@ class ShotRun:
             added = [(e.id, e.statement) for e in library.entries(include_rejected=True) if e.id in pending]
             selection_records.prove_conjectures(self.store, self.run_id, self.problem.id, shot, round, added)
         records.save_round(self.store, self.run_id, self.problem.id, shot, round, summarizer_call_id=call_id,
-                           new_lemmas=len(pending), parse_error=why, status="summarized")
+                           new_lemmas=len(pending), parse_error=why, status=RoundStatus.SUMMARIZED)
         return {"pending": pending}
 
     async def verify(self, state: ShotState) -> ShotState:
@@ -243,7 +240,7 @@ class ShotRun:
             self.verify_lemma(library, entries[lemma_id], provided, shot, round, key=f"s{shot}/r{round}/verify/{lemma_id}")
             for lemma_id in pending
         ])
-        records.save_round(self.store, self.run_id, self.problem.id, shot, round, status="verified")
+        records.save_round(self.store, self.run_id, self.problem.id, shot, round, status=RoundStatus.VERIFIED)
         self.on_event(LoopEvent("round_finished", self.problem.id, shot, round, detail={"new_lemmas": len(pending)}))
         return {"pending": []}
 
@@ -312,7 +309,7 @@ class ShotRun:
         current = records.revision(self.store, self.run_id, self.problem.id, shot, loop)
         if current is None:
             if state.get("candidate_call") is None:
-                return {"status": ShotStatus.NO_SOLUTION, "passed": False}
+                return {"status": ShotStatus.NO_SOLUTION.value, "passed": False}
             solution = parse_reasoner(records.call_text(self.store, state["candidate_call"])[0]).solution
             records.save_revision(self.store, self.run_id, self.problem.id, shot, loop, solution=solution,
                                   answer=last_boxed(answer_section(solution)), call_id=state["candidate_call"])
@@ -392,7 +389,8 @@ class ShotRun:
 
     async def conclude(self, state: ShotState) -> ShotState:
         shot = state["shot"]
-        status = state.get("status") or (ShotStatus.VERIFIED if state.get("passed") else ShotStatus.UNVERIFIED)
+        # The checkpoint keeps the plain word: LangGraph would store an enum by its class path.
+        status = state.get("status") or (ShotStatus.VERIFIED if state.get("passed") else ShotStatus.UNVERIFIED).value
         final = records.revision(self.store, self.run_id, self.problem.id, shot, state.get("loop", 0))
         self.store.save_sample(self.run_id, self.problem.id, shot, status=status,
                                answer=final["answer"] if final else None,

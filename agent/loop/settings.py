@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import Field
@@ -71,12 +72,20 @@ class GeometryAgentSettings(Strict):
     """Steps whose feedback stays verbatim in the prompt; older ones are compressed."""
 
 
-PROFILES: dict[str, dict[str, Any]] = {
-    "default": {},
+class Profile(StrEnum):
+    """A named set of loop budgets (`--profile`, `profile` in lemmata.toml)."""
+
+    DEFAULT = "default"
+    COMPETITION = "competition"
+    PIPELINE = "pipeline"
+
+
+PROFILES: dict[Profile, dict[str, Any]] = {
+    Profile.DEFAULT: {},
     # Intern-S1-MO's CMO setting: 12 rounds, 8-vote lemma checks, 24 revision loops.
-    "competition": {"rounds": 12, "lemma_votes": 8, "process_votes": 8, "revisions": 24},
+    Profile.COMPETITION: {"rounds": 12, "lemma_votes": 8, "process_votes": 8, "revisions": 24},
     # Issue 20: the open pipelines' test-time options (checked critiques, k passes in a row,
     # a pairwise tournament across shots).
-    "pipeline": {"rounds": 12, "lemma_votes": 4, "revisions": 24, "shots": 8, "meta_verify": True, "conjectures": True,
+    Profile.PIPELINE: {"rounds": 12, "lemma_votes": 4, "revisions": 24, "shots": 8, "meta_verify": True, "conjectures": True,
                  "accept_after": 5, "select": "tournament"},
 }

@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING
 
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
-from lemmata.agent.loop.checkpoints import open_checkpoints
+from lemmata.memory.checkpoints import open_checkpoints
 
 from lemmata.agent.config import Config
 from lemmata.agent.loop.events import EventSink, LoopEvent, TokenSink, ignore_event
-from lemmata.agent.loop.graph import ShotRun, ShotStatus
+from lemmata.agent.loop.graph import ShotRun, shot_records
 from lemmata.agent.problems import Problem, ProblemKind
 from lemmata.agent.loop.selection import (
     Candidate,
@@ -33,6 +33,7 @@ from lemmata.engines.llm.redaction import redact
 from lemmata.memory import RunStore, StoredProblem
 from lemmata.memory import loop_records as records
 from lemmata.memory import run_lease, selection_records
+from lemmata.memory.statuses import RunStatus, ShotStatus
 from lemmata.memory.store_errors import StoreFullError
 
 if TYPE_CHECKING:  # imported when a geometry problem comes: it loads the engine
@@ -51,7 +52,7 @@ class SolveResult:
     """The selected shot's final \\boxed{} answer; None when there is none."""
     solution: str | None
     status: str
-    """The selected shot's status: verified | unverified | no_solution | stopped"""
+    """The selected shot's status (a ShotStatus word); no_solution when no shot was selected."""
     shot: int | None
     shots: dict[int, str]
     """Every shot's status."""
@@ -106,12 +107,11 @@ async def solve_problem(
         except StoreFullError:
             raise  # recording the failure would hit the full disk again; the run stays resumable
         except Exception as error:
-            store.finish_run(run_id, "failed")
-            with store.transaction() as db:  # `lemmata show` names the cause
-                db["runs"].update(run_id, {"note": redact(f"{type(error).__name__}: {error}")[:2000]})
+            store.finish_run(run_id, RunStatus.FAILED)
+            store.update_run(run_id, note=redact(f"{type(error).__name__}: {error}")[:2000])  # `lemmata show` names the cause
             raise
         except BaseException:  # Ctrl-C or cancellation: resumable with --resume
-            store.finish_run(run_id, "interrupted")
+            store.finish_run(run_id, RunStatus.INTERRUPTED)
             raise
         finally:
             await llm.aclose()
@@ -134,8 +134,8 @@ async def _run_shots(graph, run: ShotRun) -> dict[int, str]:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
             for task in pending:
-                statuses[tasks[task]] = "stopped"
-                run.store.save_sample(run.run_id, run.problem.id, tasks[task], status="stopped")
+                statuses[tasks[task]] = ShotStatus.STOPPED
+                shot_records(run, tasks[task]).save_sample(status=ShotStatus.STOPPED)
             pending = set()
     return statuses
 
@@ -150,7 +150,7 @@ async def run_shot(graph, run: ShotRun, shot: int) -> str:
     # checkpoint that follows them was; `next` leaves out tasks with saved writes, so it looks
     # finished. Invoking with None applies those writes and carries on from there.
     if not snapshot.values:
-        run.store.save_sample(run.run_id, run.problem.id, shot, status="running")
+        shot_records(run, shot).save_sample(status=ShotStatus.RUNNING)
         run.on_event(LoopEvent("shot_started", run.problem.id, shot))
         inputs = run.initial_state(shot)
     else:
@@ -218,9 +218,7 @@ async def _select_by_model(run: ShotRun, candidates: list[Candidate], method: st
 
 
 def _sample(run: ShotRun, shot: int) -> dict | None:
-    rows = list(run.store.db["samples"].rows_where(
-        "run_id = ? and problem_id = ? and sample = ?", [run.run_id, run.problem.id, shot]))
-    return rows[0] if rows else None
+    return shot_records(run, shot).sample()
 
 
 async def _same_answer(first: str, second: str) -> bool:
@@ -231,9 +229,7 @@ async def _same_answer(first: str, second: str) -> bool:
 
 
 def final_revision(run: ShotRun, shot: int) -> dict | None:
-    rows = list(run.store.db["revisions"].rows_where(
-        "run_id = ? and problem_id = ? and shot = ?", [run.run_id, run.problem.id, shot], order_by="loop desc", limit=1))
-    return rows[0] if rows else None
+    return shot_records(run, shot).final_revision()
 
 
 def _result(run: ShotRun, statuses: dict[int, str], selection: Selection | None) -> SolveResult:
@@ -252,7 +248,7 @@ def stored_problem(store: RunStore, problem: Problem) -> Problem:
 
 def problem_of_run(store: RunStore, run_id: str) -> Problem:
     """The problem a `solve` run worked on, for `--resume`."""
-    rows = list(store.db["samples"].rows_where("run_id = ?", [run_id], limit=1))
+    rows = store.samples(run_id)
     if not rows:
         raise LookupError(f"run {run_id} has no recorded shots to resume")
     stored = store.problem(rows[0]["problem_id"])
@@ -264,9 +260,9 @@ def stored_result(store: RunStore, run_id: str) -> SolveResult:
     samples = store.samples(run_id)
     shots = {row["sample"]: row["status"] or "" for row in samples}
     problem_id = samples[0]["problem_id"] if samples else ""
-    chosen = list(store.db["selections"].rows_where("run_id = ?", [run_id], order_by="id desc", limit=1))
-    if not chosen:
+    chosen = records.latest_selection(store, run_id)
+    if chosen is None:
         return SolveResult(run_id, problem_id, None, None, ShotStatus.NO_SOLUTION, None, shots)
-    shot = chosen[0]["shot"]
+    shot = chosen["shot"]
     sample = next((row for row in samples if row["sample"] == shot), {})
-    return SolveResult(run_id, problem_id, chosen[0]["answer"], sample.get("solution"), shots.get(shot, ""), shot, shots)
+    return SolveResult(run_id, problem_id, chosen["answer"], sample.get("solution"), shots.get(shot, ""), shot, shots)

@@ -17,14 +17,16 @@ from typing import Any, Protocol
 
 from lemmata.agent.config import Config, updated
 from lemmata.agent.loop.events import LoopEvent
-from lemmata.agent.loop.graph import ShotRun, ShotState, next_round
+from lemmata.agent.loop.graph import ShotRun, ShotState, next_round, shot_records
 from lemmata.agent.problems import Problem
 from lemmata.agent.session.commands import CommandError, SessionCommand, SessionVerb, help_lines, parse_command
-from lemmata.agent.loop.checkpoints import open_checkpoints
+from lemmata.memory.checkpoints import open_checkpoints
 from lemmata.agent.loop.solve import SolveResult, final_revision, select_result, shot_graph, shot_thread, stored_problem
 from lemmata.engines.llm import LLMClient
 from lemmata.memory import LemmaLibrary, RunStore
 from lemmata.memory import loop_records as records
+from lemmata.memory.run_index import run_command, session_rows
+from lemmata.memory.statuses import RunStatus, ShotStatus
 from lemmata.memory.lemmas.errors import LemmaMemoryError
 from lemmata.memory.lemmas.library import LibraryEntry
 
@@ -37,12 +39,12 @@ _DONE = {SessionVerb.PIN: "pinned", SessionVerb.UNPIN: "unpinned", SessionVerb.R
 
 
 class SessionEnd(StrEnum):
-    """How a session ended; also the run's status in the store."""
+    """How a session ended; also the run's status in the store (so the same words as RunStatus)."""
 
-    FINISHED = "finished"
-    PAUSED = "paused"
+    FINISHED = RunStatus.FINISHED.value
+    PAUSED = RunStatus.PAUSED.value
     """Saved by /save, end of input or Ctrl-C at the prompt: resumable."""
-    QUIT = "quit"
+    QUIT = RunStatus.QUIT.value
 
 
 class Steering(StrEnum):
@@ -127,7 +129,7 @@ class Session:
         snapshot = await self.graph.aget_state(self.thread)
         if snapshot.values:
             return
-        self.run.store.save_sample(self.run.run_id, self.run.problem.id, SHOT, status="running")
+        shot_records(self.run, SHOT).save_sample(status=ShotStatus.RUNNING)
         self.run.on_event(LoopEvent("shot_started", self.run.problem.id, SHOT))
         # Runs to the interrupt before round 1: nothing is paid before the person says go.
         await self.graph.ainvoke({"shot": SHOT, "round": 0, "loop": 0, "started_at": time.time()}, self.thread)
@@ -239,9 +241,7 @@ class Session:
 
     def _pause_now(self) -> Pause:
         """The live view's pull: budgets and library as stored right now."""
-        rounds_done = self.run.store.db.execute(
-            "select coalesce(max(round), 0) from rounds where run_id = ? and shot = ?", [self.run.run_id, SHOT]).fetchone()[0]
-        return self._pause({"round": rounds_done}, False)
+        return self._pause({"round": shot_records(self.run, SHOT).rounds_done()}, False)
 
 
 async def run_session(problem: Problem, config: Config, store: RunStore, commands: CommandSource,
@@ -253,7 +253,7 @@ async def run_session(problem: Problem, config: Config, store: RunStore, command
         problem = stored_problem(store, problem)
         run_id = store.start_run(SESSION_COMMAND, config.masked())
     else:
-        _mark(store, run_id, "running")
+        store.update_run(run_id, status=RunStatus.RUNNING)
     if on_run_started is not None:
         on_run_started(run_id)
     llm = LLMClient(config, on_call=store.record_call)
@@ -264,7 +264,7 @@ async def run_session(problem: Problem, config: Config, store: RunStore, command
             end = await Session(run, graph, commands, display).drive()
             final = (await graph.aget_state(shot_thread(run, SHOT))).values
     except Exception:
-        store.finish_run(run_id, "failed")
+        store.finish_run(run_id, RunStatus.FAILED)
         raise
     except BaseException:  # killed or cancelled: every finished step is stored
         store.finish_run(run_id, SessionEnd.PAUSED)
@@ -293,22 +293,13 @@ SESSION_BUDGETS = ("rounds", "lemma_votes")
 
 def save_budgets(store: RunStore, run_id: str, config: Config) -> None:
     """Write the budgets changed at the prompt into the run's stored config, for --resume."""
-    with store.transaction() as db:
-        stored = json.loads(db["runs"].get(run_id)["config"])
-        for key in SESSION_BUDGETS:
-            stored.setdefault("loop", {})[key] = getattr(config.loop, key)
-        db["runs"].update(run_id, {"config": json.dumps(stored, sort_keys=True, default=str)})
+    store.update_run_config(run_id, "loop", {key: getattr(config.loop, key) for key in SESSION_BUDGETS})
 
 
 def restore_budgets(store: RunStore, run_id: str, config: Config) -> Config:
     """`config` with the budgets a resumed session was saved with."""
     stored = json.loads(store.run(run_id)["config"]).get("loop", {})
     return updated(config, "loop", **{key: stored[key] for key in SESSION_BUDGETS if key in stored})
-
-
-def _mark(store: RunStore, run_id: str, status: str) -> None:
-    with store.transaction() as db:
-        db["runs"].update(run_id, {"status": status})
 
 
 @dataclass(frozen=True)
@@ -326,29 +317,14 @@ class SessionSummary:
     """ISO time of the latest call, finish or start."""
 
 
-_SESSIONS_SQL = """
-select r.id, r.status, p.text,
-       (select coalesce(max(round), 0) from rounds where run_id = r.id and status = 'verified') as rounds_done,
-       (select count(*) from lemma_uses where run_id = r.id) as lemmas,
-       max(r.created_at, coalesce(r.finished_at, ''),
-           coalesce((select max(created_at) from calls where run_id = r.id), '')) as last_activity
-from runs r
-left join samples s on s.run_id = r.id and s.sample = 0
-left join problems p on p.id = s.problem_id
-where r.command = ?
-order by last_activity desc
-"""
-
-
 def list_sessions(store: RunStore) -> list[SessionSummary]:
     """Every interactive session in the store, the latest activity first."""
-    return [SessionSummary(row[0], row[2] or "", row[3], row[4], row[1], row[5])
-            for row in store.db.execute(_SESSIONS_SQL, [SESSION_COMMAND]).fetchall()]
+    return [SessionSummary(row.id, row.problem_text or "", row.rounds_done, row.lemmas, row.status, row.last_activity)
+            for row in session_rows(store, SESSION_COMMAND)]
 
 
 def is_session(store: RunStore, run_id: str) -> bool:
-    row = store.db.execute("select command from runs where id = ?", [run_id]).fetchone()
-    return bool(row) and row[0] == SESSION_COMMAND
+    return run_command(store, run_id) == SESSION_COMMAND
 
 
 @contextlib.contextmanager

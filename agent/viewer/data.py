@@ -4,34 +4,14 @@ one shot in full. The database is opened read-only; the viewer never writes."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
-
-from sqlite_utils import Database
 
 from lemmata.agent.evaluation.runs import RunSummary, json_object, list_runs
 from lemmata.memory.lemmas.graph import graph_to_svg, lemma_graph
+from lemmata.memory.read_only import ReadOnlyStore, open_read_only
 
-
-def open_read_only(path: Path) -> Database:
-    """The store opened with mode=ro: a query can never change it."""
-    uri = f"file:{quote(str(Path(path).resolve()))}?mode=ro"
-    connection = sqlite3.connect(uri, uri=True, check_same_thread=False)
-    connection.execute("PRAGMA query_only = ON")
-    return Database(connection)
-
-
-class ReadOnlyStore:
-    """The few `RunStore` attributes the shared queries read (`db`, `path`)."""
-
-    def __init__(self, path: Path):
-        self.path = Path(path)
-        self.db = open_read_only(self.path)
-
-    def close(self) -> None:
-        self.db.conn.close()
+__all__ = ["Grid", "ReadOnlyStore", "Shot", "figure_path", "open_read_only", "run_grid", "runs_page", "shot"]
 
 
 def runs_page(store: ReadOnlyStore, page: int, per_page: int) -> list[RunSummary]:
@@ -50,25 +30,20 @@ class Grid:
 
 
 def run_grid(store: ReadOnlyStore, run_id: str, page: int, per_page: int) -> Grid | None:
-    run = _one(store, "select * from runs where id = ?", [run_id])
+    run = store.run(run_id)
     if run is None:
         return None
     config = json_object(run["config"])
     plan = config.get("batch") or {}
     planned = list(plan.get("problem_ids") or [])
-    seen = [row[0] for row in store.db.execute(
-        "select problem_id from samples where run_id = ? group by problem_id order by min(id)", [run_id])]
+    seen = store.problems_in_sample_order(run_id)
     problem_ids = planned + [pid for pid in seen if pid not in set(planned)]
     shown = problem_ids[page * per_page:(page + 1) * per_page]
     samples = int(plan.get("samples") or (config.get("loop") or {}).get("shots") or 1)
     grid = Grid(run, shown, len(problem_ids), samples)
     if not shown:
         return grid
-    marks = ", ".join("?" for _ in shown)
-    for pid, sample, status, answer, verdict in store.db.execute(
-            f"select s.problem_id, s.sample, s.status, s.answer, g.verdict from samples s left join grades g "
-            f"on g.run_id = s.run_id and g.problem_id = s.problem_id and g.sample = s.sample "
-            f"where s.run_id = ? and s.problem_id in ({marks})", [run_id, *shown]):
+    for pid, sample, status, answer, verdict in store.graded_samples(run_id, shown):
         grid.cells[(pid, sample)] = {"status": status, "answer": answer, "verdict": verdict}
         grid.samples = max(grid.samples, sample + 1)
     return grid
@@ -93,34 +68,28 @@ class Shot:
 
 
 def shot(store: ReadOnlyStore, run_id: str, problem_id: str, number: int) -> Shot | None:
-    run = _one(store, "select * from runs where id = ?", [run_id])
-    sample = _one(store, "select * from samples where run_id = ? and problem_id = ? and sample = ?",
-                  [run_id, problem_id, number])
+    run = store.run(run_id)
+    sample = store.sample(run_id, problem_id, number)
     if run is None or sample is None:
         return None
-    problem = _one(store, "select * from problems where id = ?", [problem_id]) or {"id": problem_id, "text": ""}
-    key = [run_id, problem_id, number]
-    calls = {row["id"]: row for row in store.db.query(
-        "select * from calls where run_id = ? and problem_id = ? and json_extract(tags, '$.shot') = ?", key)}
-    lemmas = list(store.db.query(
-        "select l.*, u.number as shown_number, u.round as added_round from lemma_uses u join lemmas l on l.id = u.lemma_id "
-        "where u.run_id = ? and u.problem_id = ? and u.shot = ? order by u.round, u.id", key))
+    problem = store.problem(problem_id) or {"id": problem_id, "text": ""}
+    key = (run_id, problem_id, number)
+    calls = {row["id"]: row for row in store.shot_calls(*key)}
+    lemmas = store.shot_lemmas(*key)
     votes: dict[int, list[dict]] = {}
-    for vote in store.db.query("select * from lemma_votes where run_id = ? and shot = ? order by id", [run_id, number]):
+    for vote in store.shot_lemma_votes(run_id, number):
         votes.setdefault(vote["lemma_id"], []).append(vote)
     rounds = []
-    for row in store.db.query("select * from rounds where run_id = ? and problem_id = ? and shot = ? order by round", key):
+    for row in store.shot_table("rounds", *key, order="round"):
         rounds.append({**row, "reasoner": _choice(calls.get(row["reasoner_call_id"])),
                        "summarizer": _choice(calls.get(row["summarizer_call_id"])),
                        "lemmas": [{**lemma, "votes": votes.get(lemma["id"], [])}
                                   for lemma in lemmas if lemma["added_round"] == row["round"]]})
-    verdicts = list(store.db.query(
-        "select * from verdicts where run_id = ? and problem_id = ? and shot = ? order by loop, id", key))
-    revisions = [{**row, "verdicts": [v for v in verdicts if v["loop"] == row["loop"]]} for row in store.db.query(
-        "select * from revisions where run_id = ? and problem_id = ? and shot = ? order by loop", key)]
-    steps = list(store.db.query(
-        "select * from geometry_steps where run_id = ? and problem_id = ? and shot = ? order by step", key))
-    grade = _one(store, "select * from grades where run_id = ? and problem_id = ? and sample = ?", key)
+    verdicts = store.shot_table("verdicts", *key, order="loop, id")
+    revisions = [{**row, "verdicts": [v for v in verdicts if v["loop"] == row["loop"]]}
+                 for row in store.shot_table("revisions", *key, order="loop")]
+    steps = store.shot_table("geometry_steps", *key, order="step")
+    grade = store.grade(*key)
     graph = lemma_graph(store, problem_id) if lemmas else None  # type: ignore[arg-type]
     return Shot(run, problem, sample, grade, rounds, revisions, steps, _tokens(calls.values()),
                 graph_to_svg(graph) if graph and graph.nodes else None, _figure(store, run_id, problem_id, number))
@@ -161,11 +130,6 @@ def _choice(call: dict | None) -> dict | None:
     return {"text": first.get("text") or "", "reasoning": first.get("reasoning") or "", "error": call["error"],
             "truncated": call["truncated"], "prompt_tokens": call["prompt_tokens"],
             "completion_tokens": call["completion_tokens"], "latency_s": call["latency_s"]}
-
-
-def _one(store: ReadOnlyStore, sql: str, args: list) -> dict | None:
-    rows = list(store.db.query(sql, args))
-    return rows[0] if rows else None
 
 
 def _json_list(text: str | None) -> list:

@@ -12,6 +12,7 @@ from lemmata.agent.evaluation.runs import RunSummary
 from lemmata.agent.viewer.data import Grid, Shot
 from lemmata.agent.viewer.tex_html import text_html
 from lemmata.memory.lemmas.format import step_number
+from lemmata.memory.statuses import RunStatus, ShotStatus
 
 REFRESH_SECONDS = 5
 
@@ -54,7 +55,7 @@ def runs_html(runs: list[RunSummary], page_number: int, more: bool, store_path: 
              if rows else "<p>No runs yet: start one with <code>lemmata solve</code> or <code>lemmata batch</code>.</p>")
     body = (f"<h1>Runs</h1><p class=\"dim\">store {escape(store_path)} · newest first</p>{table}"
             + _pager("/", page_number, more))
-    return page("Lemmata runs", body, live=any(run.status == "running" for run in runs))
+    return page("Lemmata runs", body, live=any(run.status == RunStatus.RUNNING for run in runs))
 
 
 def grid_html(grid: Grid, page_number: int, per_page: int) -> str:
@@ -85,7 +86,7 @@ def grid_html(grid: Grid, page_number: int, per_page: int) -> str:
             f"started {escape((run['created_at'] or '')[:19].replace('T', ' '))} · {shown}</p>{legend}"
             f'<table class="grid"><tr><th>problem \\ sample</th>{header}</tr>{"".join(rows)}</table>'
             + _pager(f"/run/{quote(run_id)}", page_number, more))
-    return page(f"run {run_id}", body, live=run["status"] == "running")
+    return page(f"run {run_id}", body, live=run["status"] == RunStatus.RUNNING)
 
 
 def shot_html(shot: Shot) -> str:
@@ -115,7 +116,7 @@ def shot_html(shot: Shot) -> str:
     if sample.get("solution"):
         parts.append(f'<h2>Final solution</h2><div class="card text">{text_html(sample["solution"])}</div>')
     parts.append(_tokens_html(shot.tokens))
-    return page(f"{problem['id']} sample {sample['sample']}", "".join(parts), live=run["status"] == "running")
+    return page(f"{problem['id']} sample {sample['sample']}", "".join(parts), live=run["status"] == RunStatus.RUNNING)
 
 
 def not_found_html(what: str) -> str:
@@ -215,10 +216,8 @@ def _tokens_html(tokens: dict[str, dict]) -> str:
 
 
 def _cell_kind(cell: dict) -> str:
-    if cell["status"] == "failed":
-        return "failed"
-    if cell["status"] == "running":
-        return "running"
+    if cell["status"] in (ShotStatus.FAILED, ShotStatus.RUNNING):
+        return cell["status"]
     if cell["verdict"] == "correct":
         return "correct"
     if cell["verdict"]:
@@ -231,7 +230,7 @@ def _status_cell(status: str) -> str:
 
 
 def _status_text(status: str | None) -> str:
-    css = {"finished": "good", "failed": "bad", "interrupted": "bad"}.get(status or "", "")
+    css = {RunStatus.FINISHED: "good", RunStatus.FAILED: "bad", RunStatus.INTERRUPTED: "bad"}.get(status or "", "")
     return f'<span class="{css}">{escape(status or "-")}</span>'
 
 

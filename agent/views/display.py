@@ -13,6 +13,7 @@ from rich.text import Text
 from lemmata.agent.loop.events import LoopEvent
 from lemmata.agent.loop.roles import Role
 from lemmata.agent.views.tex import readable
+from lemmata.memory.statuses import ShotStatus
 from lemmata.memory.terminal_text import plain
 
 TAIL_CHARS = 400
@@ -27,7 +28,7 @@ class ShotLine:
     role: str = "starting"
     tail: list[str] = field(default_factory=list)
     thinking_chars: int = 0
-    status: str = "running"
+    status: str = ShotStatus.RUNNING
 
 
 @dataclass

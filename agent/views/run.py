@@ -14,12 +14,14 @@ from lemmata.agent.loop.reference import describe, recorded_choice
 from lemmata.agent.views.tex import readable
 from lemmata.memory import RunStore
 from lemmata.memory.lemmas.format import step_number
+from lemmata.memory.run_records import failed_calls, failed_samples, run_records
+from lemmata.memory.statuses import ConjectureStatus, RoundStatus, RunStatus
 from lemmata.memory.terminal_text import inert, plain
 
 LEMMA_VOTE_LEGEND = "✓ vote passed · ✗N failed at step N (counted from 1) · ✗? failed without naming a step (format error)"
 FINAL_VOTE_LEGEND = "✓ vote passed · ✗STEPk / ✗LEMMAk first wrong step or cited lemma · ✗? no step named"
-ROUND_STATUS = {"reasoned": "reasoned", "summarized": "summarized", "verified": "lemmas checked",
-                "no_reasoning": "no usable reasoning"}
+ROUND_STATUS = {RoundStatus.REASONED: "reasoned", RoundStatus.SUMMARIZED: "summarized",
+                RoundStatus.VERIFIED: "lemmas checked", RoundStatus.NO_REASONING: "no usable reasoning"}
 CAUSES_SHOWN = 5
 
 
@@ -68,7 +70,7 @@ class RunView:
         for column in ("shot", "round", "statement", "status"):
             table.add_column(column, overflow="fold")
         for row in self.conjectures:
-            status = f"proved in round {row['proved_round']} (lemma id {row['lemma_id']})" if row["status"] == "proved" \
+            status = f"proved in round {row['proved_round']} (lemma id {row['lemma_id']})" if row["status"] == ConjectureStatus.PROVED \
                 else "open"
             table.add_row(str(row["shot"]), str(row["round"]), plain(readable(row["statement"] or "")[:200]), status)
         return table
@@ -146,42 +148,35 @@ class RunView:
 
 
 def show_run(store: RunStore, run_id: str) -> RunView:
-    """Load everything recorded for a run; raises KeyError when there is no such run."""
-    run = store.run(run_id)
-    where, args = "run_id = ?", [run_id]
-    rows = lambda table, order="id": list(store.db[table].rows_where(where, args, order_by=order))  # noqa: E731
-    samples = rows("samples")
-    problems = {s["problem_id"]: store.problem(s["problem_id"]).text for s in samples}
-    lemmas = _lemmas_of_run(store, run_id)
+    """Load everything recorded for a run; raises RunNotFound when there is no such run."""
+    records = run_records(store, run_id)
+    problems = {s["problem_id"]: store.problem(s["problem_id"]).text for s in records.samples}
     votes: dict[int, list[dict]] = {}
-    for vote in store.db["lemma_votes"].rows_where("run_id = ?", [run_id], order_by="id"):
+    for vote in records.lemma_votes:
         votes.setdefault(vote["lemma_id"], []).append(vote)
-    return RunView(run, problems, rows("rounds", "shot, round"), lemmas, votes, rows("verdicts"),
-                   rows("revisions", "shot, loop"), samples, rows("selections"), failure_causes(store, run),
-                   rows("comparisons"), rows("selection_grades"), rows("critique_checks"),
-                   rows("conjectures", "shot, id"))
+    return RunView(records.run, problems, records.rounds, _lemmas_of_run(store, run_id, records.samples), votes,
+                   records.verdicts, records.revisions, records.samples, records.selections,
+                   failure_causes(store, records.run), records.comparisons, records.selection_grades,
+                   records.critique_checks, records.conjectures)
 
 
 def failure_causes(store: RunStore, run: dict) -> list[str]:
     """What a failed run, its failed samples and its failed model calls recorded as the cause."""
     causes = [f"run: {run['note']}"] if run.get("note") else []
-    for sample in store.db["samples"].rows_where("run_id = ? and error is not null", [run["id"]], order_by="id",
-                                                 limit=CAUSES_SHOWN):
+    for sample in failed_samples(store, run["id"], CAUSES_SHOWN):
         causes.append(f"{sample['problem_id']} sample {sample['sample']}: {sample['error']}")
-    errors = store.db.execute(
-        "select role, error, count(*) from calls where run_id = ? and error is not null "
-        "group by role, error order by max(id) desc limit ?", [run["id"], CAUSES_SHOWN]).fetchall()
+    errors = failed_calls(store, run["id"], CAUSES_SHOWN)
     causes += [f"{role} call failed{f' ({count}×)' if count > 1 else ''}: {error}" for role, error, count in errors]
-    if run["status"] == "failed" and not causes:
+    if run["status"] == RunStatus.FAILED and not causes:
         causes.append("no cause was recorded")
     return causes
 
 
-def _lemmas_of_run(store: RunStore, run_id: str) -> list[dict]:
+def _lemmas_of_run(store: RunStore, run_id: str, samples: list[dict]) -> list[dict]:
     from lemmata.memory import LemmaLibrary
 
     lemmas = []
-    shots = {(s["problem_id"], s["sample"]) for s in store.db["samples"].rows_where("run_id = ?", [run_id])}
+    shots = {(s["problem_id"], s["sample"]) for s in samples}
     for problem_id, shot in sorted(shots):
         for entry in LemmaLibrary(store, run_id=run_id, problem_id=problem_id, shot=shot).entries(include_rejected=True):
             lemmas.append({"id": entry.id, "number": entry.number, "statement": entry.statement,

@@ -26,6 +26,7 @@ from lemmata.agent.evaluation.runs import resolve_run_id
 from lemmata.agent.loop.solve import solve_problem
 from lemmata.memory import RunStore, StoredProblem
 from lemmata.memory import loop_records as records
+from lemmata.memory.store_errors import RunNotFound
 from tests.agent.loop_script import PROBLEM, three_round_script
 from tests.agent.test_lemma_loop import loop_config
 from tests.agent.test_session import Terminal
@@ -95,11 +96,29 @@ def test_an_unknown_or_ambiguous_prefix_is_one_clear_line(tmp_path):
     assert resolve_run_id(store, "abc222") == "abc222"
     with pytest.raises(ProblemInputError, match="'abc' names several runs"):
         resolve_run_id(store, "abc")
-    with pytest.raises(ProblemInputError, match="no run 'a_c' in"):
+    with pytest.raises(RunNotFound, match="no run 'a_c' in"):
         resolve_run_id(store, "a_c")  # a LIKE wildcard in the prefix matches nothing
     store.close()
     code, _, err = lemmata("show", "zz", "--db", str(tmp_path / "runs.db"))
     assert code == 1 and err.strip().splitlines() == [f"Error: no run 'zz' in {tmp_path / 'runs.db'}; lemmata runs lists them"]
+
+
+@pytest.mark.parametrize("verb", [["show", "zz"], ["report", "zz"], ["solve", "--resume", "zz"],
+                                  ["batch", "--resume", "zz"]])
+def test_every_verb_given_an_unknown_run_says_so_in_one_line(tmp_path, verb):
+    db = tmp_path / "runs.db"
+    RunStore(db).start_run("solve", {}, run_id="abc111")
+    code, out, err = lemmata(*verb, "--db", str(db))
+    assert code != 0 and out == ""
+    assert err.strip().splitlines() == [f"Error: no run 'zz' in {db}; lemmata runs lists them"]
+
+
+def test_a_store_read_of_a_missing_run_raises_the_memorys_own_error(tmp_path):
+    store = RunStore(tmp_path / "runs.db")
+    with pytest.raises(RunNotFound, match=r"^no run 'nope' in .*runs\.db; lemmata runs lists them$"):
+        store.run("nope")
+    with pytest.raises(RunNotFound):
+        store.update_run("nope", status="finished")
 
 
 def test_show_of_a_failed_run_says_why(scripted, tmp_path):

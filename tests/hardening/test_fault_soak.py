@@ -16,7 +16,7 @@ import pytest
 
 from lemmata.agent.config import load_config
 from lemmata.agent.problems import problem_from_text
-from lemmata.agent.loop.checkpoints import checkpoints_path
+from lemmata.memory.checkpoints import checkpoints_path
 from lemmata.agent.loop.solve import solve_problem
 from bench.fault_soak import FAULTS, SoakSettings, run_adversarial, run_soak
 from lemmata.memory import RunStore

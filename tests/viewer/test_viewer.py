@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from lemmata.agent.cli.main import cli
-from lemmata.agent.viewer.data import open_read_only
+from lemmata.memory.read_only import open_read_only
 from lemmata.agent.viewer.tex_html import text_html
 from tests.viewer.conftest import HOSTILE
 

@@ -9,8 +9,11 @@ from pathlib import Path
 import aiosqlite
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
+from lemmata.memory.store import BUSY_TIMEOUT_MS
+
 
 def checkpoints_path(store_path: Path) -> Path:
+    """The checkpoint file beside the run store at `store_path`."""
     return store_path.with_name(store_path.stem + ".checkpoints.db")
 
 
@@ -22,5 +25,5 @@ async def open_checkpoints(store_path: Path) -> AsyncIterator[AsyncSqliteSaver]:
     async with aiosqlite.connect(str(checkpoints_path(Path(store_path)))) as connection:
         await connection.execute("PRAGMA journal_mode = WAL")
         await connection.execute("PRAGMA synchronous = NORMAL")
-        await connection.execute("PRAGMA busy_timeout = 60000")
+        await connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         yield AsyncSqliteSaver(connection)
