@@ -29,7 +29,7 @@ from lemmata.engines.geometry.session import GeometrySession, Status
 
 # Cheaper and more often useful constructions first (HAGeo and AlphaGeometry's experience).
 KIND_WEIGHT = {"midpoint": 3.0, "foot": 2.5, "circle": 2.0, "intersection": 1.5, "mirror": 1.0,
-               "reflect": 1.0, "line-circle": 1.5, "circle-circle": 1.5}
+               "reflect": 1.0, "line-circle": 1.0, "circle-circle": 1.0}
 GOAL_WEIGHT = 2.0
 """Score per goal point among the candidate's defining points."""
 BUSY_WEIGHT = 1.0
