@@ -52,6 +52,11 @@ VARIANT_PENALTY = 1.0
 """Score lost by a candidate for each better one at the same position."""
 STRICT_KINDS = frozenset({"line-circle", "circle-circle"})
 """Kinds kept only when the new point meets an existing line or circle beyond its definition."""
+OWN_LOCI = {"midpoint": 1, "mirror": 1, "foot": 1, "reflect": 0, "intersection": 2}
+"""Existing lines a candidate of each kind is on by construction."""
+NOWHERE_PENALTY = 100.0
+"""Score lost by a candidate on no existing line or circle beyond its own: all such come after
+every candidate that lands on one (HAGeo keeps only the latter)."""
 TOLERANCE = 1e-6
 """Relative tolerance for numeric incidences."""
 
@@ -134,12 +139,16 @@ def candidates(problem: Problem, coords: dict[str, complex],
             return
         lines, centred = _incidences(where, coords, radius)
         circles = fig.on_circles(where)
-        if kind in STRICT_KINDS and int(fig.meets(where)[0]) <= implied:
+        loci = int(fig.meets(where)[0])
+        if kind in STRICT_KINDS and loci <= implied:
             return  # lands on no further line or circle: no new fact (HAGeo's filter)
+        # Other kinds landing on nothing beyond their own line(s) wait behind those that do.
+        lands = kind in STRICT_KINDS or kind == "circle" or loci > OWN_LOCI[kind]
         meets = max(0, lines + centred + circles - implied)
         score = (KIND_WEIGHT[kind] + GOAL_WEIGHT * len(goal.intersection(used))
                  + BUSY_WEIGHT * sum(busy.get(p, 0) for p in used) / (top * len(used))
-                 + INCIDENCE_WEIGHT * min(meets, MAX_INCIDENCES) - SIZE_PENALTY * len(used))
+                 + INCIDENCE_WEIGHT * min(meets, MAX_INCIDENCES) - SIZE_PENALTY * len(used)
+                 - (0 if lands else NOWHERE_PENALTY))
         raw.append((score, kind, template, used, where))
 
     c = coords
