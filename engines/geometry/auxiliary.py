@@ -15,11 +15,13 @@ from __future__ import annotations
 import copy
 import itertools
 import math
+import pickle
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from lemmata.engines.geometry import clock
 from lemmata.engines.geometry.errors import GeometryError
+from lemmata.engines.geometry.incidence import circle_circle_points, figure_of, line_circle_points
 from lemmata.engines.geometry.language import Problem, parse_problem
 from lemmata.engines.geometry.loci import circumcenter_of, foot_on, line_through, reflect_in
 from lemmata.engines.geometry.proof import extract_proof
@@ -27,7 +29,7 @@ from lemmata.engines.geometry.session import GeometrySession, Status
 
 # Cheaper and more often useful constructions first (HAGeo and AlphaGeometry's experience).
 KIND_WEIGHT = {"midpoint": 3.0, "foot": 2.5, "circle": 2.0, "intersection": 1.5, "mirror": 1.0,
-               "reflect": 1.0}
+               "reflect": 1.0, "line-circle": 1.0, "circle-circle": 1.0}
 GOAL_WEIGHT = 2.0
 """Score per goal point among the candidate's defining points."""
 BUSY_WEIGHT = 1.0
@@ -48,6 +50,13 @@ MAX_VARIANTS = 3
 foot on line ar is not known to be the foot on line pr until a, p, r are proved collinear)."""
 VARIANT_PENALTY = 1.0
 """Score lost by a candidate for each better one at the same position."""
+STRICT_KINDS = frozenset({"line-circle", "circle-circle"})
+"""Kinds kept only when the new point meets an existing line or circle beyond its definition."""
+OWN_LOCI = {"midpoint": 1, "mirror": 1, "foot": 1, "reflect": 0, "intersection": 2}
+"""Existing lines a candidate of each kind is on by construction."""
+NOWHERE_PENALTY = 100.0
+"""Score lost by a candidate on no existing line or circle beyond its own: all such come after
+every candidate that lands on one (HAGeo keeps only the latter)."""
 TOLERANCE = 1e-6
 """Relative tolerance for numeric incidences."""
 
@@ -119,6 +128,7 @@ def candidates(problem: Problem, coords: dict[str, complex],
     centre = sum(placed) / len(placed)
     radius = max(abs(z - centre) for z in placed) or 1.0
     fresh = _fresh_names(points)
+    fig = figure_of(points, coords, radius)
     raw: list[tuple[float, str, str, tuple[str, ...], complex]] = []
 
     def add(kind: str, template: str, used: tuple[str, ...], where: complex | None,
@@ -127,10 +137,18 @@ def candidates(problem: Problem, coords: dict[str, complex],
             return
         if any(abs(where - z) < SAME_POINT for z in placed):
             return
-        meets = max(0, _incidences(where, coords, radius) - implied)
+        lines, centred = _incidences(where, coords, radius)
+        circles = fig.on_circles(where)
+        loci = int(fig.meets(where)[0])
+        if kind in STRICT_KINDS and loci <= implied:
+            return  # lands on no further line or circle: no new fact (HAGeo's filter)
+        # Other kinds landing on nothing beyond their own line(s) wait behind those that do.
+        lands = kind in STRICT_KINDS or kind == "circle" or loci > OWN_LOCI[kind]
+        meets = max(0, lines + centred + circles - implied)
         score = (KIND_WEIGHT[kind] + GOAL_WEIGHT * len(goal.intersection(used))
                  + BUSY_WEIGHT * sum(busy.get(p, 0) for p in used) / (top * len(used))
-                 + INCIDENCE_WEIGHT * min(meets, MAX_INCIDENCES) - SIZE_PENALTY * len(used))
+                 + INCIDENCE_WEIGHT * min(meets, MAX_INCIDENCES) - SIZE_PENALTY * len(used)
+                 - (0 if lands else NOWHERE_PENALTY))
         raw.append((score, kind, template, used, where))
 
     c = coords
@@ -152,6 +170,19 @@ def candidates(problem: Problem, coords: dict[str, complex],
         if len({a, b, d, e}) == 4:
             add("intersection", "{x} = on_line {x} " + f"{a} {b}, on_line {{x}} {d} {e}",
                 (a, b, d, e), _line_meet(c[a], c[b], c[d], c[e]), 2)
+
+    # Second intersections of existing lines and circles through a shared point (unique in
+    # every drawing). A defining circle is subtracted when it is one the incidences count (it
+    # passes through three existing points).
+    for line, circle, a, where in line_circle_points(fig):
+        other = line.b if line.a == a else line.a
+        used = tuple(sorted({a, other} | set(circle.step.split()[2:])))
+        add("line-circle", "{x} = on_line {x} " + f"{a} {other}, " + circle.step, used, where,
+            1 + (len(circle.members) >= 3))
+    for k1, k2, a, where in circle_circle_points(fig):
+        used = tuple(sorted(set(k1.step.split()[2:]) | set(k2.step.split()[2:])))
+        add("circle-circle", "{x} = " + f"{k1.step}, {k2.step}", used, where,
+            (len(k1.members) >= 3) + (len(k2.members) >= 3))
 
     raw.sort(key=lambda r: (-r[0], r[2].format(x="x"), r[3]))  # deterministic order
     # Candidates at one position form a group scored by its best member. Its members are
@@ -197,14 +228,14 @@ def _line_meet(a: complex, b: complex, d: complex, e: complex) -> complex | None
     return a + t * u
 
 
-def _incidences(z: complex, coords: dict[str, complex], radius: float) -> int:
-    """Existing lines (through ≥ 2 points) through z, plus groups of ≥ 2 points equidistant
+def _incidences(z: complex, coords: dict[str, complex], radius: float) -> tuple[int, int]:
+    """Existing lines (through ≥ 2 points) through z, and groups of ≥ 2 points equidistant
     from z: what ties a new point to the figure."""
     tol = TOLERANCE * 100
     angles = sorted(math.atan2(w.imag - z.imag, w.real - z.real) % math.pi
                     for w in coords.values() if abs(w - z) > SAME_POINT)
     dists = sorted(abs(w - z) / radius for w in coords.values() if abs(w - z) > SAME_POINT)
-    return _groups(angles, tol) + _groups(dists, tol)
+    return _groups(angles, tol), _groups(dists, tol)
 
 
 def _groups(values: list[float], tol: float) -> int:
@@ -356,7 +387,7 @@ def _try(base: GeometrySession, chosen: list[Candidate], budget: float
          ) -> tuple[GeometrySession, Status | None]:
     """A copy of the saturated base session with the chosen points added and re-saturated
     within `budget` seconds (status None when a point could not be added)."""
-    session = copy.deepcopy(base)
+    session = _copy(base)
     session.timeout = max(0.1, budget)
     status: Status | None = None
     started = clock.now()
@@ -373,6 +404,15 @@ def _try(base: GeometrySession, chosen: list[Candidate], budget: float
         if not status.ok:
             return session, None
     return session, status
+
+
+def _copy(session: GeometrySession) -> GeometrySession:
+    """An independent copy of a saturated session (a pickle round trip costs half a deepcopy,
+    and every candidate starts from one)."""
+    try:
+        return pickle.loads(pickle.dumps(session, protocol=pickle.HIGHEST_PROTOCOL))
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return copy.deepcopy(session)
 
 
 def _proof_points(session: GeometrySession) -> set[str]:
