@@ -165,6 +165,7 @@ def test_merged_shards_report_like_one_run(scripted, model_env, tmp_path):
     assert means[0] == means[1]
 
 
+@pytest.mark.slow  # kill/resume, secrets or whole-run check: CI's second step
 def test_a_batch_over_two_endpoints_finishes_when_one_of_them_fails(scripted, model_env, tmp_path):
     from lemmata.engines.llm.scripted_server import ScriptedServer
 
@@ -181,6 +182,7 @@ def test_a_batch_over_two_endpoints_finishes_when_one_of_them_fails(scripted, mo
         assert sum(broken.counts.values()) <= 8 < sum(scripted.completed.values())
 
 
+@pytest.mark.slow  # kill/resume, secrets or whole-run check: CI's second step
 def test_batch_can_serve_its_own_model_for_the_run(tmp_path):
     from tests.conftest import one_round_script, standin_vllm
 

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 
+import pytest
 import sqlite_utils
 
 from lemmata.agent.config import load_config
@@ -152,6 +153,7 @@ def test_stop_after_ends_the_remaining_shots(scripted, tmp_path):
     assert result.answer == "4" and scripted.completed["reasoner"] == 1
 
 
+@pytest.mark.slow  # kill/resume, secrets or whole-run check: CI's second step
 def test_a_killed_solve_resumes_without_paying_for_any_finished_call_twice(scripted, model_env, tmp_path):
     scripted.script.update(three_round_script())
     scripted.token_latency = 0.02

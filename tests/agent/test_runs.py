@@ -163,6 +163,7 @@ def test_resuming_a_finished_solve_shows_it_and_calls_no_model(scripted, model_e
     assert db["selections"].count == 1 and list(db["runs"].rows)[0]["status"] == "finished"
 
 
+@pytest.mark.slow  # kill/resume, secrets or whole-run check: CI's second step
 @pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
 def test_ctrl_c_in_a_plain_solve_prints_one_line_then_resume_keeps_the_stored_budgets(scripted, model_env, tmp_path):
     script = three_round_script()

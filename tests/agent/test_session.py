@@ -80,6 +80,7 @@ def test_a_pinned_lemma_survives_the_library_budget(scripted, model_env, tmp_pat
     assert "(1 more lemma was left out to fit the budget: Lemma 1.)" in prompt
 
 
+@pytest.mark.slow  # kill/resume, secrets or whole-run check: CI's second step
 def test_a_saved_session_resumes_at_its_pending_pause_without_paying_twice(scripted, model_env, tmp_path):
     scripted.script.update(three_round_script())
     first = session("\n/votes 4\n/save\n", model_env, tmp_path)
@@ -344,6 +345,7 @@ def test_at_a_terminal_ctrl_c_at_the_prompt_saves_and_quits(scripted, model_env,
     assert returncode == 0 and only_run(tmp_path)["status"] == "paused"
 
 
+@pytest.mark.slow  # kill/resume, secrets or whole-run check: CI's second step
 def test_a_session_killed_during_a_round_reopens_at_the_prompt(scripted, model_env, tmp_path):
     script = three_round_script()
     verifier = script["verifier"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 
+import pytest
 import sqlite_utils
 from rich.console import Console
 
@@ -162,6 +163,7 @@ def rendered(renderable) -> str:
     return console.file.getvalue()
 
 
+@pytest.mark.slow  # kill/resume, secrets or whole-run check: CI's second step
 def test_a_resumed_batch_keeps_its_choice(scripted, model_env, tmp_path):
     write_dataset(tmp_path / "set.jsonl")
     scripted.script.update(honest_script())

@@ -223,6 +223,7 @@ def test_exported_rows_validate_as_records(batch_run, tmp_path):
     assert sum(r.kind == "round" for r in records) == 2 * BATCH_PROBLEMS * BATCH_SAMPLES
 
 
+@pytest.mark.slow  # kill/resume, secrets or whole-run check: CI's second step
 def test_the_cli_counts_prompt_tokens_with_a_given_tokenizer(batch_run, tmp_path):
     pytest.importorskip("transformers", reason="--tokenizer needs transformers: pip install transformers")
     from tests.export.tiny_model import build_tokenizer

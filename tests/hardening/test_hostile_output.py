@@ -115,6 +115,7 @@ class EchoingServer(ThreadingHTTPServer):
         threading.Thread(target=self.serve_forever, daemon=True).start()
 
 
+@pytest.mark.slow  # kill/resume, secrets or whole-run check: CI's second step
 def test_a_key_echoed_in_an_error_body_is_stored_and_printed_masked(model_env, tmp_path):
     """A 401 body that echoes the key: solve says so in one line, and neither the run store, the
     checkpoints nor the output hold the key; batch fails every sample, exits 1 with the cause."""

@@ -110,6 +110,7 @@ def test_the_same_problem_added_twice_keeps_one_row(tmp_path):
 # -- 2. a kill between storing a round's lemmas and its checkpoint -----------------------------
 
 
+@pytest.mark.slow  # kill/resume, secrets or whole-run check: CI's second step
 def test_lemmas_stored_before_a_kill_get_their_full_votes_on_resume(scripted, model_env, tmp_path):
     scripted.script.update(lemma_script())
     args = ["solve", "What is the residue of an even square mod 4?", "--rounds", "1", "--revisions", "0",
@@ -151,6 +152,7 @@ def test_a_run_held_by_a_live_process_is_refused_and_a_dead_holders_lease_taken_
     store.close()
 
 
+@pytest.mark.slow  # kill/resume, secrets or whole-run check: CI's second step
 def test_a_second_process_resuming_a_leased_run_says_who_holds_it_and_exits_1(scripted, model_env, tmp_path):
     scripted.script.update(lemma_script())
     args = ["solve", "What is 5?", "--rounds", "1", "--revisions", "0", "--db", "runs.db", "--quiet"]
@@ -175,6 +177,7 @@ def test_a_second_process_resuming_a_leased_run_says_who_holds_it_and_exits_1(sc
 # -- 4. a full disk ---------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # kill/resume, secrets or whole-run check: CI's second step
 def test_a_full_disk_mid_batch_stops_with_one_line_and_resume_finishes(scripted, model_env, tmp_path):
     """The store is capped with PRAGMA max_page_count (what a full disk looks like to SQLite)."""
     write = dataset(tmp_path / "set.jsonl", "Gamma", "5")
