@@ -25,11 +25,12 @@ from lemmata.memory.export_records import (
 from lemmata.memory.lemmas.graph import LemmaGraph, lemma_graph
 from lemmata.memory.lemmas.text import lemma_references
 from lemmata.memory.rewards import RoundStep, backup_values, conjugate_reward, proof_reward, round_advantages
+from lemmata.memory.statuses import ShotStatus
 from lemmata.memory.store import RunStore
 
 FAILED_GRADES = {"incorrect", "invalid"}
 # A shot with one of these statuses never reached its final verification: it has no outcome.
-UNFINISHED_STATUSES = {"running", "stopped", None}
+UNFINISHED_STATUSES = {ShotStatus.RUNNING, ShotStatus.STOPPED, None}
 REDACTED = "[redacted]"
 # Key-shaped strings, scrubbed even when the key is not known to this process.
 _KEY_PATTERN = re.compile(r"\b(?:sk|pk|rk)-[A-Za-z0-9_-]{16,}|\bBearer\s+[A-Za-z0-9._~+/=-]{16,}")
@@ -126,7 +127,7 @@ class ShotSummary:
 
 def select_shots(store: RunStore, selection: ExportFilter) -> list[ShotSummary]:
     """Concluded shots of the selected runs and dataset (outcome filters are not applied here)."""
-    where, params = ["s.status not in ('running', 'stopped')"], []
+    where, params = ["s.status not in (?, ?)"], [ShotStatus.RUNNING.value, ShotStatus.STOPPED.value]
     if selection.runs:
         where.append(f"s.run_id in ({', '.join('?' * len(selection.runs))})")
         params.extend(selection.runs)

@@ -39,6 +39,14 @@ class ProofScale(StrEnum):
         return (0, 1, 6, 7) if self is ProofScale.BUCKETS else tuple(range(MAX_SCORE + 1))
 
 
+class ProofGradeStatus(StrEnum):
+    """`proof_grades.status`: whether a proof got a score."""
+
+    GRADED = "graded"
+    FAILED = "failed"
+    """No score: empty or oversized proof, or no grader answer parsed (`reason` says which)."""
+
+
 class GradingSettings(Strict):
     proof_graders: int = Field(default=3, ge=1, le=32)
     """Independent grader calls per proof; the grade is their median."""
@@ -79,8 +87,8 @@ class ProofGrade:
     max_score: int = MAX_SCORE
 
     @property
-    def status(self) -> str:
-        return "graded" if self.score is not None else "failed"
+    def status(self) -> ProofGradeStatus:
+        return ProofGradeStatus.GRADED if self.score is not None else ProofGradeStatus.FAILED
 
     @property
     def spread(self) -> int | None:
@@ -95,7 +103,7 @@ class ProofGrade:
 
     def row(self) -> dict:
         """The stored form (lemmata.memory.proof_records)."""
-        return {"status": self.status, "score": self.score, "max_score": self.max_score, "mode": self.mode.value,
+        return {"status": self.status.value, "score": self.score, "max_score": self.max_score, "mode": self.mode.value,
                 "grader_scores": self.grader_scores, "spread": self.spread, "credited": self.credited,
                 "first_fatal_error": self.first_fatal_error, "reason": self.reason,
                 "parse_failures": self.parse_failures, "call_ids": self.call_ids}
