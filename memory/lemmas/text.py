@@ -147,9 +147,16 @@ def render_library(lemmas: Sequence[RenderedLemma], budget_tokens: int | None = 
     if budget_tokens is None or estimate_tokens(text) <= budget_tokens:
         return text
     kept = _most_useful(lemmas, blocks, budget_tokens)
-    left_out = [lemma.number for index, lemma in enumerate(lemmas) if index not in kept]
-    shown = [blocks[index] for index in sorted(kept)]
-    return "\n\n".join([*shown, _left_out_note(left_out)])
+    # The note's room was reserved for one range of numbers; a gappy set may need a little more,
+    # so the least useful kept lemmas go until the whole text fits.
+    droppable = sorted((i for i in kept if lemmas[i].status is not LemmaStatus.PINNED),
+                       key=lambda i: _usefulness(lemmas, i))
+    while True:
+        left_out = [lemma.number for index, lemma in enumerate(lemmas) if index not in kept]
+        text = "\n\n".join([*(blocks[index] for index in sorted(kept)), _left_out_note(left_out)])
+        if estimate_tokens(text) <= budget_tokens or not droppable:
+            return text
+        kept.discard(droppable.pop(0))
 
 
 def render_cited(lemmas: Sequence[RenderedLemma], budget_tokens: int | None = DEFAULT_LIBRARY_BUDGET_TOKENS) -> str:
