@@ -31,7 +31,7 @@ def model_env(scripted: ScriptedServer, tmp_path: Path) -> dict[str, str]:
     return env
 
 
-def run_cli(args: list[str], env: dict[str, str], cwd: Path, timeout: float = 60) -> subprocess.CompletedProcess:
+def run_cli(args: list[str], env: dict[str, str], cwd: Path, timeout: float = 180) -> subprocess.CompletedProcess:
     """`lemmata ARGS` in a fresh interpreter, as a user runs it."""
     return subprocess.run(
         [sys.executable, "-m", "lemmata.agent.cli.main", *args], env={**env, "PYTHONPATH": str(REPO)},

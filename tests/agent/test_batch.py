@@ -74,7 +74,7 @@ def test_a_killed_batch_resumes_without_repeating_finished_samples(scripted, mod
     env = {**model_env, "PYTHONPATH": str(REPO)}
     command = [sys.executable, "-m", "lemmata.agent.cli.main", *batch_args("--concurrency", "4")]
     process = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 90
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline and _count(tmp_path, "grades") < 12:
         time.sleep(0.02)
     os.kill(process.pid, signal.SIGKILL)
@@ -102,7 +102,7 @@ def test_a_first_interrupt_lets_running_samples_finish_and_starts_no_new_ones(sc
     env = {**model_env, "PYTHONPATH": str(REPO)}
     command = [sys.executable, "-m", "lemmata.agent.cli.main", *batch_args("--concurrency", "2")]
     process = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline and scripted.counts["reasoner"] < 3:
         time.sleep(0.02)
     process.send_signal(signal.SIGINT)

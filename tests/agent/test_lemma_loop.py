@@ -162,7 +162,7 @@ def test_a_killed_solve_resumes_without_paying_for_any_finished_call_twice(scrip
     process = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     # Kill mid-call, at a moment when every call the server finished is already on disk: a
     # call that finished but was not yet written when the process died is repaid by design.
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         finished = sum(scripted.completed.values())
         in_flight = sum(scripted.counts.values()) > finished
