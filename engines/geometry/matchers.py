@@ -10,7 +10,7 @@ from itertools import combinations, permutations
 from lemmata.engines.geometry.database import seg
 from lemmata.engines.geometry.deduction import Deduction
 from lemmata.engines.geometry.loci import foot_on, line_through
-from lemmata.engines.geometry.numeric_index import numeric_para, similar_pairs, simple_ratio, single
+from lemmata.engines.geometry.numeric_index import numeric_para, ratio_pairs, similar_triangles, single
 from lemmata.engines.geometry.predicates import Predicate, check, is_coll
 from lemmata.engines.geometry.rules import RuleId
 
@@ -65,11 +65,7 @@ def match_lengths(ded: Deduction) -> None:
                 isosceles_trapezoid(ded, a, b, d, c)
     ded.tick()
     # simple rational ratios (1/2, 2/3 …) move between the ratio and the length systems
-    for (a, b), (c, d) in combinations(segments, 2):
-        ratio = length[(a, b)] / length[(c, d)]
-        q = simple_ratio(ratio)
-        if q is None or q == 1:
-            continue
+    for a, b, c, d, q in ratio_pairs(ded.index, ded.db.diagram):
         if not ded.fresh(("rconst", a, b, c, d)):
             continue
         w = ded.why_ratio([(a, b, 1), (c, d, -1)], q)
@@ -566,7 +562,7 @@ def triratio(ded: Deduction, pts, lines, rule: RuleId) -> None:
 
 def match_triangles(ded: Deduction) -> None:
     """r32–r40: similar and congruent triangles, found by hashing shapes in the diagram."""
-    for (t1, t2, reflected) in similar_pairs(ded.db.diagram, ded.index.names):
+    for (t1, t2, reflected) in similar_triangles(ded.index, ded.db.diagram):
         if not ded.fresh(("tri", t1, t2, reflected)):
             continue
         try_similar(ded, t1, t2, reflected)

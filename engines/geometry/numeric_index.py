@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from itertools import combinations, permutations
 
+import numpy as np
+
 from lemmata.engines.geometry.diagram import Diagram
 from lemmata.engines.geometry.loci import circumcenter_of
 from lemmata.engines.geometry.predicates import TOL, is_coll
@@ -24,6 +26,10 @@ class NumericIndex:
     midpoints: list[tuple[str, str, str]]
     bisector_feet: list[tuple[str, str, str, str]] | None = None
     """Filled on first use by the bisector-feet rule."""
+    ratios: list[tuple[str, str, str, str, Fraction]] | None = None
+    """Filled on first use by `ratio_pairs`."""
+    similar: list[tuple[tuple[str, str, str], tuple[str, str, str], bool]] | None = None
+    """Filled on first use by `similar_triangles`."""
 
 
 def index_diagram(diagram: Diagram) -> NumericIndex:
@@ -65,13 +71,34 @@ def single(s: set[str]) -> str | None:
     return next(iter(s)) if len(s) == 1 else None
 
 
-def simple_ratio(x: float) -> Fraction | None:
-    """x as p/q with small p, q when it is one (numerically)."""
-    for q in (1, 2, 3, 4):
-        p = round(x * q)
-        if 0 < p <= 8 and abs(x * q - p) < 1e-7:
-            return Fraction(p, q)
-    return None
+def ratio_pairs(index: NumericIndex, diagram: Diagram) -> list[tuple[str, str, str, str, Fraction]]:
+    """(a, b, c, d, q): segments ab, cd (in `combinations` order) whose lengths are numerically
+    in a simple ratio q = p/q' ≠ 1 (the smallest q' ≤ 4 that fits, 0 < p ≤ 8), computed once per
+    index on arrays."""
+    if index.ratios is None:
+        pts = diagram.points
+        segments = list(combinations(index.names, 2))
+        length = np.array([abs(pts[a] - pts[b]) for a, b in segments], dtype=float)
+        first, second = np.triu_indices(len(segments), k=1)
+        ratio = length[first] / length[second]
+        found = np.zeros(len(ratio), dtype=int)  # the q of the first denominator that fits
+        numerator = np.zeros(len(ratio), dtype=float)
+        for q in (1, 2, 3, 4):
+            scaled = ratio * q
+            p = np.rint(scaled)
+            fits = (found == 0) & (p > 0) & (p <= 8) & (np.abs(scaled - p) < 1e-7)
+            found[fits], numerator[fits] = q, p[fits]
+        hits = [(i, Fraction(int(numerator[i]), int(found[i]))) for i in np.flatnonzero(found)]
+        index.ratios = [(*segments[first[i]], *segments[second[i]], q) for i, q in hits if q != 1]
+    return index.ratios
+
+
+def similar_triangles(index: NumericIndex, diagram: Diagram
+                      ) -> list[tuple[tuple[str, str, str], tuple[str, str, str], bool]]:
+    """`similar_pairs` of the index's points, computed once per index."""
+    if index.similar is None:
+        index.similar = list(similar_pairs(diagram, index.names))
+    return index.similar
 
 
 def numeric_para(pts, a, b, c, d) -> bool:
