@@ -309,29 +309,31 @@ def match_projected_midpoints(ded: Deduction) -> None:
 
 def match_bisector_feet(ded: Deduction) -> None:
     """s11: the foot C of A on the bisector of angle ABD and the midpoint E of AD: CE ∥ BD."""
-    pts = ded.db.diagram.points
     for (e, s), fe in list(ded.db.midpoints.items()):
         for a, d in permutations(sorted(s)):
-            for b in ded.index.names:
-                if b in (a, d, e):
+            for b, c in _feet_on_bisectors(ded, a, d):
+                if e in (b, c) or not ded.fresh(("s11", a, b, c, d, e)):
                     continue
-                for c in ded.index.names:
-                    if c in (a, b, d, e):
-                        continue
-                    q = [pts[x] for x in (a, c, b, c)]
-                    if not check(P.PERP, q):
-                        continue
-                    if not check(P.EQANGLE, [pts[x] for x in (b, a, b, c, b, c, b, d)]):
-                        continue
-                    if is_coll([pts[a], pts[b], pts[d]]):  # s11 needs a proper angle ABD
-                        continue
-                    if not ded.fresh(("s11", a, b, c, d, e)):
-                        continue
-                    w1 = ded.why_perp(a, c, b, c)
-                    w2 = ded.why_eqangle(b, a, b, c, b, c, b, d) if w1 is not None else None
-                    if w2 is not None:
-                        ded.derive(P.PARA, (c, e, b, d), w1 + w2 + [fe], R.BISECTOR_FOOT_MIDLINE)
+                w1 = ded.why_perp(a, c, b, c)
+                w2 = ded.why_eqangle(b, a, b, c, b, c, b, d) if w1 is not None else None
+                if w2 is not None:
+                    ded.derive(P.PARA, (c, e, b, d), w1 + w2 + [fe], R.BISECTOR_FOOT_MIDLINE)
         ded.tick()
+
+
+def _feet_on_bisectors(ded: Deduction, a: str, d: str) -> list[tuple[str, str]]:
+    """(b, c): C is the foot of A on a bisector of the proper angle ABD, in the diagram
+    (computed once per numeric index)."""
+    key = (a, d)
+    if key not in ded.index.angle_feet:
+        pts = ded.db.diagram.points
+        names = ded.index.names
+        ded.index.angle_feet[key] = [
+            (b, c) for b in names if b not in (a, d) for c in names if c not in (a, b, d)
+            and check(P.PERP, [pts[x] for x in (a, c, b, c)])
+            and check(P.EQANGLE, [pts[x] for x in (b, a, b, c, b, c, b, d)])
+            and not is_coll([pts[a], pts[b], pts[d]])]  # s11 needs a proper angle ABD
+    return ded.index.angle_feet[key]
 
 
 def _bisector_feet(ded: Deduction) -> list[tuple[str, str, str, str]]:

@@ -3,7 +3,7 @@ equal distances, midpoints and similar triangles — the candidates that rules t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import combinations, permutations
 
@@ -26,6 +26,8 @@ class NumericIndex:
     midpoints: list[tuple[str, str, str]]
     bisector_feet: list[tuple[str, str, str, str]] | None = None
     """Filled on first use by the bisector-feet rule."""
+    angle_feet: dict[tuple[str, str], list[tuple[str, str]]] = field(default_factory=dict)
+    """Filled on use by the bisector-feet-midline rule, per segment."""
     ratios: list[tuple[str, str, str, str, Fraction]] | None = None
     """Filled on first use by `ratio_pairs`."""
     similar: list[tuple[tuple[str, str, str], tuple[str, str, str], bool]] | None = None
