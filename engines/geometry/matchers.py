@@ -10,8 +10,10 @@ from itertools import combinations, permutations
 from lemmata.engines.geometry.database import seg
 from lemmata.engines.geometry.deduction import Deduction
 from lemmata.engines.geometry.loci import foot_on, line_through
-from lemmata.engines.geometry.numeric_index import numeric_para, ratio_pairs, similar_triangles, single
-from lemmata.engines.geometry.predicates import Predicate, check, is_coll
+from lemmata.engines.geometry.numeric_index import (
+    directions, numeric_para, ratio_pairs, similar_triangles, single)
+from lemmata.engines.geometry.predicates import (
+    Predicate, check, eqangle_directions, is_coll, perp_directions)
 from lemmata.engines.geometry.rules import RuleId
 
 P = Predicate
@@ -326,12 +328,12 @@ def _feet_on_bisectors(ded: Deduction, a: str, d: str) -> list[tuple[str, str]]:
     (computed once per numeric index)."""
     key = (a, d)
     if key not in ded.index.angle_feet:
-        pts = ded.db.diagram.points
-        names = ded.index.names
+        pts, names = ded.db.diagram.points, ded.index.names
+        dirs = directions(ded.index, ded.db.diagram)
         ded.index.angle_feet[key] = [
-            (b, c) for b in names if b not in (a, d) for c in names if c not in (a, b, d)
-            and check(P.PERP, [pts[x] for x in (a, c, b, c)])
-            and check(P.EQANGLE, [pts[x] for x in (b, a, b, c, b, c, b, d)])
+            (b, c) for b in names if b not in (a, d) for c in names
+            if c not in (a, b, d) and perp_directions(dirs[a, c], dirs[b, c])
+            and eqangle_directions(dirs[b, a], dirs[b, c], dirs[b, c], dirs[b, d])
             and not is_coll([pts[a], pts[b], pts[d]])]  # s11 needs a proper angle ABD
     return ded.index.angle_feet[key]
 
@@ -343,12 +345,13 @@ def _bisector_feet(ded: Deduction) -> list[tuple[str, str, str, str]]:
         return cached
     pts = ded.db.diagram.points
     names = ded.index.names
+    dirs = directions(ded.index, ded.db.diagram)
     out = []
     for c, d, b in permutations(names, 3):
-        if not check(P.PERP, [pts[c], pts[d], pts[b], pts[d]]):
+        if not perp_directions(dirs[c, d], dirs[b, d]):
             continue
         for a in names:
-            if a not in (b, c, d) and check(P.EQANGLE, [pts[x] for x in (b, a, b, d, b, d, b, c)]) \
+            if a not in (b, c, d) and eqangle_directions(dirs[b, a], dirs[b, d], dirs[b, d], dirs[b, c]) \
                     and not is_coll([pts[a], pts[b], pts[c]]):
                 out.append((c, b, d, a))
     ded.index.bisector_feet = out

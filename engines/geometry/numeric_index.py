@@ -11,7 +11,7 @@ import numpy as np
 
 from lemmata.engines.geometry.diagram import Diagram
 from lemmata.engines.geometry.loci import circumcenter_of
-from lemmata.engines.geometry.predicates import TOL, is_coll
+from lemmata.engines.geometry.predicates import TOL, direction, is_coll
 
 
 @dataclass
@@ -28,6 +28,8 @@ class NumericIndex:
     """Filled on first use by the bisector-feet rule."""
     angle_feet: dict[tuple[str, str], list[tuple[str, str]]] = field(default_factory=dict)
     """Filled on use by the bisector-feet-midline rule, per segment."""
+    directions: dict[tuple[str, str], float] | None = None
+    """Filled on first use by `directions`."""
     ratios: list[tuple[str, str, str, str, Fraction]] | None = None
     """Filled on first use by `ratio_pairs`."""
     similar: list[tuple[tuple[str, str, str], tuple[str, str, str], bool]] | None = None
@@ -93,6 +95,16 @@ def ratio_pairs(index: NumericIndex, diagram: Diagram) -> list[tuple[str, str, s
         hits = [(i, Fraction(int(numerator[i]), int(found[i]))) for i in np.flatnonzero(found)]
         index.ratios = [(*segments[first[i]], *segments[second[i]], q) for i, q in hits if q != 1]
     return index.ratios
+
+
+def directions(index: NumericIndex, diagram: Diagram) -> dict[tuple[str, str], float]:
+    """(p, q) → `direction` of line pq, for every ordered pair of the index's points, computed
+    once per index."""
+    if index.directions is None:
+        pts = diagram.points
+        index.directions = {(p, q): direction(pts[p], pts[q])
+                            for p in index.names for q in index.names if p != q}
+    return index.directions
 
 
 def similar_triangles(index: NumericIndex, diagram: Diagram
