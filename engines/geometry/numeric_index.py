@@ -44,15 +44,7 @@ def index_diagram(diagram: Diagram) -> NumericIndex:
         on = frozenset(c for c in names if is_coll([pts[a], pts[b], pts[c]]) or c in (a, b))
         if len(on) >= 3:
             lines.add(on)
-    circles: set[frozenset[str]] = set()
-    for a, b, c in combinations(names, 3):
-        o = circumcenter_of(pts[a], pts[b], pts[c])
-        if o is None or abs(o) > 1e4:
-            continue
-        r = abs(pts[a] - o)
-        on = frozenset(x for x in names if abs(abs(pts[x] - o) - r) < TOL * 10 * max(1, r))
-        if len(on) >= 4:
-            circles.add(on)
+    circles = _circles(pts, names)
     equidistant = {}
     for o in names:
         others = sorted((abs(pts[x] - pts[o]), x) for x in names if x != o)
@@ -73,6 +65,30 @@ def index_diagram(diagram: Diagram) -> NumericIndex:
 
 def single(s: set[str]) -> str | None:
     return next(iter(s)) if len(s) == 1 else None
+
+
+def _circles(pts: dict[str, complex], names: list[str]) -> set[frozenset[str]]:
+    """The sets of ≥ 4 points on one circle through three of them. An array test with a ten
+    times looser tolerance picks the few circles worth the exact test point by point."""
+    circles: set[frozenset[str]] = set()
+    found = []
+    for a, b, c in combinations(names, 3):
+        o = circumcenter_of(pts[a], pts[b], pts[c])
+        if o is not None and abs(o) <= 1e4:
+            found.append((o, abs(pts[a] - o)))
+    if not found:
+        return circles
+    centre = np.array([o for o, _ in found], dtype=complex)[:, None]
+    radius = np.array([r for _, r in found], dtype=float)[:, None]
+    at = np.array([pts[x] for x in names], dtype=complex)[None, :]
+    near = np.abs(np.abs(at - centre) - radius) < TOL * 100 * np.maximum(1, radius)
+    for row in np.flatnonzero(near.sum(axis=1) >= 4):
+        o, r = found[row]
+        on = frozenset(names[i] for i in np.flatnonzero(near[row])
+                       if abs(abs(pts[names[i]] - o) - r) < TOL * 10 * max(1, r))
+        if len(on) >= 4:
+            circles.add(on)
+    return circles
 
 
 def ratio_pairs(index: NumericIndex, diagram: Diagram) -> list[tuple[str, str, str, str, Fraction]]:
