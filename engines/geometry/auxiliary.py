@@ -7,7 +7,8 @@ better-scored candidate are dropped before any symbolic work. The rest are score
 relevance, how busy their points are in the saturated database, how many existing lines and
 equal distances meet them) and tried under a time budget: first batches of the best candidates
 added together (one saturation for many points, HAGeo-style), then one point at a time, then
-pairs of the most productive points. A proof found with a batch is reduced to the auxiliary
+pairs of the most productive points; time left once every point was tried goes to pairs among
+more of them. A proof found with a batch is reduced to the auxiliary
 points its steps actually mention, and re-checked with only those."""
 
 from __future__ import annotations
@@ -379,17 +380,35 @@ def search(problem_text: str, *, timeout: float = 60.0, seed: int = 0,
         found = batch_proof(best[:PRODUCTIVE_BATCH], min(step_timeout * 2, left()))
         if found:
             return found
-    for first, second in itertools.combinations(best, 2):
-        if left() <= 0:
-            break
-        session, status = _try(base, [first, second], min(step_timeout, left()))
-        tried += 1
-        note(status)
-        if status is not None and status.goal_proved and accepted(session):
-            return done(session, [first, second], "pair")
+    paired: set[tuple[str, str]] = set()
 
-    # ... and the remaining single points with whatever time is left.
+    def pairs_proof(pairs: Iterator[tuple[Candidate, Candidate]]) -> AuxSearch | None:
+        nonlocal tried
+        for first, second in pairs:
+            if left() <= 0:
+                return None
+            if (first.name, second.name) in paired:
+                continue
+            paired.add((first.name, second.name))
+            session, status = _try(base, [first, second], min(step_timeout, left()))
+            tried += 1
+            note(status)
+            if status is not None and status.goal_proved and accepted(session):
+                return done(session, [first, second], "pair")
+        return None
+
+    found = pairs_proof(itertools.combinations(best, 2))
+    if found:
+        return found
+
+    # ... and the remaining single points with whatever time is left; should they all be
+    # tried, pairs among more of the productive points (a growing pool, best ranks first).
     found = run_singles(deadline)
+    if found:
+        return found
+    ranked = [cand for _, _, cand in sorted(productive)]
+    found = pairs_proof((first, ranked[later]) for later in range(len(ranked))
+                        for first in ranked[:later])
     if found:
         return found
     return AuxSearch(False, [], tried, clock.now() - started, None, candidates=len(pool),
