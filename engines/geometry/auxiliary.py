@@ -7,7 +7,8 @@ better-scored candidate are dropped before any symbolic work. The rest are score
 relevance, how busy their points are in the saturated database, how many existing lines and
 equal distances meet them) and tried under a time budget: first batches of the best candidates
 added together (one saturation for many points, HAGeo-style), then one point at a time, then
-pairs of the most productive points. A proof found with a batch is reduced to the auxiliary
+pairs of the most productive points; time left once every point was tried goes to pairs among
+more of them. A proof found with a batch is reduced to the auxiliary
 points its steps actually mention, and re-checked with only those."""
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ from dataclasses import dataclass, field
 
 from lemmata.engines.geometry import clock
 from lemmata.engines.geometry.errors import GeometryError
-from lemmata.engines.geometry.incidence import circle_circle_points, figure_of, line_circle_points
+import numpy as np
+
+from lemmata.engines.geometry.incidence import Figure, circle_circle_points, figure_of, line_circle_points
 from lemmata.engines.geometry.language import Problem, parse_problem
 from lemmata.engines.geometry.loci import circumcenter_of, foot_on, line_through, reflect_in
 from lemmata.engines.geometry.proof import extract_proof
@@ -78,6 +81,8 @@ SINGLE_STEP_TIMEOUT = 4.0
 """Saturation budget after one candidate point (seconds)."""
 PAIR_POOL = 10
 """How many of the most productive single candidates are combined in pairs."""
+CHUNK = 4096
+"""Candidate positions tested together (bounds the arrays' memory on large figures)."""
 
 
 @dataclass(frozen=True)
@@ -129,27 +134,12 @@ def candidates(problem: Problem, coords: dict[str, complex],
     radius = max(abs(z - centre) for z in placed) or 1.0
     fresh = _fresh_names(points)
     fig = figure_of(points, coords, radius)
-    raw: list[tuple[float, str, str, tuple[str, ...], complex]] = []
+    specs: list[tuple[str, str, tuple[str, ...], complex, int]] = []
 
     def add(kind: str, template: str, used: tuple[str, ...], where: complex | None,
             implied: int) -> None:
-        if where is None or where != where or abs(where - centre) > FAR_FACTOR * radius:
-            return
-        if any(abs(where - z) < SAME_POINT for z in placed):
-            return
-        lines, centred = _incidences(where, coords, radius)
-        circles = fig.on_circles(where)
-        loci = int(fig.meets(where)[0])
-        if kind in STRICT_KINDS and loci <= implied:
-            return  # lands on no further line or circle: no new fact (HAGeo's filter)
-        # Other kinds landing on nothing beyond their own line(s) wait behind those that do.
-        lands = kind in STRICT_KINDS or kind == "circle" or loci > OWN_LOCI[kind]
-        meets = max(0, lines + centred + circles - implied)
-        score = (KIND_WEIGHT[kind] + GOAL_WEIGHT * len(goal.intersection(used))
-                 + BUSY_WEIGHT * sum(busy.get(p, 0) for p in used) / (top * len(used))
-                 + INCIDENCE_WEIGHT * min(meets, MAX_INCIDENCES) - SIZE_PENALTY * len(used)
-                 - (0 if lands else NOWHERE_PENALTY))
-        raw.append((score, kind, template, used, where))
+        if where is not None and where == where:
+            specs.append((kind, template, used, where, implied))
 
     c = coords
     for a, b in itertools.combinations(points, 2):
@@ -184,6 +174,7 @@ def candidates(problem: Problem, coords: dict[str, complex],
         add("circle-circle", "{x} = " + f"{k1.step}, {k2.step}", used, where,
             (len(k1.members) >= 3) + (len(k2.members) >= 3))
 
+    raw = _scored(specs, fig, goal, busy, top, centre, radius, placed)
     raw.sort(key=lambda r: (-r[0], r[2].format(x="x"), r[3]))  # deterministic order
     # Candidates at one position form a group scored by its best member. Its members are
     # ordered by how early their defining points were made: a definition through basic points
@@ -228,26 +219,58 @@ def _line_meet(a: complex, b: complex, d: complex, e: complex) -> complex | None
     return a + t * u
 
 
-def _incidences(z: complex, coords: dict[str, complex], radius: float) -> tuple[int, int]:
-    """Existing lines (through ≥ 2 points) through z, and groups of ≥ 2 points equidistant
-    from z: what ties a new point to the figure."""
+def _scored(specs: list[tuple[str, str, tuple[str, ...], complex, int]], fig: Figure,
+            goal: set[str], busy: dict[str, int], top: int, centre: complex, radius: float,
+            placed: list[complex]) -> list[tuple[float, str, str, tuple[str, ...], complex]]:
+    """(score, kind, template, used, position) of every candidate position not too far, not on
+    an existing point and, for the strict kinds, landing on a further line or circle. The
+    numeric tests run on arrays, a chunk of positions at a time."""
+    raw = []
+    existing = np.array(placed, dtype=complex)
+    for start in range(0, len(specs), CHUNK):
+        part = specs[start:start + CHUNK]
+        z = np.array([spec[3] for spec in part], dtype=complex)
+        with np.errstate(invalid="ignore", over="ignore"):
+            keep = ~(np.abs(z - centre) > FAR_FACTOR * radius)
+            keep &= ~(np.abs(z[:, None] - existing[None, :]) < SAME_POINT).any(axis=1)
+        chosen = np.flatnonzero(keep)
+        z = z[chosen]
+        lines, centred = _incidences(z, existing, radius)
+        circles, loci = fig.on_circles(z), fig.meets(z)
+        for i, j in enumerate(chosen):
+            kind, template, used, where, implied = part[j]
+            if kind in STRICT_KINDS and loci[i] <= implied:
+                continue  # lands on no further line or circle: no new fact (HAGeo's filter)
+            # Other kinds landing on nothing beyond their own line(s) wait behind those that do.
+            lands = kind in STRICT_KINDS or kind == "circle" or loci[i] > OWN_LOCI[kind]
+            meets = max(0, int(lines[i]) + int(centred[i]) + int(circles[i]) - implied)
+            score = (KIND_WEIGHT[kind] + GOAL_WEIGHT * len(goal.intersection(used))
+                     + BUSY_WEIGHT * sum(busy.get(p, 0) for p in used) / (top * len(used))
+                     + INCIDENCE_WEIGHT * min(meets, MAX_INCIDENCES) - SIZE_PENALTY * len(used)
+                     - (0 if lands else NOWHERE_PENALTY))
+            raw.append((score, kind, template, used, where))
+    return raw
+
+
+def _incidences(z: np.ndarray, existing: np.ndarray, radius: float) -> tuple[np.ndarray, np.ndarray]:
+    """For each position in z: existing lines (through ≥ 2 points) through it, and groups of
+    ≥ 2 points equidistant from it — what ties a new point to the figure."""
     tol = TOLERANCE * 100
-    angles = sorted(math.atan2(w.imag - z.imag, w.real - z.real) % math.pi
-                    for w in coords.values() if abs(w - z) > SAME_POINT)
-    dists = sorted(abs(w - z) / radius for w in coords.values() if abs(w - z) > SAME_POINT)
-    return _groups(angles, tol), _groups(dists, tol)
+    d = existing[None, :] - z[:, None]
+    apart = np.abs(d) > SAME_POINT
+    angles = np.where(apart, np.arctan2(d.imag, d.real) % np.pi, np.inf)
+    dists = np.where(apart, np.abs(d) / radius, np.inf)
+    return _groups(np.sort(angles, axis=1), tol), _groups(np.sort(dists, axis=1), tol)
 
 
-def _groups(values: list[float], tol: float) -> int:
-    """How many runs of ≥ 2 (sorted) values lie within tol of each other."""
-    count, run = 0, 1
-    for prev, cur in zip(values, values[1:]):
-        if cur - prev < tol:
-            run += 1
-        else:
-            count += run >= 2
-            run = 1
-    return count + (run >= 2)
+def _groups(values: np.ndarray, tol: float) -> np.ndarray:
+    """For each row of sorted values: how many runs of ≥ 2 lie within tol of each other
+    (infinite values belong to none)."""
+    with np.errstate(invalid="ignore"):
+        close = np.diff(values, axis=1) < tol
+    follows = np.zeros_like(close)
+    follows[:, 1:] = close[:, :-1]
+    return (close & ~follows).sum(axis=1)
 
 
 def _fresh_names(points: list[str]) -> Iterator[str]:
@@ -357,17 +380,35 @@ def search(problem_text: str, *, timeout: float = 60.0, seed: int = 0,
         found = batch_proof(best[:PRODUCTIVE_BATCH], min(step_timeout * 2, left()))
         if found:
             return found
-    for first, second in itertools.combinations(best, 2):
-        if left() <= 0:
-            break
-        session, status = _try(base, [first, second], min(step_timeout, left()))
-        tried += 1
-        note(status)
-        if status is not None and status.goal_proved and accepted(session):
-            return done(session, [first, second], "pair")
+    paired: set[tuple[str, str]] = set()
 
-    # ... and the remaining single points with whatever time is left.
+    def pairs_proof(pairs: Iterator[tuple[Candidate, Candidate]]) -> AuxSearch | None:
+        nonlocal tried
+        for first, second in pairs:
+            if left() <= 0:
+                return None
+            if (first.name, second.name) in paired:
+                continue
+            paired.add((first.name, second.name))
+            session, status = _try(base, [first, second], min(step_timeout, left()))
+            tried += 1
+            note(status)
+            if status is not None and status.goal_proved and accepted(session):
+                return done(session, [first, second], "pair")
+        return None
+
+    found = pairs_proof(itertools.combinations(best, 2))
+    if found:
+        return found
+
+    # ... and the remaining single points with whatever time is left; should they all be
+    # tried, pairs among more of the productive points (a growing pool, best ranks first).
     found = run_singles(deadline)
+    if found:
+        return found
+    ranked = [cand for _, _, cand in sorted(productive)]
+    found = pairs_proof((first, ranked[later]) for later in range(len(ranked))
+                        for first in ranked[:later])
     if found:
         return found
     return AuxSearch(False, [], tried, clock.now() - started, None, candidates=len(pool),

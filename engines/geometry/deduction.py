@@ -13,7 +13,7 @@ from fractions import Fraction
 from lemmata.engines.geometry import clock
 from lemmata.engines.geometry.database import Database, seg
 from lemmata.engines.geometry.facts import Fact, fact_key
-from lemmata.engines.geometry.numeric_index import index_diagram
+from lemmata.engines.geometry.numeric_index import NumericIndex, index_diagram
 from lemmata.engines.geometry.predicates import Predicate, is_coll
 from lemmata.engines.geometry.rules import RuleId
 
@@ -36,15 +36,27 @@ class Deduction:
     def __init__(self, db: Database, passes: Sequence[RulePass]) -> None:
         self.db = db
         self.passes = tuple(passes)
-        self.index = index_diagram(db.diagram)
+        self._index: NumericIndex | None = None
         self.deadline = float("inf")
         self.done_inscribed: dict[int, frozenset[str]] = {}
         self.tried: dict[tuple, tuple[int, int]] = {}
         self.rounds = 0
         self.timed_out = False
 
+    @property
+    def index(self) -> NumericIndex:
+        """What the diagram says numerically, computed on first use after the diagram changed."""
+        if self._index is None:
+            self._index = index_diagram(self.db.diagram)
+        return self._index
+
     def refresh_index(self) -> None:
-        self.index = index_diagram(self.db.diagram)
+        """Call after adding points to the diagram."""
+        self._index = None
+
+    def __getstate__(self) -> dict:
+        # A copy is made to add points to, which makes the index stale: leave it out.
+        return {**self.__dict__, "_index": None}
 
     # ---- symbolic queries: premises when provable, else None ---------------------------
     def tick(self) -> None:

@@ -60,11 +60,12 @@ class Figure:
         self._cc = np.array([k.centre for k in rich], dtype=complex)
         self._cr = np.array([k.radius for k in rich], dtype=float)
 
-    def on_circles(self, z: complex) -> int:
-        """How many circles through ≥ 3 existing points pass through z."""
+    def on_circles(self, z: np.ndarray) -> np.ndarray:
+        """For each position in z: how many circles through ≥ 3 existing points pass through it."""
+        z = np.asarray(z, dtype=complex).reshape(-1, 1)
         if not len(self._cc):
-            return 0
-        return int((np.abs(np.abs(z - self._cc) - self._cr) < TOLERANCE * self.scale).sum())
+            return np.zeros(z.shape[0], dtype=int)
+        return (np.abs(np.abs(z - self._cc) - self._cr) < TOLERANCE * self.scale).sum(axis=1)
 
     def meets(self, z: np.ndarray) -> np.ndarray:
         """For each position in z: how many existing lines and circles (through ≥ 3 points)

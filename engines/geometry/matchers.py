@@ -10,8 +10,10 @@ from itertools import combinations, permutations
 from lemmata.engines.geometry.database import seg
 from lemmata.engines.geometry.deduction import Deduction
 from lemmata.engines.geometry.loci import foot_on, line_through
-from lemmata.engines.geometry.numeric_index import numeric_para, similar_pairs, simple_ratio, single
-from lemmata.engines.geometry.predicates import Predicate, check, is_coll
+from lemmata.engines.geometry.numeric_index import (
+    directions, numeric_para, ratio_pairs, similar_triangles, single)
+from lemmata.engines.geometry.predicates import (
+    Predicate, check, eqangle_directions, is_coll, perp_directions)
 from lemmata.engines.geometry.rules import RuleId
 
 P = Predicate
@@ -65,11 +67,7 @@ def match_lengths(ded: Deduction) -> None:
                 isosceles_trapezoid(ded, a, b, d, c)
     ded.tick()
     # simple rational ratios (1/2, 2/3 …) move between the ratio and the length systems
-    for (a, b), (c, d) in combinations(segments, 2):
-        ratio = length[(a, b)] / length[(c, d)]
-        q = simple_ratio(ratio)
-        if q is None or q == 1:
-            continue
+    for a, b, c, d, q in ratio_pairs(ded.index, ded.db.diagram):
         if not ded.fresh(("rconst", a, b, c, d)):
             continue
         w = ded.why_ratio([(a, b, 1), (c, d, -1)], q)
@@ -313,29 +311,31 @@ def match_projected_midpoints(ded: Deduction) -> None:
 
 def match_bisector_feet(ded: Deduction) -> None:
     """s11: the foot C of A on the bisector of angle ABD and the midpoint E of AD: CE ∥ BD."""
-    pts = ded.db.diagram.points
     for (e, s), fe in list(ded.db.midpoints.items()):
         for a, d in permutations(sorted(s)):
-            for b in ded.index.names:
-                if b in (a, d, e):
+            for b, c in _feet_on_bisectors(ded, a, d):
+                if e in (b, c) or not ded.fresh(("s11", a, b, c, d, e)):
                     continue
-                for c in ded.index.names:
-                    if c in (a, b, d, e):
-                        continue
-                    q = [pts[x] for x in (a, c, b, c)]
-                    if not check(P.PERP, q):
-                        continue
-                    if not check(P.EQANGLE, [pts[x] for x in (b, a, b, c, b, c, b, d)]):
-                        continue
-                    if is_coll([pts[a], pts[b], pts[d]]):  # s11 needs a proper angle ABD
-                        continue
-                    if not ded.fresh(("s11", a, b, c, d, e)):
-                        continue
-                    w1 = ded.why_perp(a, c, b, c)
-                    w2 = ded.why_eqangle(b, a, b, c, b, c, b, d) if w1 is not None else None
-                    if w2 is not None:
-                        ded.derive(P.PARA, (c, e, b, d), w1 + w2 + [fe], R.BISECTOR_FOOT_MIDLINE)
+                w1 = ded.why_perp(a, c, b, c)
+                w2 = ded.why_eqangle(b, a, b, c, b, c, b, d) if w1 is not None else None
+                if w2 is not None:
+                    ded.derive(P.PARA, (c, e, b, d), w1 + w2 + [fe], R.BISECTOR_FOOT_MIDLINE)
         ded.tick()
+
+
+def _feet_on_bisectors(ded: Deduction, a: str, d: str) -> list[tuple[str, str]]:
+    """(b, c): C is the foot of A on a bisector of the proper angle ABD, in the diagram
+    (computed once per numeric index)."""
+    key = (a, d)
+    if key not in ded.index.angle_feet:
+        pts, names = ded.db.diagram.points, ded.index.names
+        dirs = directions(ded.index, ded.db.diagram)
+        ded.index.angle_feet[key] = [
+            (b, c) for b in names if b not in (a, d) for c in names
+            if c not in (a, b, d) and perp_directions(dirs[a, c], dirs[b, c])
+            and eqangle_directions(dirs[b, a], dirs[b, c], dirs[b, c], dirs[b, d])
+            and not is_coll([pts[a], pts[b], pts[d]])]  # s11 needs a proper angle ABD
+    return ded.index.angle_feet[key]
 
 
 def _bisector_feet(ded: Deduction) -> list[tuple[str, str, str, str]]:
@@ -345,12 +345,13 @@ def _bisector_feet(ded: Deduction) -> list[tuple[str, str, str, str]]:
         return cached
     pts = ded.db.diagram.points
     names = ded.index.names
+    dirs = directions(ded.index, ded.db.diagram)
     out = []
     for c, d, b in permutations(names, 3):
-        if not check(P.PERP, [pts[c], pts[d], pts[b], pts[d]]):
+        if not perp_directions(dirs[c, d], dirs[b, d]):
             continue
         for a in names:
-            if a not in (b, c, d) and check(P.EQANGLE, [pts[x] for x in (b, a, b, d, b, d, b, c)]) \
+            if a not in (b, c, d) and eqangle_directions(dirs[b, a], dirs[b, d], dirs[b, d], dirs[b, c]) \
                     and not is_coll([pts[a], pts[b], pts[c]]):
                 out.append((c, b, d, a))
     ded.index.bisector_feet = out
@@ -566,7 +567,7 @@ def triratio(ded: Deduction, pts, lines, rule: RuleId) -> None:
 
 def match_triangles(ded: Deduction) -> None:
     """r32–r40: similar and congruent triangles, found by hashing shapes in the diagram."""
-    for (t1, t2, reflected) in similar_pairs(ded.db.diagram, ded.index.names):
+    for (t1, t2, reflected) in similar_triangles(ded.index, ded.db.diagram):
         if not ded.fresh(("tri", t1, t2, reflected)):
             continue
         try_similar(ded, t1, t2, reflected)

@@ -68,6 +68,16 @@ def angle_mod(x: float) -> float:
     return abs(x - round(x))
 
 
+def perp_directions(u: float, v: float) -> bool:
+    """Whether lines of directions u and v (`direction`) are perpendicular."""
+    return angle_mod(u - v - 0.5) < TOL * 10
+
+
+def eqangle_directions(d0: float, d1: float, d2: float, d3: float, offset: float = 0.0) -> bool:
+    """Whether the angle from direction d1 to d0 equals the one from d3 to d2 (plus offset π units)."""
+    return angle_mod(d0 - d1 - d2 + d3 - offset) < TOL * 10
+
+
 def _close(x: float, y: float) -> bool:
     return abs(x - y) < TOL * max(1.0, abs(x), abs(y))
 
@@ -97,13 +107,13 @@ def check(pred: Predicate, pts: list[complex], consts: list[Fraction] | None = N
         case Predicate.PARA:
             return angle_mod(direction(pts[0], pts[1]) - direction(pts[2], pts[3])) < TOL * 10
         case Predicate.PERP:
-            return angle_mod(direction(pts[0], pts[1]) - direction(pts[2], pts[3]) - 0.5) < TOL * 10
+            return perp_directions(direction(pts[0], pts[1]), direction(pts[2], pts[3]))
         case Predicate.CONG:
             return _close(abs(pts[0] - pts[1]), abs(pts[2] - pts[3]))
         case Predicate.EQANGLE:
             d = [direction(pts[i], pts[i + 1]) for i in range(0, 8, 2)]
             offset = float(consts[0]) if consts else 0.0  # only ever 1/2: a right-angle offset
-            return angle_mod(d[0] - d[1] - d[2] + d[3] - offset) < TOL * 10
+            return eqangle_directions(*d, offset)
         case Predicate.EQRATIO:
             ls = [abs(pts[i] - pts[i + 1]) for i in range(0, 8, 2)]
             return _close(ls[0] * ls[3], ls[1] * ls[2])
