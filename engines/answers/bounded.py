@@ -40,14 +40,25 @@ def _alarm_available() -> bool:
     )
 
 
+ALARM_REPEAT_SECONDS = 0.25
+"""After the deadline the alarm repeats at this interval until the call returns: library code
+that catches every exception (a bare `except:`) would otherwise swallow the one alarm."""
+
+
 def _with_alarm(function: Callable[..., Any], args: tuple[Any, ...], seconds: float) -> Any:
+    running = [True]
+
     def expire(signum: int, frame: object) -> None:
-        raise _Deadline()
+        if running[0]:
+            raise _Deadline()
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds, ALARM_REPEAT_SECONDS)
     try:
         return function(*args)
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        try:
+            running[0] = False  # an alarm from here on is ignored, so the cleanup below always runs
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
