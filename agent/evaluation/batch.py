@@ -181,7 +181,7 @@ async def run_batch(
     try:
         with run_lease.held(store, run_id):
             async with open_checkpoints(config.store.path) as saver:
-                await asyncio.gather(*[
+                await _all_or_first_error([
                     _solve_problem(problem, plan, config, store, llm, saver, slots, stop, progress, run_id,
                                    done_samples, graded)
                     for problem in problems
@@ -189,6 +189,19 @@ async def run_batch(
     finally:
         await llm.aclose()
     return progress
+
+
+async def _all_or_first_error(coroutines: list) -> list:
+    """Run them together; on the first error cancel the rest and collect their outcomes, so no
+    second error is left unretrieved (asyncio would print its traceback at exit)."""
+    tasks = [asyncio.ensure_future(coroutine) for coroutine in coroutines]
+    try:
+        return await asyncio.gather(*tasks)
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
 
 
 async def _solve_problem(problem, plan, config, store, llm, saver, slots, stop, progress, run_id, done_samples,
@@ -225,7 +238,7 @@ async def _solve_problem(problem, plan, config, store, llm, saver, slots, stop, 
         await _grade(run, sample, progress, llm if plan.judge else None)
         progress.samples_done += 1
 
-    await asyncio.gather(*[one_sample(sample) for sample in range(plan.samples)])
+    await _all_or_first_error([one_sample(sample) for sample in range(plan.samples)])
     if len(statuses) == plan.samples:
         await select_result(run, statuses)
         progress.problems_done += 1

@@ -345,7 +345,6 @@ def test_at_a_terminal_ctrl_c_at_the_prompt_saves_and_quits(scripted, model_env,
     assert returncode == 0 and only_run(tmp_path)["status"] == "paused"
 
 
-@pytest.mark.slow  # kill/resume, secrets or whole-run check: CI's second step
 def test_a_session_killed_during_a_round_reopens_at_the_prompt(scripted, model_env, tmp_path):
     script = three_round_script()
     verifier = script["verifier"]
