@@ -1,10 +1,13 @@
-"""Shared fixtures: a scripted model server reached over real HTTP, and the CLI as a subprocess."""
+"""Shared fixtures: a scripted model server reached over real HTTP, and the CLI in a process of its own."""
 
 from __future__ import annotations
 
+import atexit
+import json
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -31,12 +34,53 @@ def model_env(scripted: ScriptedServer, tmp_path: Path) -> dict[str, str]:
     return env
 
 
-def run_cli(args: list[str], env: dict[str, str], cwd: Path, timeout: float = 180) -> subprocess.CompletedProcess:
-    """`lemmata ARGS` in a fresh interpreter, as a user runs it."""
-    return subprocess.run(
-        [sys.executable, "-m", "lemmata.agent.cli.main", *args], env={**env, "PYTHONPATH": str(REPO)},
-        cwd=cwd, capture_output=True, text=True, timeout=timeout,
-    )
+class _Launcher:
+    """The per-worker `tests/cli_launcher.py` process, started on first use."""
+
+    def __init__(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, str(REPO / "tests" / "cli_launcher.py")], cwd=REPO,
+            env={**os.environ, "PYTHONPATH": str(REPO)}, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        )
+        assert json.loads(self.process.stdout.readline()) == {"ready": True}, "the CLI launcher did not start"
+
+    def run(self, request: dict) -> dict:
+        self.process.stdin.write(json.dumps(request).encode() + b"\n")
+        self.process.stdin.flush()
+        return json.loads(self.process.stdout.readline())
+
+    def close(self) -> None:
+        self.process.stdin.close()
+        self.process.wait(timeout=30)
+
+
+_launcher: _Launcher | None = None
+
+
+def run_cli(args: list[str], env: dict[str, str], cwd: Path, timeout: float = 180,
+            input: str | None = None) -> subprocess.CompletedProcess:
+    """`lemmata ARGS` in a process of its own, as a user runs it (forked by the launcher, which has
+    the heavy libraries imported already), with `input` on its standard input (not a terminal);
+    returns what `subprocess.run(..., text=True)` would."""
+    global _launcher
+    if _launcher is None or _launcher.process.poll() is not None:
+        _launcher = _Launcher()
+        atexit.register(_launcher.close)
+    with tempfile.TemporaryDirectory(prefix="lemmata-cli-") as streams:
+        out, err, given = Path(streams) / "stdout", Path(streams) / "stderr", Path(streams) / "stdin"
+        given.write_text(input or "")
+        reply = _launcher.run({"args": [str(arg) for arg in args], "env": {**env, "PYTHONPATH": str(REPO)},
+                               "cwd": str(cwd), "stdout": str(out), "stderr": str(err), "stdin": str(given),
+                               "timeout": timeout})
+        if reply.get("timeout"):
+            raise subprocess.TimeoutExpired(["lemmata", *args], timeout, _text(out), _text(err))
+        return subprocess.CompletedProcess(["lemmata", *args], reply["returncode"], _text(out), _text(err))
+
+
+def _text(path: Path) -> str:
+    """Decoded as `text=True` does: universal newlines."""
+    data = path.read_bytes().decode() if path.exists() else ""
+    return data.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def complete_solution(solution: str) -> str:

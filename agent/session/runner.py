@@ -109,8 +109,10 @@ class Session:
         """Run to the end of the shot, or until the person saves or quits."""
         await self._start_if_new()
         snapshot = await self.graph.aget_state(self.thread)
-        # A session killed during a round reopens at the prompt too, not straight into work.
-        interrupted = bool(snapshot.next) and snapshot.next != ("reason",)
+        # A session killed during a round reopens at the prompt too, not straight into work. That
+        # includes a kill between a step's saved writes and its checkpoint, where `next` is empty
+        # and no status is set yet (see lemmata.agent.loop.solve.run_shot).
+        interrupted = snapshot.next != ("reason",) and not snapshot.values.get("status")
         while True:
             snapshot = await self.graph.aget_state(self.thread)
             if not snapshot.next and snapshot.values.get("status"):
@@ -123,7 +125,7 @@ class Session:
                     return SessionEnd.PAUSED
                 if steering is Steering.QUIT:
                     return SessionEnd.QUIT
-            interrupted = not await self._work(self.graph.ainvoke(None, self.thread))
+            interrupted = not await self._work(self.graph.ainvoke(None, self.thread, durability="sync"))
 
     async def _start_if_new(self) -> None:
         snapshot = await self.graph.aget_state(self.thread)
@@ -132,7 +134,8 @@ class Session:
         shot_records(self.run, SHOT).save_sample(status=ShotStatus.RUNNING)
         self.run.on_event(LoopEvent("shot_started", self.run.problem.id, SHOT))
         # Runs to the interrupt before round 1: nothing is paid before the person says go.
-        await self.graph.ainvoke({"shot": SHOT, "round": 0, "loop": 0, "started_at": time.time()}, self.thread)
+        await self.graph.ainvoke({"shot": SHOT, "round": 0, "loop": 0, "started_at": time.time()}, self.thread,
+                                durability="sync")
 
     async def _work(self, step, cut: str = "interrupted: the round continues on /continue") -> bool:
         """Await one stretch of model work; Ctrl-C cancels it (False, and `cut` is shown) and the

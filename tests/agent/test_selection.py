@@ -98,16 +98,13 @@ def test_show_and_the_export_carry_every_match(scripted, tmp_path):
 
 def test_the_select_flag_and_the_pipeline_profile_reach_the_run(scripted, model_env, tmp_path):
     import json
-    import subprocess
-    import sys
 
-    from tests.conftest import REPO
+    from tests.conftest import run_cli
 
     scripted.script.update(selection_script([2, 5, 1]))
-    command = [sys.executable, "-m", "lemmata.agent.cli.main", "solve", PROBLEM, "--kind", "proof", "--shots", "3",
+    command = ["solve", PROBLEM, "--kind", "proof", "--shots", "3",
                "--select", "tournament", "--accept-after", "2", "--meta-verify", "--db", "runs.db", "--quiet"]
-    done = subprocess.run(command, env={**model_env, "PYTHONPATH": str(REPO)}, cwd=tmp_path, capture_output=True,
-                          text=True, timeout=120)
+    done = run_cli(command, model_env, tmp_path, timeout=120)
     assert done.returncode == 0, done.stderr
     store = RunStore(tmp_path / "runs.db")
     [run] = store.db["runs"].rows

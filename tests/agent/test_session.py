@@ -27,9 +27,7 @@ def session(commands: str, env: dict, cwd: Path, *args: str, timeout: float = 18
     """`lemmata solve -i` with `commands` on standard input (not a terminal); a new session
     gets a round cap of 3, a resumed one keeps its own."""
     problem = [] if "--resume" in args else [PROBLEM, "--rounds", "3"]
-    return subprocess.run(
-        [sys.executable, "-m", "lemmata.agent.cli.main", "solve", "-i", *problem, "--db", "runs.db", *args],
-        input=commands, env={**env, "PYTHONPATH": str(REPO)}, cwd=cwd, capture_output=True, text=True, timeout=timeout)
+    return run_cli(["solve", "-i", *problem, "--db", "runs.db", *args], env, cwd, timeout=timeout, input=commands)
 
 
 def reasoner_prompt(scripted, round: int) -> str:

@@ -5,6 +5,7 @@ functions, under `if TYPE_CHECKING`. A lazy import that hides a circle still sho
 """
 
 import ast
+import functools
 from pathlib import Path
 
 import networkx as nx
@@ -67,14 +68,15 @@ def imported_modules(module: str, path: Path, modules: dict[str, Path]) -> set[s
     return found - {None, module}
 
 
+@functools.cache  # the sources do not change during a test run; read them once
 def import_graph() -> nx.DiGraph:
-    """Edges module -> each package module it imports."""
+    """Edges module -> each package module it imports (frozen: shared by the tests)."""
     modules = package_files()
     graph = nx.DiGraph()
     graph.add_nodes_from(modules)
     for module, path in modules.items():
         graph.add_edges_from((module, target) for target in imported_modules(module, path, modules))
-    return graph
+    return nx.freeze(graph)
 
 
 def test_the_graph_sees_every_kind_of_import():

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -14,7 +13,7 @@ import pytest
 import sqlite_utils
 
 from lemmata.memory.problem_identity import file_name, inside
-from tests.conftest import REPO, SENTINEL_KEY, complete_solution, run_cli
+from tests.conftest import SENTINEL_KEY, complete_solution, run_cli
 from lemmata.engines.llm.scripted_server import MODEL_NAME, Reply
 
 HOSTILE = ("\x1b]0;PWNED\x07\x1b[2J\x00\x1b]8;;http://evil.example\x1b\\click\x1b]8;;\x1b\\"
@@ -36,9 +35,7 @@ def hostile_script() -> dict:
 
 
 def lemmata(args: list[str], env: dict, cwd: Path, **extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "lemmata.agent.cli.main", *args],
-                          env={**env, "PYTHONPATH": str(REPO), **extra}, cwd=cwd, input="",
-                          capture_output=True, text=True, timeout=180)
+    return run_cli(args, {**env, **extra}, cwd, input="")
 
 
 def raw_controls(done: subprocess.CompletedProcess, forbidden: list[str]) -> list[str]:
