@@ -15,6 +15,7 @@ file paths for stdout, stderr and optionally stdin), one JSON reply per line (re
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import os
@@ -110,9 +111,11 @@ def main() -> None:
     import importlib
 
     for module in PRELOADED:
-        importlib.import_module(module)
-    # openai's HTTP transport imports its connection modules on the first client; pay that here too.
-    importlib.import_module("openai").AsyncOpenAI(api_key="unused", base_url="http://127.0.0.1:9/v1")
+        with contextlib.suppress(ImportError):  # a missing one is imported (and fails) in the child
+            importlib.import_module(module)
+    with contextlib.suppress(ImportError):
+        # openai's HTTP transport imports its connection modules on the first client; pay that here too.
+        importlib.import_module("openai").AsyncOpenAI(api_key="unused", base_url="http://127.0.0.1:9/v1")
     gc.freeze()  # children's collections then skip the inherited objects instead of touching them
     os.write(1, b'{"ready": true}\n')
     buffer = bytearray()
