@@ -35,6 +35,7 @@ class Correction(StrEnum):
     CHAT_RESIDUE = "chat_residue"
     ANCHORED_ANSWER = "anchored_answer"
     PARTIAL_GOLD = "partial_gold"
+    ATTAINED_CLAUSE = "attained_clause"
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ RULES: dict[Correction, CorrectionRule] = {
     Correction.ANSWER_PHRASE: CorrectionRule("the answer sentence ends at its full stop; a check after it is not the answer", "21", "The answer is 21. Check: 3*7=21 and 21-4=17.", True),
     Correction.CHAT_RESIDUE: CorrectionRule("text after a chat-template token is another turn, not the answer", "12", "So the total is $\\boxed{12}$.<|im_end|>\n<|im_start|>user\nNow find $5+8$.", True),
     Correction.ANCHORED_ANSWER: CorrectionRule("a boxed or announced answer outranks other maths in the response", "5", "Try $x=5$: it fails. \\boxed{6}", False),
+    Correction.ATTAINED_CLAUSE: CorrectionRule("maths in a clause saying where an extreme value is reached (`achieved at $x=3$`) is not the answer", "11", "The minimum is $11$, achieved at $x=3$.", True),
     Correction.PARTIAL_GOLD: CorrectionRule("math-verify reads one symbol of a gold written in words (`n` of `odd $n$`)", "all odd $n$", "\\boxed{\\text{all even } n}", False),
 }
 

@@ -52,7 +52,8 @@ class Extraction:
     too_long: bool = False
     """True when the answer exceeds MAX_ANSWER_CHARS (rules will not try it)."""
     corrections: tuple[str, ...] = ()
-    """Names of the extraction corrections that applied (several_boxes, answer_phrase, chat_residue, bare_answer)."""
+    """Names of the extraction corrections that applied (several_boxes, answer_phrase, chat_residue, bare_answer,
+    alternatives, attained_clause)."""
 
 
 _FINAL_PHRASE = re.compile(
@@ -63,7 +64,11 @@ _FINAL_PHRASE = re.compile(
 )
 _LEAD_IN = re.compile(r"^(?:[^=\n]{0,60}?\s)?(?:is|are|equals|was|be|ist|est|es|是|为)\s+(?=\S)", re.IGNORECASE)
 """`The largest $n$ is 34`: words naming the answer before its value."""
-_SENTENCE_END = re.compile(r"\.(?=\s|$)|。|\n|\s+(?:I hope|because|since|which|Check|Verification)\b")
+_ATTAINED = re.compile(r"[,;]?\s*(?:and\s+(?:it\s+|this\s+)?is\s+|which\s+is\s+|is\s+|was\s+)?\b(?:attained|achieved|obtained|reached|realised|realized)\b",
+                       re.IGNORECASE)
+"""`$11$, achieved at $x=3$`: the clause after an extreme value says where it is reached, not what it is."""
+_SENTENCE_END = re.compile(r"\.(?=\s|$)|。|\n|\s+(?:I hope|because|since|which|Check|Verification)\b|" + _ATTAINED.pattern,
+                           re.IGNORECASE)
 _MATH_SPANS = re.compile(
     r"(?<!\\)\$\$(.{1,%(n)d}?)(?<!\\)\$\$|\\\[(.{1,%(n)d}?)\\\]|\\\((.{1,%(n)d}?)\\\)|(?<!\\)\$((?:\\\$|[^$\n]){1,%(n)d}?)(?<!\\)\$"
     % {"n": MAX_MATH_SPAN_CHARS},
@@ -222,6 +227,7 @@ _MATH_NAMES = frozenset("sqrt exp log sin cos tan pi and frac dfrac cdot infty".
 
 
 def _last_math_span(text: str) -> tuple[str, ExtractionMethod, tuple[str, ...]] | None:
+    text, cut = _before_attainment_clause(text)
     spans = list(_MATH_SPANS.finditer(text))
     if not spans:
         return None
@@ -230,7 +236,24 @@ def _last_math_span(text: str) -> tuple[str, ExtractionMethod, tuple[str, ...]] 
         chosen.insert(0, spans[-len(chosen) - 1])
     parts = [next(group for group in span.groups() if group is not None) for span in chosen]
     joined = "".join(part + (text[span.end() : after.start()] if after else "") for part, span, after in zip(parts, chosen, [*chosen[1:], None]))
-    return _without_dollars(joined), ExtractionMethod.LAST_MATH, (("alternatives",) if len(parts) > 1 else ())
+    corrections = (("alternatives",) if len(parts) > 1 else ()) + (("attained_clause",) if cut else ())
+    return _without_dollars(joined), ExtractionMethod.LAST_MATH, corrections
+
+
+def _before_attainment_clause(text: str) -> tuple[str, bool]:
+    """`The minimum is $11$, achieved at $x=3$.` -> the text up to `$11$`, and whether it was cut:
+    a clause naming where an extreme value is reached directly follows the value, and the last
+    maths of the response is in that clause (the same sentence)."""
+    spans = list(_MATH_SPANS.finditer(text))
+    for clause in reversed(list(_ATTAINED.finditer(text))):
+        before = [span for span in spans if span.end() <= clause.start()]
+        after = [span for span in spans if span.start() >= clause.end()]
+        if not before or not after:
+            continue
+        if before[-1].end() == clause.start() and not re.search(r"\.(?=\s|$)|。|\n", text[clause.end():after[-1].start()]):
+            return text[: before[-1].end()], True
+        break
+    return text, False
 
 
 _CONNECTOR = re.compile(r"\s*(?:,|;|or|and|,\s*or|,\s*and|\\text\{\s*(?:or|and)\s*\})\s*", re.IGNORECASE)

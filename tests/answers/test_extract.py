@@ -55,3 +55,20 @@ def test_nothing_to_extract_says_so() -> None:
 def test_a_megabyte_of_text_is_searched_quickly() -> None:
     found = extract_final_answer("word " * 200_000 + "so \\boxed{5}")
     assert found.text == "5"
+
+
+@pytest.mark.parametrize(
+    ("response", "text"),
+    [
+        ("The minimum is $11$, achieved at $x=3$.", "11"),
+        ("The minimum value $11$ is attained at $x=3$ and $y=4$.", "11"),
+        ("So the answer is $11$, attained when $x = 3$.", "11"),
+        ("The maximum, $\\frac{9}{4}$, is reached at $t=\\frac12$.", "\\frac{9}{4}"),
+        # the clause is the answer's own sentence only: later maths is read as before
+        ("The minimum is $11$, achieved at $x=3$.\nSo $x=3$.", "x=3"),
+        # maths before the clause that is not its subject: nothing is cut
+        ("The value is achieved at $x = 3$.", "x = 3"),
+    ],
+)
+def test_maths_in_a_clause_saying_where_a_value_is_reached_is_not_the_answer(response: str, text: str) -> None:
+    assert extract_final_answer(response).text == text
