@@ -53,6 +53,16 @@ class LinearSystem:
         self.rows: dict[int, Row] = {}
         self.occurs: dict[int, set[int]] = {}
         """variable → pivots of the rows in which it appears (non-pivot)."""
+        self.born: dict[int, int] = {}
+        """pivot → how many rows the system had once it became a pivot (pivots stay pivots)."""
+
+    def grew_on(self, variables, size: int) -> bool:
+        """Whether one of `variables` became a pivot after the system had `size` rows.
+
+        A reduced form whose variables are not among the pivots added since is still reduced,
+        hence unchanged: only such a pivot can make a failed query succeed."""
+        born = self.born
+        return any(born.get(v, -1) > size for v in variables)
 
     def reduce(self, coeffs: Vector, const: Fraction = Fraction(0)) -> Reduced:
         """Rewrite the form Σ coeffs·v as (what is left) + const, const a combination of inputs."""
@@ -95,6 +105,7 @@ class LinearSystem:
                     self.occurs.setdefault(k, set()).add(other_pivot)
         self.occurs.pop(pivot, None)
         self.rows[pivot] = row
+        self.born[pivot] = len(self.rows)
         for k in row.coeffs:
             if k != pivot:
                 self.occurs.setdefault(k, set()).add(pivot)

@@ -56,6 +56,8 @@ class Database:
         self.eq_fact: list[tuple[int, ...]] = []
         """Per equation row: the fact it states plus the collinearities its line variables rely on."""
         self.midpoints: dict[tuple[str, frozenset[str]], int] = {}
+        self.shapes = 0
+        """How many times a symbolic line or circle has grown (stamps what structure a rule saw)."""
 
     # ---- adding facts ---------------------------------------------------------------
     def add(self, pred: Predicate, points: tuple[str, ...], rule: RuleId,
@@ -148,6 +150,7 @@ class Database:
         return self.pair_line[key]
 
     def merge_line(self, points: tuple[str, ...], why: int) -> None:
+        self.shapes += 1
         target = self.line(points[0], points[1])
         pending = {self.line(points[0], q) for q in points[2:]} - {target}
         self.line_why[target].add(why)
@@ -170,6 +173,7 @@ class Database:
 
     # ---- circles ---------------------------------------------------------------------
     def merge_circle(self, points: set[str], why: set[int], center: str | None = None) -> SymbolicCircle:
+        self.shapes += 1
         merged = SymbolicCircle(set(points), set(why))
         if center:
             merged.center, merged.center_why = center, set(why)

@@ -30,6 +30,7 @@ def match_coll(ded: Deduction) -> None:
             lid = ded.db.line(a, b)
             if c in ded.db.line_points[lid] or not ded.fresh(("coll", a, b, c)):
                 continue
+            ded.watch_line(a, b)  # the points tried below are those of line ab
             for x in sorted(ded.db.line_points[lid]):
                 why = ded.why_para(a, b, x, c)
                 if why is not None:
@@ -72,8 +73,7 @@ def match_lengths(ded: Deduction) -> None:
             continue
         w = ded.why_ratio([(a, b, 1), (c, d, -1)], q)
         if w is None:
-            red = ded.db.reduce_length([(a, b, 1), (c, d, -q)])
-            w = None if (red.coeffs or red.const) else ded.db.premises_of(red)
+            w = ded.why_length([(a, b, 1), (c, d, -q)])
         if w is not None:
             ded.derive(P.RCONST, (a, b, c, d), w, numbers=(q,))
     ded.tick()
@@ -93,12 +93,13 @@ def isosceles_trapezoid(ded: Deduction, a, d, b, c) -> None:
         ded.derive(P.CYCLIC, (a, b, c, d), w1 + w2, R.ISOSCELES_TRAPEZOID)
 
 def share_equal_lengths(ded: Deduction, a, b, c, d) -> None:
+    if not ded.fresh(("cong", a, b, c, d)):
+        return
     w = ded.why_ratio([(a, b, 1), (c, d, -1)])
     if w is None:
-        red = ded.db.reduce_length([(a, b, 1), (c, d, -1)])
-        if red.coeffs or red.const or not red.why:
+        w = ded.why_length([(a, b, 1), (c, d, -1)])
+        if not w:  # unknown, or the same length twice
             return
-        w = ded.db.premises_of(red)
     ded.derive(P.CONG, (a, b, c, d), w)
 
 def match_trapezoids(ded: Deduction) -> None:
@@ -178,7 +179,7 @@ def _inscribed_converse(ded: Deduction, o: str, clusters) -> None:
         if others is members:
             continue
         for v in others:
-            if not ded.fresh(("s9", o, v)):
+            if not ded.fresh(("s9", o, v, tuple(members))):
                 continue
             for x, y in combinations(members, 2):
                 w = ded.why_angle([(v, x, 1), (v, y, -1), (x, o, -1), (x, y, 1)], HALF)
@@ -209,9 +210,9 @@ def match_inscribed(ded: Deduction) -> None:
     for c in list(ded.db.circles):
         pts = sorted(c.points)
         stamp = frozenset(pts) | ({"@" + c.center} if c.center else set())
-        if ded.done_inscribed.get(id(c)) == stamp:
+        if stamp in ded.done_inscribed:
             continue
-        ded.done_inscribed[id(c)] = stamp
+        ded.done_inscribed.add(stamp)
         why = sorted(c.why)
         if len(pts) >= 4:
             for a, b in combinations(pts, 2):
@@ -506,7 +507,8 @@ def match_equal_chords(ded: Deduction) -> None:
         for (a, b), (p, q) in combinations(chords, 2):
             if abs(abs(pts[a] - pts[b]) - abs(pts[p] - pts[q])) > 1e-6:
                 continue
-            if not ded.fresh(("chord", a, b, p, q)) or ded.why_cong(a, b, p, q) is not None:
+            # the key names the circle's points: they choose the angles compared below
+            if not ded.fresh(("chord", a, b, p, q, tuple(on))) or ded.why_cong(a, b, p, q) is not None:
                 continue
             x = next(t for t in on if t not in (a, b))
             y = next(t for t in on if t not in (p, q))
