@@ -52,6 +52,8 @@ class Deduction:
         self.db = db
         self.passes = tuple(passes)
         self._index: NumericIndex | None = None
+        self._previous: NumericIndex | None = None
+        """The index before the last points were added, to build the next one on."""
         self.deadline = float("inf")
         self.done_inscribed: set[frozenset[str]] = set()
         self.tried: dict[tuple, Attempt] = {}
@@ -67,16 +69,24 @@ class Deduction:
     def index(self) -> NumericIndex:
         """What the diagram says numerically, computed on first use after the diagram changed."""
         if self._index is None:
-            self._index = index_diagram(self.db.diagram)
+            self._index = index_diagram(self.db.diagram, self._previous)
+            self._previous = None
         return self._index
 
     def refresh_index(self) -> None:
-        """Call after adding points to the diagram."""
+        """Call after adding points to the diagram (the next index is built on this one)."""
+        if self._index is not None:
+            self._previous = self._index
         self._index = None
+
+    def share_index(self, other: Deduction) -> None:
+        """Use the numeric index of `other`, a deduction over the same diagram (a copy's
+        index is left out of the copy; shared, it is only read from then on)."""
+        self._index, self._previous = other._index, other._previous
 
     def __getstate__(self) -> dict:
         # A copy is made to add points to, which makes the index stale: leave it out.
-        return {**self.__dict__, "_index": None, "_open": None}
+        return {**self.__dict__, "_index": None, "_previous": None, "_open": None}
 
     # ---- symbolic queries: premises when provable, else None ---------------------------
     def tick(self) -> None:

@@ -340,22 +340,28 @@ def _feet_on_bisectors(ded: Deduction, a: str, d: str) -> list[tuple[str, str]]:
 
 
 def _bisector_feet(ded: Deduction) -> list[tuple[str, str, str, str]]:
-    """(c, b, d, a): D is the foot of C on a bisector at B of the angle between BA and BC."""
-    cached = getattr(ded.index, "bisector_feet", None)
-    if cached is not None:
-        return cached
+    """(c, b, d, a): D is the foot of C on a bisector at B of the angle between BA and BC
+    (computed once per index; with a previous index, only tuples with a new point)."""
+    index = ded.index
+    if index.bisector_feet is not None:
+        return index.bisector_feet
+    before = index.previous
+    old = set(before.names) if before is not None and before.bisector_feet is not None else set()
     pts = ded.db.diagram.points
-    names = ded.index.names
-    dirs = directions(ded.index, ded.db.diagram)
-    out = []
+    names = index.names
+    dirs = directions(index, ded.db.diagram)
+    out = list(before.bisector_feet) if old else []
     for c, d, b in permutations(names, 3):
         if not perp_directions(dirs[c, d], dirs[b, d]):
             continue
+        known = {c, d, b} <= old
         for a in names:
+            if known and a in old:
+                continue
             if a not in (b, c, d) and eqangle_directions(dirs[b, a], dirs[b, d], dirs[b, d], dirs[b, c]) \
                     and not is_coll([pts[a], pts[b], pts[c]]):
                 out.append((c, b, d, a))
-    ded.index.bisector_feet = out
+    index.bisector_feet = out
     return out
 
 

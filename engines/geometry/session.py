@@ -3,6 +3,8 @@ propose intermediate claims — keeping one engine state across calls."""
 
 from __future__ import annotations
 
+import copy
+import pickle
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -131,6 +133,17 @@ class GeometrySession:
         ded, problem = self._require()
         proof = extract_proof(ded, problem.goal) if problem.goal and self._goal_proved() else []
         return render(problem, ded.db.diagram, path, aux=self.aux_points, proof=proof)
+
+    def copy(self) -> GeometrySession:
+        """An independent copy of this session, to add points to (a pickle round trip costs
+        half a deepcopy); the numeric index is shared, so the copy's next one is built on it."""
+        try:
+            twin = pickle.loads(pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL))
+        except (pickle.PicklingError, TypeError, AttributeError):
+            twin = copy.deepcopy(self)
+        if self.ded is not None:
+            twin.ded.share_index(self.ded)
+        return twin
 
     # ---- internals ----------------------------------------------------------------------
     def _require(self) -> tuple[Deduction, Problem]:
