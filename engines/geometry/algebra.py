@@ -110,3 +110,11 @@ class LinearSystem:
             if k != pivot:
                 self.occurs.setdefault(k, set()).add(pivot)
         return True
+
+    def copy(self) -> LinearSystem:
+        """An independent copy (rows are copied; the Fractions in them are immutable, shared)."""
+        twin = LinearSystem()
+        twin.rows = {p: Row(dict(r.coeffs), r.const, dict(r.why)) for p, r in self.rows.items()}
+        twin.occurs = {v: set(pivots) for v, pivots in self.occurs.items()}
+        twin.born = dict(self.born)
+        return twin

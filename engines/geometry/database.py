@@ -59,6 +59,23 @@ class Database:
         self.shapes = 0
         """How many times a symbolic line or circle has grown (stamps what structure a rule saw)."""
 
+    def copy(self) -> Database:
+        """An independent copy, to add points to: containers are copied, immutable values
+        (facts, Fractions, point names) shared — much cheaper than a pickle round trip."""
+        twin = object.__new__(Database)
+        twin.__dict__.update(self.__dict__)
+        twin.diagram = Diagram(dict(self.diagram.points), self.diagram.seed)
+        twin.facts, twin.keys = list(self.facts), dict(self.keys)
+        twin.pair_line = dict(self.pair_line)
+        twin.line_points = {k: set(v) for k, v in self.line_points.items()}
+        twin.line_why = {k: set(v) for k, v in self.line_why.items()}
+        twin.circles = [SymbolicCircle(set(c.points), set(c.why), c.center, set(c.center_why))
+                        for c in self.circles]
+        twin.angles, twin.ratios, twin.lengths = self.angles.copy(), self.ratios.copy(), self.lengths.copy()
+        twin.length_done, twin.seg_var = set(self.length_done), dict(self.seg_var)
+        twin.eq_fact, twin.midpoints = list(self.eq_fact), dict(self.midpoints)
+        return twin
+
     # ---- adding facts ---------------------------------------------------------------
     def add(self, pred: Predicate, points: tuple[str, ...], rule: RuleId,
             premises: tuple[int, ...] | list[int] = (), numbers: tuple[Fraction, ...] = (),

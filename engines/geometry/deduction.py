@@ -79,10 +79,16 @@ class Deduction:
             self._previous = self._index
         self._index = None
 
-    def share_index(self, other: Deduction) -> None:
-        """Use the numeric index of `other`, a deduction over the same diagram (a copy's
-        index is left out of the copy; shared, it is only read from then on)."""
-        self._index, self._previous = other._index, other._previous
+    def copy(self) -> Deduction:
+        """An independent copy, to add points to. It shares this one's numeric index (read
+        only from then on: the copy's next index is built on it) and its records of attempts
+        (each immutable once complete), so it re-tries only what a new point may change."""
+        twin = object.__new__(Deduction)
+        twin.__dict__.update(self.__dict__)
+        twin.db = self.db.copy()
+        twin.tried, twin.done_inscribed = dict(self.tried), set(self.done_inscribed)
+        twin._open = None
+        return twin
 
     def __getstate__(self) -> dict:
         # A copy is made to add points to, which makes the index stale: leave it out.

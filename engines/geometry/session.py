@@ -3,8 +3,6 @@ propose intermediate claims — keeping one engine state across calls."""
 
 from __future__ import annotations
 
-import copy
-import pickle
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -135,14 +133,13 @@ class GeometrySession:
         return render(problem, ded.db.diagram, path, aux=self.aux_points, proof=proof)
 
     def copy(self) -> GeometrySession:
-        """An independent copy of this session, to add points to (a pickle round trip costs
-        half a deepcopy); the numeric index is shared, so the copy's next one is built on it."""
-        try:
-            twin = pickle.loads(pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL))
-        except (pickle.PicklingError, TypeError, AttributeError):
-            twin = copy.deepcopy(self)
-        if self.ded is not None:
-            twin.ded.share_index(self.ded)
+        """An independent copy of this session, to add points to (see `Deduction.copy`)."""
+        twin = object.__new__(GeometrySession)
+        twin.__dict__.update(self.__dict__)
+        twin.ded = self.ded.copy() if self.ded is not None else None
+        twin.aux_points = list(self.aux_points)
+        twin._rng = random.Random()
+        twin._rng.setstate(self._rng.getstate())
         return twin
 
     # ---- internals ----------------------------------------------------------------------

@@ -61,3 +61,20 @@ def test_a_pivot_born_later_marks_the_variables_it_touches() -> None:
     assert not system.grew_on({1, 3}, size)
     system.add({3: 1, 1: -1}, 0, 1)
     assert system.grew_on({3}, size) and not system.grew_on({1, 2}, size)
+
+
+def test_a_copy_is_independent_of_its_original() -> None:
+    session = GeometrySession(seed=0)
+    session.build(CYCLIC)
+    db = session.ded.db
+    snapshot = (len(db.facts), dict(db.keys), {k: set(v) for k, v in db.line_points.items()},
+                [set(c.points) for c in db.circles], len(db.angles.rows),
+                {p: dict(r.coeffs) for p, r in db.angles.rows.items()}, dict(db.diagram.points))
+    twin = session.copy()
+    assert twin.add("x = midpoint x h o").ok and twin.add("y = on_line y a o, on_line y b c").ok
+    assert len(twin.ded.db.facts) > snapshot[0]
+    after = (len(db.facts), dict(db.keys), {k: set(v) for k, v in db.line_points.items()},
+             [set(c.points) for c in db.circles], len(db.angles.rows),
+             {p: dict(r.coeffs) for p, r in db.angles.rows.items()}, dict(db.diagram.points))
+    assert after == snapshot
+    assert session.aux_points == [] and twin.aux_points == ["x", "y"]
