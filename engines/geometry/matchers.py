@@ -368,19 +368,27 @@ def _bisector_feet(ded: Deduction) -> list[tuple[str, str, str, str]]:
 def match_feet_on_two_bisectors(ded: Deduction) -> None:
     """s13: the feet of C on bisectors at A and at B (of triangle ABC) lie on a parallel to AB."""
     feet = _bisector_feet(ded)
-    for (c, b, d, a), (c2, a2, e, b2) in permutations(feet, 2):
-        if c != c2 or a2 != a or b2 != b or d == e or not ded.fresh(("s13", c, a, b, d, e)):
-            continue
-        w = []
-        for x, y, z, o in ((c, b, d, a), (c, a, e, b)):
-            w1 = ded.why_perp(x, z, y, z)
-            w2 = ded.why_eqangle(y, o, y, z, y, z, y, x) if w1 is not None else None
-            if w2 is None:
-                break
-            w += w1 + w2
-        else:
-            ded.derive(P.PARA, (d, e, a, b), w, R.BISECTOR_FEET_PARALLEL)
+    by_corner: dict[tuple[str, str, str], list[tuple[str, str, str, str]]] = {}
+    for foot in feet:
+        by_corner.setdefault((foot[0], foot[1], foot[3]), []).append(foot)
+    for first in feet:
+        c, b, d, a = first
+        for (_, _, e, _) in by_corner.get((c, a, b), []):  # the feet (c, a, e, b)
+            if d == e or not ded.fresh(("s13", c, a, b, d, e)):
+                continue
+            _feet_on_two_bisectors(ded, c, a, b, d, e)
     ded.tick()
+
+
+def _feet_on_two_bisectors(ded: Deduction, c, a, b, d, e) -> None:
+    w = []
+    for x, y, z, o in ((c, b, d, a), (c, a, e, b)):
+        w1 = ded.why_perp(x, z, y, z)
+        w2 = ded.why_eqangle(y, o, y, z, y, z, y, x) if w1 is not None else None
+        if w2 is None:
+            return
+        w += w1 + w2
+    ded.derive(P.PARA, (d, e, a, b), w, R.BISECTOR_FEET_PARALLEL)
 
 
 def match_midline_of_strip(ded: Deduction) -> None:
@@ -428,17 +436,29 @@ def match_isosceles(ded: Deduction) -> None:
 
 def match_perp_bisector(ded: Deduction) -> None:
     """r23: two points each equidistant from A and B lie on a line perpendicular to AB."""
-    pts = ded.db.diagram.points
-    names = ded.index.names
-    for a, b in combinations(names, 2):
-        eq = [x for x in names if x not in (a, b)
-              and abs(abs(pts[x] - pts[a]) - abs(pts[x] - pts[b])) < 1e-6]
-        if len(eq) < 2:
+    for a, b, eq in _equidistant_pairs(ded):
+        if not ded.fresh(("r23", a, b, eq)):
             continue
         proved = [(x, w) for x in eq if (w := ded.why_cong(x, a, x, b)) is not None]
         for (p, w1), (q, w2) in combinations(proved, 2):
             ded.derive(P.PERP, (a, b, p, q), w1 + w2, R.EQUIDISTANT_PERP)
         ded.tick()
+
+def _equidistant_pairs(ded: Deduction) -> list[tuple[str, str, tuple[str, ...]]]:
+    """(a, b, points numerically equidistant from a and b), when there are ≥ 2 such points;
+    computed once per numeric index."""
+    index = ded.index
+    if index.equidistant_pairs is None:
+        pts = ded.db.diagram.points
+        out = []
+        for a, b in combinations(index.names, 2):
+            eq = tuple(x for x in index.names if x not in (a, b)
+                       and abs(abs(pts[x] - pts[a]) - abs(pts[x] - pts[b])) < 1e-6)
+            if len(eq) >= 2:
+                out.append((a, b, eq))
+        index.equidistant_pairs = out
+    return index.equidistant_pairs
+
 
 def match_thales(ded: Deduction) -> None:
     """r07 / r27: parallels cut two lines through O in proportional segments, and back."""

@@ -34,6 +34,8 @@ class NumericIndex:
     """Filled on first use by `ratio_pairs`."""
     similar: list[tuple[tuple[str, str, str], tuple[str, str, str], bool]] | None = None
     """Filled on first use by `similar_triangles`."""
+    equidistant_pairs: list[tuple[str, str, tuple[str, ...]]] | None = None
+    """Filled on first use by the perpendicular-bisector rule."""
     pair_lines: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
     """(a, b) in `names` order → the ≥ 3 points on line ab (what `lines` is made of)."""
     triple_circles: dict[tuple[str, str, str], tuple[complex, float, frozenset[str]]] = field(
