@@ -60,6 +60,9 @@ class Deduction:
         """Candidate key → what its last complete attempt depended on (see `fresh`)."""
         self.cache = cache
         """False: every candidate is tried again every round (the naive fixpoint, for checks)."""
+        self.results: dict[tuple, object] = {}
+        """Candidate key → what a rule computed in its last attempt, for rules that use it
+        again while the candidate is not fresh (immutable values)."""
         self._open: tuple[tuple, Attempt] | None = None
         """The attempt running now: its key and the dependencies recorded so far."""
         self.rounds = 0
@@ -87,6 +90,7 @@ class Deduction:
         twin.__dict__.update(self.__dict__)
         twin.db = self.db.copy()
         twin.tried, twin.done_inscribed = dict(self.tried), set(self.done_inscribed)
+        twin.results = dict(self.results)
         twin._open = None
         return twin
 

@@ -152,30 +152,40 @@ def match_centers(ded: Deduction) -> None:
     """m2/r01: points proved equidistant from a centre lie on a circle about it; s9: a point
     that sees a chord under the inscribed angle lies on that circle too."""
     for o, group in ((o, g) for o, groups in ded.index.equidistant.items() for g in groups):
-        clusters: list[tuple[list[str], set[int]]] = []
-        for x in group:
-            for members, why in clusters:
-                w = ded.why_cong(o, members[0], o, x)
-                if w is not None:
-                    members.append(x)
-                    why |= set(w)
-                    break
-            else:
-                clusters.append(([x], set()))
-        for members, why in clusters:
-            if len(members) >= 3:
-                c = ded.db.circle_of(members)
-                if c is None or c.center != o:
-                    ded.derive(P.CIRCLE, (o, *members), why, R.CIRCLE_DEF)
+        key = ("centers", o, tuple(group))
+        if ded.fresh(key):
+            ded.results[key] = _equidistant_clusters(ded, o, group)
+        clusters = ded.results[key]
         if len(clusters) > 1:
             _inscribed_converse(ded, o, clusters)
 
 
-def _inscribed_converse(ded: Deduction, o: str, clusters) -> None:
-    members, why = max(clusters, key=lambda c: len(c[0]))
+def _equidistant_clusters(ded: Deduction, o: str, group: list[str]) -> tuple[tuple[str, ...], ...]:
+    """The group's points split by proved equal distance from o; a circle about o through
+    each cluster of three or more is derived."""
+    clusters: list[tuple[list[str], set[int]]] = []
+    for x in group:
+        for members, why in clusters:
+            w = ded.why_cong(o, members[0], o, x)
+            if w is not None:
+                members.append(x)
+                why |= set(w)
+                break
+        else:
+            clusters.append(([x], set()))
+    for members, why in clusters:
+        if len(members) >= 3:
+            c = ded.db.circle_of(members)
+            if c is None or c.center != o:
+                ded.derive(P.CIRCLE, (o, *members), why, R.CIRCLE_DEF)
+    return tuple(tuple(members) for members, _ in clusters)
+
+
+def _inscribed_converse(ded: Deduction, o: str, clusters: tuple[tuple[str, ...], ...]) -> None:
+    members = max(clusters, key=len)
     if len(members) < 2:
         return
-    for others, _ in clusters:
+    for others in clusters:
         if others is members:
             continue
         for v in others:
