@@ -37,7 +37,7 @@ def test_incremental_saturation_matches_scratch_with_a_circle() -> None:
 @pytest.mark.parametrize("problem_set", ["imo", "jgex"])
 def test_incremental_saturation_matches_scratch_on_whole_sets(problem_set: str) -> None:
     for name, text in read_problems(SETS[problem_set]).items():
-        results = compare(text, name, 2, timeout=60)
+        results = compare(text, name, 1, timeout=30)
         bad = [r.clause for r in results if r.complete and (r.only_incremental or r.only_scratch)]
         assert not bad, f"{name}: {bad}"
 
