@@ -53,6 +53,16 @@ class LinearSystem:
         self.rows: dict[int, Row] = {}
         self.occurs: dict[int, set[int]] = {}
         """variable → pivots of the rows in which it appears (non-pivot)."""
+        self.born: dict[int, int] = {}
+        """pivot → how many rows the system had once it became a pivot (pivots stay pivots)."""
+
+    def grew_on(self, variables, size: int) -> bool:
+        """Whether one of `variables` became a pivot after the system had `size` rows.
+
+        A reduced form whose variables are not among the pivots added since is still reduced,
+        hence unchanged: only such a pivot can make a failed query succeed."""
+        born = self.born
+        return any(born.get(v, -1) > size for v in variables)
 
     def reduce(self, coeffs: Vector, const: Fraction = Fraction(0)) -> Reduced:
         """Rewrite the form Σ coeffs·v as (what is left) + const, const a combination of inputs."""
@@ -95,7 +105,16 @@ class LinearSystem:
                     self.occurs.setdefault(k, set()).add(other_pivot)
         self.occurs.pop(pivot, None)
         self.rows[pivot] = row
+        self.born[pivot] = len(self.rows)
         for k in row.coeffs:
             if k != pivot:
                 self.occurs.setdefault(k, set()).add(pivot)
         return True
+
+    def copy(self) -> LinearSystem:
+        """An independent copy (rows are copied; the Fractions in them are immutable, shared)."""
+        twin = LinearSystem()
+        twin.rows = {p: Row(dict(r.coeffs), r.const, dict(r.why)) for p, r in self.rows.items()}
+        twin.occurs = {v: set(pivots) for v, pivots in self.occurs.items()}
+        twin.born = dict(self.born)
+        return twin

@@ -13,10 +13,8 @@ points its steps actually mention, and re-checked with only those."""
 
 from __future__ import annotations
 
-import copy
 import itertools
 import math
-import pickle
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -376,6 +374,10 @@ def search(problem_text: str, *, timeout: float = 60.0, seed: int = 0,
 
     # ... then the most productive points together, and in pairs ...
     best = [cand for _, _, cand in sorted(productive)[:PAIR_POOL]]
+    # The best-scored points join the pool after those: which points add the most facts
+    # depends on how many singles the budget reached, and a faster engine must not lose a pair.
+    best += [cand for _, _, cand in sorted(productive, key=lambda r: r[1])[:PAIR_POOL]
+             if cand not in best]
     if len(best) > 2 and left() > 0:
         found = batch_proof(best[:PRODUCTIVE_BATCH], min(step_timeout * 2, left()))
         if found:
@@ -397,7 +399,9 @@ def search(problem_text: str, *, timeout: float = 60.0, seed: int = 0,
                 return done(session, [first, second], "pair")
         return None
 
-    found = pairs_proof(itertools.combinations(best, 2))
+    found = pairs_proof(itertools.chain(
+        itertools.combinations(best[:PAIR_POOL], 2),
+        ((first, best[later]) for later in range(PAIR_POOL, len(best)) for first in best[:later])))
     if found:
         return found
 
@@ -448,12 +452,8 @@ def _try(base: GeometrySession, chosen: list[Candidate], budget: float
 
 
 def _copy(session: GeometrySession) -> GeometrySession:
-    """An independent copy of a saturated session (a pickle round trip costs half a deepcopy,
-    and every candidate starts from one)."""
-    try:
-        return pickle.loads(pickle.dumps(session, protocol=pickle.HIGHEST_PROTOCOL))
-    except (pickle.PicklingError, TypeError, AttributeError):
-        return copy.deepcopy(session)
+    """An independent copy of a saturated session (every candidate starts from one)."""
+    return session.copy()
 
 
 def _proof_points(session: GeometrySession) -> set[str]:

@@ -56,6 +56,25 @@ class Database:
         self.eq_fact: list[tuple[int, ...]] = []
         """Per equation row: the fact it states plus the collinearities its line variables rely on."""
         self.midpoints: dict[tuple[str, frozenset[str]], int] = {}
+        self.shapes = 0
+        """How many times a symbolic line or circle has grown (stamps what structure a rule saw)."""
+
+    def copy(self) -> Database:
+        """An independent copy, to add points to: containers are copied, immutable values
+        (facts, Fractions, point names) shared — much cheaper than a pickle round trip."""
+        twin = object.__new__(Database)
+        twin.__dict__.update(self.__dict__)
+        twin.diagram = Diagram(dict(self.diagram.points), self.diagram.seed)
+        twin.facts, twin.keys = list(self.facts), dict(self.keys)
+        twin.pair_line = dict(self.pair_line)
+        twin.line_points = {k: set(v) for k, v in self.line_points.items()}
+        twin.line_why = {k: set(v) for k, v in self.line_why.items()}
+        twin.circles = [SymbolicCircle(set(c.points), set(c.why), c.center, set(c.center_why))
+                        for c in self.circles]
+        twin.angles, twin.ratios, twin.lengths = self.angles.copy(), self.ratios.copy(), self.lengths.copy()
+        twin.length_done, twin.seg_var = set(self.length_done), dict(self.seg_var)
+        twin.eq_fact, twin.midpoints = list(self.eq_fact), dict(self.midpoints)
+        return twin
 
     # ---- adding facts ---------------------------------------------------------------
     def add(self, pred: Predicate, points: tuple[str, ...], rule: RuleId,
@@ -148,6 +167,7 @@ class Database:
         return self.pair_line[key]
 
     def merge_line(self, points: tuple[str, ...], why: int) -> None:
+        self.shapes += 1
         target = self.line(points[0], points[1])
         pending = {self.line(points[0], q) for q in points[2:]} - {target}
         self.line_why[target].add(why)
@@ -170,6 +190,7 @@ class Database:
 
     # ---- circles ---------------------------------------------------------------------
     def merge_circle(self, points: set[str], why: set[int], center: str | None = None) -> SymbolicCircle:
+        self.shapes += 1
         merged = SymbolicCircle(set(points), set(why))
         if center:
             merged.center, merged.center_why = center, set(why)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from fractions import Fraction
+from typing import NamedTuple
 
 from lemmata.engines.geometry import clock
 from lemmata.engines.geometry.database import Database, seg
@@ -22,6 +23,20 @@ R = RuleId
 HALF = Fraction(1, 2)
 
 
+class Attempt(NamedTuple):
+    """What one attempt of a rule on one candidate depended on, when it did not derive
+    everything at once: the database's stamp when it started and, of each query that failed,
+    the variables left in the reduced form (per linear system) or the shape it asked about."""
+
+    stamp: tuple[int, int, int, int]
+    """Rows of the angle, ratio and length systems, and `Database.shapes`, at the start."""
+    angles: set[int]
+    ratios: set[int]
+    lengths: set[int]
+    shapes: list[tuple]
+    """("coll", points), ("circle", points) or ("line", a, b, points on line ab)."""
+
+
 class OutOfTime(Exception):
     """The deadline passed in the middle of a round."""
 
@@ -33,13 +48,23 @@ RulePass = Callable[["Deduction"], None]
 class Deduction:
     """Saturates a database with rule passes; `run` stops at the goal, a fixpoint or a deadline."""
 
-    def __init__(self, db: Database, passes: Sequence[RulePass]) -> None:
+    def __init__(self, db: Database, passes: Sequence[RulePass], cache: bool = True) -> None:
         self.db = db
         self.passes = tuple(passes)
         self._index: NumericIndex | None = None
+        self._previous: NumericIndex | None = None
+        """The index before the last points were added, to build the next one on."""
         self.deadline = float("inf")
-        self.done_inscribed: dict[int, frozenset[str]] = {}
-        self.tried: dict[tuple, tuple[int, int]] = {}
+        self.done_inscribed: set[frozenset[str]] = set()
+        self.tried: dict[tuple, Attempt] = {}
+        """Candidate key → what its last complete attempt depended on (see `fresh`)."""
+        self.cache = cache
+        """False: every candidate is tried again every round (the naive fixpoint, for checks)."""
+        self.results: dict[tuple, object] = {}
+        """Candidate key → what a rule computed in its last attempt, for rules that use it
+        again while the candidate is not fresh (immutable values)."""
+        self._open: tuple[tuple, Attempt] | None = None
+        """The attempt running now: its key and the dependencies recorded so far."""
         self.rounds = 0
         self.timed_out = False
 
@@ -47,16 +72,31 @@ class Deduction:
     def index(self) -> NumericIndex:
         """What the diagram says numerically, computed on first use after the diagram changed."""
         if self._index is None:
-            self._index = index_diagram(self.db.diagram)
+            self._index = index_diagram(self.db.diagram, self._previous)
+            self._previous = None
         return self._index
 
     def refresh_index(self) -> None:
-        """Call after adding points to the diagram."""
+        """Call after adding points to the diagram (the next index is built on this one)."""
+        if self._index is not None:
+            self._previous = self._index
         self._index = None
+
+    def copy(self) -> Deduction:
+        """An independent copy, to add points to. It shares this one's numeric index (read
+        only from then on: the copy's next index is built on it) and its records of attempts
+        (each immutable once complete), so it re-tries only what a new point may change."""
+        twin = object.__new__(Deduction)
+        twin.__dict__.update(self.__dict__)
+        twin.db = self.db.copy()
+        twin.tried, twin.done_inscribed = dict(self.tried), set(self.done_inscribed)
+        twin.results = dict(self.results)
+        twin._open = None
+        return twin
 
     def __getstate__(self) -> dict:
         # A copy is made to add points to, which makes the index stale: leave it out.
-        return {**self.__dict__, "_index": None}
+        return {**self.__dict__, "_index": None, "_previous": None, "_open": None}
 
     # ---- symbolic queries: premises when provable, else None ---------------------------
     def tick(self) -> None:
@@ -67,6 +107,7 @@ class Deduction:
         key = seg(pts[0], pts[1])
         lid = self.db.pair_line.get(key)
         if lid is None or not set(pts) <= self.db.line_points[lid]:
+            self._depends("shape", ("coll", tuple(pts)))
             return None
         return sorted(self.db.line_why[lid])
 
@@ -75,6 +116,7 @@ class Deduction:
         if abs(value - float(const) - round(value - float(const))) > 1e-6:
             return None
         if red.coeffs or (red.const - const).denominator != 1:
+            self._depends("angles", red.coeffs)
             return None
         extra = set()
         for a, b, _ in terms:
@@ -90,6 +132,7 @@ class Deduction:
             return None
         red = self.db.reduce_ratio(terms, constant)
         if red.coeffs or red.const:
+            self._depends("ratios", red.coeffs)
             return None
         return self.db.premises_of(red)
 
@@ -111,8 +154,13 @@ class Deduction:
         pts = self.db.diagram.points
         if abs(abs(pts[a] - pts[b]) - abs(pts[c] - pts[d])) > 1e-6:
             return None
-        red = self.db.reduce_length([(a, b, 1), (c, d, -1)])
+        return self.why_length([(a, b, 1), (c, d, -1)])
+
+    def why_length(self, terms) -> list[int] | None:
+        """Premises of Σ c·|ab| = 0 by distance chasing, or None."""
+        red = self.db.reduce_length(terms)
         if red.coeffs or red.const:
+            self._depends("lengths", red.coeffs)
             return None
         return self.db.premises_of(red)
 
@@ -123,6 +171,7 @@ class Deduction:
         c = self.db.circle_of(pts)
         if c is not None:
             return sorted(c.why)
+        self._depends("shape", ("circle", tuple(pts)))
         if len(pts) > 4:  # every further point on the circle through the first three
             why: set[int] = set()
             for x in pts[3:]:
@@ -167,20 +216,70 @@ class Deduction:
                 before = len(self.db.facts)
                 for rule_pass in self.passes:
                     rule_pass(self)
+                    self._close()
                     self.tick()
                 if len(self.db.facts) == before:
                     return goal_check()
         except OutOfTime:
+            self._open = None  # an attempt cut short must run again
             self.timed_out = True
             return goal_check()
         return goal_check()
 
     def fresh(self, key: tuple) -> bool:
-        """False when this candidate failed before and the algebra has not changed since."""
-        version = (len(self.db.angles.rows), len(self.db.ratios.rows))
-        if self.tried.get(key) == version:
+        """Whether the candidate `key` is worth trying (again): new, or something one of its
+        failed queries depended on has changed since its last attempt (semi-naive matching).
+
+        The attempt runs from this call to the next `fresh` or the end of the pass; the
+        queries made meanwhile record what they depended on."""
+        self._close()
+        last = self.tried.get(key)
+        if self.cache and last is not None and not self._changed(last):
             return False
-        self.tried[key] = version
+        db = self.db
+        stamp = (len(db.angles.rows), len(db.ratios.rows), len(db.lengths.rows), db.shapes)
+        self._open = (key, Attempt(stamp, set(), set(), set(), []))
         return True
+
+    def watch_line(self, a: str, b: str) -> None:
+        """The running attempt depends on which points the line ab has."""
+        self._depends("shape", ("line", a, b, frozenset(self._line_points(a, b))))
+
+    def _depends(self, kind: str, what) -> None:
+        if self._open is None:
+            return
+        attempt = self._open[1]
+        if kind == "shape":
+            attempt.shapes.append(what)
+        else:
+            getattr(attempt, kind).update(what)
+
+    def _close(self) -> None:
+        if self._open is not None:
+            key, attempt = self._open
+            self.tried[key] = attempt
+            self._open = None
+
+    def _changed(self, last: Attempt) -> bool:
+        db = self.db
+        rows_a, rows_r, rows_l, shapes = last.stamp
+        if (db.angles.grew_on(last.angles, rows_a) or db.ratios.grew_on(last.ratios, rows_r)
+                or db.lengths.grew_on(last.lengths, rows_l)):
+            return True
+        return db.shapes > shapes and any(self._shape_changed(w) for w in last.shapes)
+
+    def _shape_changed(self, watched: tuple) -> bool:
+        kind, *args = watched
+        if kind == "coll":
+            lid = self.db.pair_line.get(seg(args[0][0], args[0][1]))
+            return lid is not None and set(args[0]) <= self.db.line_points[lid]
+        if kind == "circle":
+            return self.db.circle_of(args[0]) is not None
+        a, b, points = args
+        return self._line_points(a, b) != points
+
+    def _line_points(self, a: str, b: str) -> set[str]:
+        lid = self.db.pair_line.get(seg(a, b))
+        return self.db.line_points[lid] if lid is not None else {a, b}
 
     # ---- rules ---------------------------------------------------------------------------

@@ -30,6 +30,7 @@ def match_coll(ded: Deduction) -> None:
             lid = ded.db.line(a, b)
             if c in ded.db.line_points[lid] or not ded.fresh(("coll", a, b, c)):
                 continue
+            ded.watch_line(a, b)  # the points tried below are those of line ab
             for x in sorted(ded.db.line_points[lid]):
                 why = ded.why_para(a, b, x, c)
                 if why is not None:
@@ -72,8 +73,7 @@ def match_lengths(ded: Deduction) -> None:
             continue
         w = ded.why_ratio([(a, b, 1), (c, d, -1)], q)
         if w is None:
-            red = ded.db.reduce_length([(a, b, 1), (c, d, -q)])
-            w = None if (red.coeffs or red.const) else ded.db.premises_of(red)
+            w = ded.why_length([(a, b, 1), (c, d, -q)])
         if w is not None:
             ded.derive(P.RCONST, (a, b, c, d), w, numbers=(q,))
     ded.tick()
@@ -93,12 +93,13 @@ def isosceles_trapezoid(ded: Deduction, a, d, b, c) -> None:
         ded.derive(P.CYCLIC, (a, b, c, d), w1 + w2, R.ISOSCELES_TRAPEZOID)
 
 def share_equal_lengths(ded: Deduction, a, b, c, d) -> None:
+    if not ded.fresh(("cong", a, b, c, d)):
+        return
     w = ded.why_ratio([(a, b, 1), (c, d, -1)])
     if w is None:
-        red = ded.db.reduce_length([(a, b, 1), (c, d, -1)])
-        if red.coeffs or red.const or not red.why:
+        w = ded.why_length([(a, b, 1), (c, d, -1)])
+        if not w:  # unknown, or the same length twice
             return
-        w = ded.db.premises_of(red)
     ded.derive(P.CONG, (a, b, c, d), w)
 
 def match_trapezoids(ded: Deduction) -> None:
@@ -151,34 +152,44 @@ def match_centers(ded: Deduction) -> None:
     """m2/r01: points proved equidistant from a centre lie on a circle about it; s9: a point
     that sees a chord under the inscribed angle lies on that circle too."""
     for o, group in ((o, g) for o, groups in ded.index.equidistant.items() for g in groups):
-        clusters: list[tuple[list[str], set[int]]] = []
-        for x in group:
-            for members, why in clusters:
-                w = ded.why_cong(o, members[0], o, x)
-                if w is not None:
-                    members.append(x)
-                    why |= set(w)
-                    break
-            else:
-                clusters.append(([x], set()))
-        for members, why in clusters:
-            if len(members) >= 3:
-                c = ded.db.circle_of(members)
-                if c is None or c.center != o:
-                    ded.derive(P.CIRCLE, (o, *members), why, R.CIRCLE_DEF)
+        key = ("centers", o, tuple(group))
+        if ded.fresh(key):
+            ded.results[key] = _equidistant_clusters(ded, o, group)
+        clusters = ded.results[key]
         if len(clusters) > 1:
             _inscribed_converse(ded, o, clusters)
 
 
-def _inscribed_converse(ded: Deduction, o: str, clusters) -> None:
-    members, why = max(clusters, key=lambda c: len(c[0]))
+def _equidistant_clusters(ded: Deduction, o: str, group: list[str]) -> tuple[tuple[str, ...], ...]:
+    """The group's points split by proved equal distance from o; a circle about o through
+    each cluster of three or more is derived."""
+    clusters: list[tuple[list[str], set[int]]] = []
+    for x in group:
+        for members, why in clusters:
+            w = ded.why_cong(o, members[0], o, x)
+            if w is not None:
+                members.append(x)
+                why |= set(w)
+                break
+        else:
+            clusters.append(([x], set()))
+    for members, why in clusters:
+        if len(members) >= 3:
+            c = ded.db.circle_of(members)
+            if c is None or c.center != o:
+                ded.derive(P.CIRCLE, (o, *members), why, R.CIRCLE_DEF)
+    return tuple(tuple(members) for members, _ in clusters)
+
+
+def _inscribed_converse(ded: Deduction, o: str, clusters: tuple[tuple[str, ...], ...]) -> None:
+    members = max(clusters, key=len)
     if len(members) < 2:
         return
-    for others, _ in clusters:
+    for others in clusters:
         if others is members:
             continue
         for v in others:
-            if not ded.fresh(("s9", o, v)):
+            if not ded.fresh(("s9", o, v, tuple(members))):
                 continue
             for x, y in combinations(members, 2):
                 w = ded.why_angle([(v, x, 1), (v, y, -1), (x, o, -1), (x, y, 1)], HALF)
@@ -209,9 +220,9 @@ def match_inscribed(ded: Deduction) -> None:
     for c in list(ded.db.circles):
         pts = sorted(c.points)
         stamp = frozenset(pts) | ({"@" + c.center} if c.center else set())
-        if ded.done_inscribed.get(id(c)) == stamp:
+        if stamp in ded.done_inscribed:
             continue
-        ded.done_inscribed[id(c)] = stamp
+        ded.done_inscribed.add(stamp)
         why = sorted(c.why)
         if len(pts) >= 4:
             for a, b in combinations(pts, 2):
@@ -339,41 +350,55 @@ def _feet_on_bisectors(ded: Deduction, a: str, d: str) -> list[tuple[str, str]]:
 
 
 def _bisector_feet(ded: Deduction) -> list[tuple[str, str, str, str]]:
-    """(c, b, d, a): D is the foot of C on a bisector at B of the angle between BA and BC."""
-    cached = getattr(ded.index, "bisector_feet", None)
-    if cached is not None:
-        return cached
+    """(c, b, d, a): D is the foot of C on a bisector at B of the angle between BA and BC
+    (computed once per index; with a previous index, only tuples with a new point)."""
+    index = ded.index
+    if index.bisector_feet is not None:
+        return index.bisector_feet
+    before = index.previous
+    old = set(before.names) if before is not None and before.bisector_feet is not None else set()
     pts = ded.db.diagram.points
-    names = ded.index.names
-    dirs = directions(ded.index, ded.db.diagram)
-    out = []
+    names = index.names
+    dirs = directions(index, ded.db.diagram)
+    out = list(before.bisector_feet) if old else []
     for c, d, b in permutations(names, 3):
         if not perp_directions(dirs[c, d], dirs[b, d]):
             continue
+        known = {c, d, b} <= old
         for a in names:
+            if known and a in old:
+                continue
             if a not in (b, c, d) and eqangle_directions(dirs[b, a], dirs[b, d], dirs[b, d], dirs[b, c]) \
                     and not is_coll([pts[a], pts[b], pts[c]]):
                 out.append((c, b, d, a))
-    ded.index.bisector_feet = out
+    index.bisector_feet = out
     return out
 
 
 def match_feet_on_two_bisectors(ded: Deduction) -> None:
     """s13: the feet of C on bisectors at A and at B (of triangle ABC) lie on a parallel to AB."""
     feet = _bisector_feet(ded)
-    for (c, b, d, a), (c2, a2, e, b2) in permutations(feet, 2):
-        if c != c2 or a2 != a or b2 != b or d == e or not ded.fresh(("s13", c, a, b, d, e)):
-            continue
-        w = []
-        for x, y, z, o in ((c, b, d, a), (c, a, e, b)):
-            w1 = ded.why_perp(x, z, y, z)
-            w2 = ded.why_eqangle(y, o, y, z, y, z, y, x) if w1 is not None else None
-            if w2 is None:
-                break
-            w += w1 + w2
-        else:
-            ded.derive(P.PARA, (d, e, a, b), w, R.BISECTOR_FEET_PARALLEL)
+    by_corner: dict[tuple[str, str, str], list[tuple[str, str, str, str]]] = {}
+    for foot in feet:
+        by_corner.setdefault((foot[0], foot[1], foot[3]), []).append(foot)
+    for first in feet:
+        c, b, d, a = first
+        for (_, _, e, _) in by_corner.get((c, a, b), []):  # the feet (c, a, e, b)
+            if d == e or not ded.fresh(("s13", c, a, b, d, e)):
+                continue
+            _feet_on_two_bisectors(ded, c, a, b, d, e)
     ded.tick()
+
+
+def _feet_on_two_bisectors(ded: Deduction, c, a, b, d, e) -> None:
+    w = []
+    for x, y, z, o in ((c, b, d, a), (c, a, e, b)):
+        w1 = ded.why_perp(x, z, y, z)
+        w2 = ded.why_eqangle(y, o, y, z, y, z, y, x) if w1 is not None else None
+        if w2 is None:
+            return
+        w += w1 + w2
+    ded.derive(P.PARA, (d, e, a, b), w, R.BISECTOR_FEET_PARALLEL)
 
 
 def match_midline_of_strip(ded: Deduction) -> None:
@@ -421,17 +446,29 @@ def match_isosceles(ded: Deduction) -> None:
 
 def match_perp_bisector(ded: Deduction) -> None:
     """r23: two points each equidistant from A and B lie on a line perpendicular to AB."""
-    pts = ded.db.diagram.points
-    names = ded.index.names
-    for a, b in combinations(names, 2):
-        eq = [x for x in names if x not in (a, b)
-              and abs(abs(pts[x] - pts[a]) - abs(pts[x] - pts[b])) < 1e-6]
-        if len(eq) < 2:
+    for a, b, eq in _equidistant_pairs(ded):
+        if not ded.fresh(("r23", a, b, eq)):
             continue
         proved = [(x, w) for x in eq if (w := ded.why_cong(x, a, x, b)) is not None]
         for (p, w1), (q, w2) in combinations(proved, 2):
             ded.derive(P.PERP, (a, b, p, q), w1 + w2, R.EQUIDISTANT_PERP)
         ded.tick()
+
+def _equidistant_pairs(ded: Deduction) -> list[tuple[str, str, tuple[str, ...]]]:
+    """(a, b, points numerically equidistant from a and b), when there are ≥ 2 such points;
+    computed once per numeric index."""
+    index = ded.index
+    if index.equidistant_pairs is None:
+        pts = ded.db.diagram.points
+        out = []
+        for a, b in combinations(index.names, 2):
+            eq = tuple(x for x in index.names if x not in (a, b)
+                       and abs(abs(pts[x] - pts[a]) - abs(pts[x] - pts[b])) < 1e-6)
+            if len(eq) >= 2:
+                out.append((a, b, eq))
+        index.equidistant_pairs = out
+    return index.equidistant_pairs
+
 
 def match_thales(ded: Deduction) -> None:
     """r07 / r27: parallels cut two lines through O in proportional segments, and back."""
@@ -506,7 +543,8 @@ def match_equal_chords(ded: Deduction) -> None:
         for (a, b), (p, q) in combinations(chords, 2):
             if abs(abs(pts[a] - pts[b]) - abs(pts[p] - pts[q])) > 1e-6:
                 continue
-            if not ded.fresh(("chord", a, b, p, q)) or ded.why_cong(a, b, p, q) is not None:
+            # the key names the circle's points: they choose the angles compared below
+            if not ded.fresh(("chord", a, b, p, q, tuple(on))) or ded.why_cong(a, b, p, q) is not None:
                 continue
             x = next(t for t in on if t not in (a, b))
             y = next(t for t in on if t not in (p, q))

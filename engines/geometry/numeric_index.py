@@ -34,17 +34,42 @@ class NumericIndex:
     """Filled on first use by `ratio_pairs`."""
     similar: list[tuple[tuple[str, str, str], tuple[str, str, str], bool]] | None = None
     """Filled on first use by `similar_triangles`."""
+    equidistant_pairs: list[tuple[str, str, tuple[str, ...]]] | None = None
+    """Filled on first use by the perpendicular-bisector rule."""
+    pair_lines: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
+    """(a, b) in `names` order → the ≥ 3 points on line ab (what `lines` is made of)."""
+    triple_circles: dict[tuple[str, str, str], tuple[complex, float, frozenset[str]]] = field(
+        default_factory=dict)
+    """Triple → circumcentre, radius and the points loosely on that circle."""
+    shapes: dict[tuple[int, int], list[tuple[str, str, str]]] | None = None
+    """Shape key → vertex-ordered triangles of that shape (filled with `similar`)."""
+    previous: NumericIndex | None = None
+    """The index of the diagram before its last points were added, when built from it."""
 
 
-def index_diagram(diagram: Diagram) -> NumericIndex:
+def index_diagram(diagram: Diagram, previous: NumericIndex | None = None) -> NumericIndex:
+    """The index of the diagram; given the index of the diagram before its last points were
+    added, only what involves a new point is computed (the result is the same)."""
     pts = diagram.points
     names = list(pts)
-    lines: set[frozenset[str]] = set()
+    if previous is not None and previous.names != names[:len(previous.names)]:
+        previous = None
+    old = set(previous.names) if previous is not None else set()
+    if previous is not None:
+        previous.previous = None  # only the last index is built on: let older ones go
+    pair_lines: dict[tuple[str, str], frozenset[str]] = {}
     for a, b in combinations(names, 2):
-        on = frozenset(c for c in names if is_coll([pts[a], pts[b], pts[c]]) or c in (a, b))
+        if a in old and b in old:  # only the new points can join a line of old points
+            known = previous.pair_lines.get((a, b), frozenset((a, b)))
+            on = known | {c for c in names if c not in old and is_coll([pts[a], pts[b], pts[c]])}
+        else:
+            on = frozenset(c for c in names if is_coll([pts[a], pts[b], pts[c]]) or c in (a, b))
         if len(on) >= 3:
-            lines.add(on)
-    circles = _circles(pts, names)
+            pair_lines[a, b] = frozenset(on)
+    lines = set(pair_lines.values())
+    triple_circles = _circles(pts, names, previous)
+    circles = {on for o, r, loose in triple_circles.values() if len(loose) >= 4
+               for on in [_exactly_on(pts, loose, o, r)] if len(on) >= 4}
     equidistant = {}
     for o in names:
         others = sorted((abs(pts[x] - pts[o]), x) for x in names if x != o)
@@ -57,38 +82,50 @@ def index_diagram(diagram: Diagram) -> NumericIndex:
                 current = [item]
         groups.append(current)
         equidistant[o] = [[x for _, x in g] for g in groups if len(g) >= 2]
+    was_mid = set(previous.midpoints) if previous is not None else set()
     mids = [(m, a, b) for a, b in combinations(names, 2) for m in names
-            if m not in (a, b) and abs(pts[m] - (pts[a] + pts[b]) / 2) < TOL * 10]
-    return NumericIndex(names, sorted(lines, key=sorted), sorted(circles, key=sorted), equidistant, mids)
-
+            if m not in (a, b) and ((m, a, b) in was_mid if {m, a, b} <= old
+                                    else abs(pts[m] - (pts[a] + pts[b]) / 2) < TOL * 10)]
+    return NumericIndex(names, sorted(lines, key=sorted), sorted(circles, key=sorted), equidistant,
+                        mids, pair_lines=pair_lines, triple_circles=triple_circles, previous=previous)
 
 
 def single(s: set[str]) -> str | None:
     return next(iter(s)) if len(s) == 1 else None
 
 
-def _circles(pts: dict[str, complex], names: list[str]) -> set[frozenset[str]]:
-    """The sets of ≥ 4 points on one circle through three of them. An array test with a ten
-    times looser tolerance picks the few circles worth the exact test point by point."""
-    circles: set[frozenset[str]] = set()
-    found = []
-    for a, b, c in combinations(names, 3):
-        o = circumcenter_of(pts[a], pts[b], pts[c])
-        if o is not None and abs(o) <= 1e4:
-            found.append((o, abs(pts[a] - o)))
-    if not found:
-        return circles
-    centre = np.array([o for o, _ in found], dtype=complex)[:, None]
-    radius = np.array([r for _, r in found], dtype=float)[:, None]
-    at = np.array([pts[x] for x in names], dtype=complex)[None, :]
-    near = np.abs(np.abs(at - centre) - radius) < TOL * 100 * np.maximum(1, radius)
-    for row in np.flatnonzero(near.sum(axis=1) >= 4):
-        o, r = found[row]
-        on = frozenset(names[i] for i in np.flatnonzero(near[row])
-                       if abs(abs(pts[names[i]] - o) - r) < TOL * 10 * max(1, r))
-        if len(on) >= 4:
-            circles.add(on)
-    return circles
+def _circles(pts: dict[str, complex], names: list[str], previous: NumericIndex | None
+             ) -> dict[tuple[str, str, str], tuple[complex, float, frozenset[str]]]:
+    """Per triple of points: its circumcentre, radius and the points loosely on that circle
+    (an array test with a ten times looser tolerance than the exact one). With the previous
+    index, old triples test only the new points."""
+    known = previous.triple_circles if previous is not None else {}
+    old_names = set(previous.names) if previous is not None else set()
+    fresh = [c for c in names if c not in old_names]
+    out = dict(known)
+    new_rows: list[tuple[tuple[str, str, str], complex, float]] = []
+    for tri in combinations(names, 3):
+        if not set(tri) <= old_names:
+            o = circumcenter_of(*(pts[x] for x in tri))
+            if o is not None and abs(o) <= 1e4:
+                new_rows.append((tri, o, abs(pts[tri[0]] - o)))
+    added = [(tri, (o, r, frozenset())) for tri, o, r in new_rows]
+    for rows, columns in ((list(known.items()), fresh), (added, names)):
+        if not rows or not columns:
+            continue
+        centre = np.array([v[0] for _, v in rows], dtype=complex)[:, None]
+        radius = np.array([v[1] for _, v in rows], dtype=float)[:, None]
+        at = np.array([pts[x] for x in columns], dtype=complex)[None, :]
+        near = np.abs(np.abs(at - centre) - radius) < TOL * 100 * np.maximum(1, radius)
+        for i in (np.flatnonzero(near.any(axis=1)) if columns is fresh else range(len(rows))):
+            tri, (o, r, loose) = rows[i]
+            out[tri] = (o, r, loose | frozenset(columns[j] for j in np.flatnonzero(near[i])))
+    return out
+
+
+def _exactly_on(pts: dict[str, complex], loose: frozenset[str], o: complex, r: float) -> frozenset[str]:
+    """The points of `loose` on the circle (o, r) at the exact tolerance."""
+    return frozenset(x for x in loose if abs(abs(pts[x] - o) - r) < TOL * 10 * max(1, r))
 
 
 def ratio_pairs(index: NumericIndex, diagram: Diagram) -> list[tuple[str, str, str, str, Fraction]]:
@@ -125,9 +162,19 @@ def directions(index: NumericIndex, diagram: Diagram) -> dict[tuple[str, str], f
 
 def similar_triangles(index: NumericIndex, diagram: Diagram
                       ) -> list[tuple[tuple[str, str, str], tuple[str, str, str], bool]]:
-    """`similar_pairs` of the index's points, computed once per index."""
+    """`similar_pairs` of the index's points, computed once per index (from the previous
+    index's pairs plus those with a new point, when there is one)."""
     if index.similar is None:
-        index.similar = list(similar_pairs(diagram, index.names))
+        before = index.previous
+        if before is not None and before.similar is not None and before.shapes is not None:
+            index.shapes = {key: list(tris) for key, tris in before.shapes.items()}
+            old = set(before.names)
+            added = _shape_table(diagram, index.names, index.shapes, skip=old)
+            index.similar = before.similar + list(_pairs(index.shapes, added))
+        else:
+            index.shapes = {}
+            table = _shape_table(diagram, index.names, index.shapes)
+            index.similar = list(_pairs(index.shapes, table))
     return index.similar
 
 
@@ -136,21 +183,33 @@ def numeric_para(pts, a, b, c, d) -> bool:
     return abs((u.conjugate() * v).imag) < 1e-7 * abs(u) * abs(v)
 
 
-def similar_pairs(diagram: Diagram, names: list[str]):
-    """Pairs of vertex-matched triangles that are similar in the diagram (direct or mirrored)."""
+def _shape_table(diagram: Diagram, names: list[str], table: dict, skip: set[str] = frozenset()
+                 ) -> dict[tuple[int, int], list[tuple[str, str, str]]]:
+    """Add to `table` (shape key → triangles) every proper triangle, in each vertex order, not
+    made of `skip` points only; returns the added ones by key."""
     pts = diagram.points
-    table: dict[tuple[int, int], list[tuple[str, str, str]]] = {}
+    added: dict[tuple[int, int], list[tuple[str, str, str]]] = {}
     for tri in combinations(names, 3):
+        if skip and set(tri) <= skip:
+            continue
         a, b, c = (pts[x] for x in tri)
         if abs(((b - a).conjugate() * (c - a)).imag) < 1e-6 * abs(b - a) * abs(c - a):
             continue
         for x, y, z in permutations(tri):
             s = (pts[z] - pts[x]) / (pts[y] - pts[x])
-            table.setdefault((round(s.real * 1e5), round(s.imag * 1e5)), []).append((x, y, z))
+            key = (round(s.real * 1e5), round(s.imag * 1e5))
+            table.setdefault(key, []).append((x, y, z))
+            added.setdefault(key, []).append((x, y, z))
+    return added
+
+
+def _pairs(table: dict, added: dict):
+    """Pairs (t1, t2, reflected) with t1 among `added`, t2 in the table at t1's shape or its
+    mirror image, each pair once (a pair of two added triangles in one order)."""
     seen = set()
-    for key, tris in table.items():
+    for key, tris in added.items():
         mirror = table.get((key[0], -key[1]), [])
-        for group, reflected in ((tris, False), (mirror, True)):
+        for group, reflected in ((table.get(key, []), False), (mirror, True)):
             for t1 in tris:
                 for t2 in group:
                     if set(t1) == set(t2):

@@ -132,6 +132,16 @@ class GeometrySession:
         proof = extract_proof(ded, problem.goal) if problem.goal and self._goal_proved() else []
         return render(problem, ded.db.diagram, path, aux=self.aux_points, proof=proof)
 
+    def copy(self) -> GeometrySession:
+        """An independent copy of this session, to add points to (see `Deduction.copy`)."""
+        twin = object.__new__(GeometrySession)
+        twin.__dict__.update(self.__dict__)
+        twin.ded = self.ded.copy() if self.ded is not None else None
+        twin.aux_points = list(self.aux_points)
+        twin._rng = random.Random()
+        twin._rng.setstate(self._rng.getstate())
+        return twin
+
     # ---- internals ----------------------------------------------------------------------
     def _require(self) -> tuple[Deduction, Problem]:
         if self.ded is None or self.problem is None:
