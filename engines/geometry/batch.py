@@ -19,6 +19,10 @@ WALL_FACTOR = 40.0
 time, and a busy machine stretches wall time (a niced worker on a loaded 2-core machine was
 measured at 9% of a core), so the wall limit only catches a worker that hangs without
 computing."""
+ALARM_GRACE = 1.0
+"""CPU seconds past its timeout at which a task's own alarm ends a step that does not look at
+the clock (the task then reports 'unproved' or 'timeout'); less than any kill grace, so the
+kernel's RLIMIT_CPU kill only catches code that ignores signals."""
 R = TypeVar("R")
 
 
@@ -45,16 +49,19 @@ class BatchRecord:
 
 def solve_record(name: str, text: str, timeout: float, seed: int) -> BatchRecord:
     """Solve one problem in this process and summarise it."""
-    from lemmata.engines.geometry.clock import now
+    from lemmata.engines.geometry.clock import BudgetSpent, cpu_alarm, now
     from lemmata.engines.geometry.errors import GeometryError
     from lemmata.engines.geometry.language import parse_problem
     from lemmata.engines.geometry.solver import solve
 
     start = now()
     try:
-        sol = solve(parse_problem(text, name), timeout=timeout, seed=seed)
+        with cpu_alarm(timeout + ALARM_GRACE):
+            sol = solve(parse_problem(text, name), timeout=timeout, seed=seed)
     except GeometryError as exc:
         return BatchRecord(name, False, now() - start, 0, 0, f"error: {exc}")
+    except BudgetSpent:
+        return BatchRecord(name, False, now() - start, 0, 0, "timeout")
     status = "proved" if sol.proved else ("timeout" if sol.timed_out else "saturated")
     if sol.rejected:
         status = "rejected by the checker: " + "; ".join(sol.rejected)
@@ -65,14 +72,17 @@ def search_record(name: str, text: str, timeout: float, seed: int) -> BatchRecor
     """Deduction, then heuristic auxiliary points with what is left of the budget, in this
     process; every proof it reports has passed the checker."""
     from lemmata.engines.geometry.auxiliary import search
-    from lemmata.engines.geometry.clock import now
+    from lemmata.engines.geometry.clock import BudgetSpent, cpu_alarm, now
     from lemmata.engines.geometry.errors import GeometryError
 
     start = now()
     try:
-        found = search(text, timeout=timeout, seed=seed, name=name)
+        with cpu_alarm(timeout + ALARM_GRACE):
+            found = search(text, timeout=timeout, seed=seed, name=name)
     except GeometryError as exc:
         return BatchRecord(name, False, now() - start, 0, 0, f"error: {exc}")
+    except BudgetSpent:
+        return BatchRecord(name, False, now() - start, 0, 0, "unproved; the budget ended mid-step")
     status = "proved" if found.proved else "unproved"
     if found.rejected:
         status += "; rejected by the checker: " + "; ".join(found.rejected[:2])
