@@ -14,15 +14,21 @@ from typing import TypeVar
 
 # CPU seconds a worker may overrun its timeout before the kernel stops it (RLIMIT_CPU).
 KILL_GRACE = 5.0
+KERNEL_SLACK = 1.5
+"""RLIMIT_CPU is set to this many times (timeout + grace): the kernel counts CPU time by
+sampling at ticks, which on a loaded machine runs ahead of the engine's precise clock (see
+`clock`), so a tight limit would kill a task that is still inside its budget."""
 WALL_FACTOR = 40.0
 """A worker is also killed after WALL_FACTOR × (timeout + grace) wall seconds: budgets are CPU
 time, and a busy machine stretches wall time (a niced worker on a loaded 2-core machine was
 measured at 9% of a core), so the wall limit only catches a worker that hangs without
 computing."""
 ALARM_GRACE = 1.0
-"""CPU seconds past its timeout at which a task's own alarm ends a step that does not look at
-the clock (the task then reports 'unproved' or 'timeout'); less than any kill grace, so the
+"""CPU seconds past its timeout at which a task's own alarm (on the engine's clock) ends a step
+that does not look at the clock; the task then reports 'unproved' or 'timeout' itself, and the
 kernel's RLIMIT_CPU kill only catches code that ignores signals."""
+HARD_EXTRA = 5
+"""CPU seconds between RLIMIT_CPU's soft limit (SIGXCPU) and its hard limit (SIGKILL)."""
 R = TypeVar("R")
 
 
@@ -99,10 +105,13 @@ TASKS = {"none": solve_record, "heuristic": search_record}
 def _worker(task: Callable, name: str, text: str, timeout: float, seed: int, queue,
             cpu_limit: float | None = None) -> None:
     if cpu_limit is not None:
-        soft = math.ceil(cpu_limit)
+        # SIGXCPU at the soft limit ends the task as over budget (the task's alarm handles
+        # it); SIGKILL at the hard limit ends code that ignores signals.
+        soft = math.ceil(cpu_limit * KERNEL_SLACK)
         _, hard = resource.getrlimit(resource.RLIMIT_CPU)
-        if hard != resource.RLIM_INFINITY:
-            soft = min(soft, hard)
+        if hard == resource.RLIM_INFINITY:
+            hard = soft + HARD_EXTRA
+        soft = min(soft, hard)
         resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
     try:
         queue.put(task(name, text, timeout, seed))
@@ -129,8 +138,9 @@ def run_in_workers(problems: dict[str, str], task: Callable[[str, str, float, in
                    failed: Callable[[str, float, str], R], *, timeout: float, jobs: int, seed: int,
                    kill_grace: float = KILL_GRACE) -> Iterator[R]:
     """`task(name, statement, timeout, seed)` for every problem, each in its own forked process,
-    at most `jobs` at a time; a process that uses `kill_grace` CPU seconds past its timeout is
-    stopped by RLIMIT_CPU (a wall-clock kill backs that up). Results come as they finish (each has a `.name`); a killed or crashed worker yields
+    at most `jobs` at a time; a task ends itself at its timeout (the search's deadlines, then its
+    CPU alarm), RLIMIT_CPU (see KERNEL_SLACK) stops one that ignores signals, and a wall-clock kill
+    backs that up. Results come as they finish (each has a `.name`); a killed or crashed worker yields
     `failed(name, seconds, status)` with status 'timeout' or 'error: …'."""
     ctx = mp.get_context("fork")
     queue = ctx.Queue()
