@@ -23,10 +23,11 @@ WALL_FACTOR = 40.0
 time, and a busy machine stretches wall time (a niced worker on a loaded 2-core machine was
 measured at 9% of a core), so the wall limit only catches a worker that hangs without
 computing."""
-ALARM_GRACE = 1.0
+ALARM_GRACE = KILL_GRACE
 """CPU seconds past its timeout at which a task's own alarm (on the engine's clock) ends a step
-that does not look at the clock; the task then reports 'unproved' or 'timeout' itself, and the
-kernel's RLIMIT_CPU kill only catches code that ignores signals."""
+that does not look at the clock (writing out and checking a proof found at the deadline fits
+in it); the task then reports 'unproved' or 'timeout' itself, and the kernel's RLIMIT_CPU kill
+only catches code that ignores signals."""
 HARD_EXTRA = 5
 """CPU seconds between RLIMIT_CPU's soft limit (SIGXCPU) and its hard limit (SIGKILL)."""
 R = TypeVar("R")
