@@ -4,9 +4,10 @@ alarm on that same clock that ends a step which does not look at it.
 
 Why the alarm reads this clock itself rather than ITIMER_PROF or RLIMIT_CPU: the kernel's
 limits count CPU time by sampling at timer ticks, which on a loaded machine runs ahead of the
-precise count `now()` reads (measured: ITIMER_PROF set at 61 s fired at 56.1–56.7 s of
-`now()`, two problems at once). A RLIMIT_CPU kill meant as a backstop at budget + 10 s could
-therefore end a search still inside its budget, and its result was lost."""
+precise count `now()` reads (measured at load 7 on 2 cores: ITIMER_PROF set at 61 s fired at
+56–57 s of `now()`, and a RLIMIT_CPU of 70 s was reached at 52 s). A RLIMIT_CPU kill meant as a
+backstop at budget + 10 s could therefore end a search still inside its budget, and its result
+was lost."""
 
 from __future__ import annotations
 
