@@ -61,6 +61,11 @@ STRICT_KINDS = frozenset({"line-circle", "circle-circle", "isogonal", "parallel-
 """Kinds kept only when the new point meets an existing line or circle beyond its definition."""
 OWN_LOCI = {"midpoint": 1, "mirror": 1, "foot": 1, "reflect": 0, "intersection": 2}
 """Existing lines a candidate of each kind is on by construction."""
+SPECULATIVE_KINDS = frozenset({"isogonal", "parallel-through", "perpendicular-through"})
+"""Kinds that draw a new line not through two existing points: there are O(points × lines ×
+loci) of them, so even those that land come after every landing candidate of the simpler,
+established kinds (and before those that land nowhere)."""
+SPECULATIVE_PENALTY = 50.0
 NOWHERE_PENALTY = 100.0
 """Score lost by a candidate on no existing line or circle beyond its own: all such come after
 every candidate that lands on one (HAGeo keeps only the latter)."""
@@ -271,7 +276,8 @@ def _scored(specs: list[tuple[str, str, tuple[str, ...], complex, int]], fig: Fi
             score = (KIND_WEIGHT[kind] + GOAL_WEIGHT * len(goal.intersection(used))
                      + BUSY_WEIGHT * sum(busy.get(p, 0) for p in used) / (top * len(used))
                      + INCIDENCE_WEIGHT * min(meets, MAX_INCIDENCES) - SIZE_PENALTY * len(used)
-                     - (0 if lands else NOWHERE_PENALTY))
+                     - (0 if lands else NOWHERE_PENALTY)
+                     - (SPECULATIVE_PENALTY if kind in SPECULATIVE_KINDS else 0))
             raw.append((score, kind, template, used, where))
     return raw
 
