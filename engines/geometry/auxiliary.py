@@ -25,7 +25,8 @@ from lemmata.engines.geometry.errors import GeometryError
 import numpy as np
 
 from lemmata.engines.geometry.incidence import (
-    Figure, FigureCircle, circle_circle_points, figure_of, isogonal_points, line_circle_points, through_point_lines,
+    Figure, FigureCircle, circle_circle_points, figure_of, isogonal_points, line_circle_points,
+    through_point_lines,
 )
 from lemmata.engines.geometry.language import Problem, parse_problem
 from lemmata.engines.geometry.loci import circumcenter_of, foot_on, line_through, reflect_in

@@ -179,8 +179,8 @@ def through_point_lines(fig: Figure, perpendicular: bool
     lines, circles = fig.lines, fig.circles[:fig.through]
     ta = np.array([c[ln.a] for ln in lines], dtype=complex)
     tv = np.array([c[ln.b] - c[ln.a] for ln in lines], dtype=complex)
-    on_line = np.array([[p in ln.members for p in names] for ln in lines], dtype=bool).reshape(len(lines), len(names))
-    on_circle = np.array([[p in k.members for p in names] for k in circles], dtype=bool).reshape(len(circles), len(names))
+    on_line = _membership(lines, names)
+    on_circle = _membership(circles, names)
     centres = np.array([k.centre for k in circles], dtype=complex)
     d = zp[None, :] - zp[:, None]
     out = []
@@ -202,6 +202,12 @@ def through_point_lines(fig: Figure, perpendicular: bool
             keep = free[None, :] & on_circle & (np.abs(t) > tol)
             out += _landing(fig, names, keep, zp[None, :] + t * u, ref, circles)
     return out
+
+
+def _membership(loci: list, names: list[str]) -> np.ndarray:
+    """A (loci × points) table: whether each point is on each locus."""
+    table = [[p in locus.members for p in names] for locus in loci]
+    return np.array(table, dtype=bool).reshape(len(loci), len(names))
 
 
 def _landing(fig: Figure, names: list[str], keep: np.ndarray, z: np.ndarray, ref: FigureLine,

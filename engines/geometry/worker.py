@@ -64,7 +64,8 @@ class SessionWorker:
         self.timeout = timeout
         context = multiprocessing.get_context("spawn")
         self._connection, child = context.Pipe()
-        self._process = context.Process(target=_serve, args=(child, seed, timeout, memory_limit, CALL_MARGIN_S),
+        self._process = context.Process(target=_serve,
+                                        args=(child, seed, timeout, memory_limit, CALL_MARGIN_S),
                                         daemon=True)
         self._process.start()
         child.close()
