@@ -1,10 +1,10 @@
 """Heuristic auxiliary-point benchmark on IMO-AG-30:
 `python -m bench.geometry_aux_bench --timeout 60 [--names ...] [--jobs 1] [--set imo|jgex|...]`.
 
-Each problem runs in its own process with a CPU-time budget (`--timeout` CPU seconds; the
-kernel's RLIMIT_CPU stops a worker a little past it): plain deduction first, then the heuristic
-auxiliary-point search with what is left. Every proof counted has passed the independent
-checker. Prints a table and totals, and writes a JSON summary to bench/out/ after every problem.
+Each problem runs in its own process with a CPU-time budget (`--timeout` CPU seconds on the
+engine's clock, which ends a stuck step too; the kernel's RLIMIT_CPU only backs that up):
+plain deduction first, then the heuristic auxiliary-point search with what is left. Every
+proof counted has passed the independent checker. Prints a table and totals, and writes a JSON summary to bench/out/ after every problem.
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from lemmata.engines.geometry.problem_sets import SETS
 
 OUT = Path(__file__).resolve().parent / "out"
 KILL_GRACE = 10.0
-"""CPU seconds a worker may overrun its budget (a stuck saturation) before it is stopped."""
+"""CPU seconds a worker may overrun its budget before the kernel's RLIMIT_CPU backstop (scaled
+by batch.KERNEL_SLACK) stops it."""
 
 
 def row(r: BatchRecord) -> str:

@@ -22,7 +22,10 @@ from lemmata.engines.geometry import clock
 from lemmata.engines.geometry.errors import GeometryError
 import numpy as np
 
-from lemmata.engines.geometry.incidence import Figure, circle_circle_points, figure_of, line_circle_points
+from lemmata.engines.geometry.incidence import (
+    Figure, FigureCircle, circle_circle_points, figure_of, isogonal_points, line_circle_points,
+    through_point_lines,
+)
 from lemmata.engines.geometry.language import Problem, parse_problem
 from lemmata.engines.geometry.loci import circumcenter_of, foot_on, line_through, reflect_in
 from lemmata.engines.geometry.proof import extract_proof
@@ -30,7 +33,8 @@ from lemmata.engines.geometry.session import GeometrySession, Status
 
 # Cheaper and more often useful constructions first (HAGeo and AlphaGeometry's experience).
 KIND_WEIGHT = {"midpoint": 3.0, "foot": 2.5, "circle": 2.0, "intersection": 1.5, "mirror": 1.0,
-               "reflect": 1.0, "line-circle": 1.0, "circle-circle": 1.0}
+               "reflect": 1.0, "line-circle": 1.0, "circle-circle": 1.0, "isogonal": 1.0,
+               "parallel-through": 1.0, "perpendicular-through": 1.0}
 GOAL_WEIGHT = 2.0
 """Score per goal point among the candidate's defining points."""
 BUSY_WEIGHT = 1.0
@@ -51,14 +55,24 @@ MAX_VARIANTS = 3
 foot on line ar is not known to be the foot on line pr until a, p, r are proved collinear)."""
 VARIANT_PENALTY = 1.0
 """Score lost by a candidate for each better one at the same position."""
-STRICT_KINDS = frozenset({"line-circle", "circle-circle"})
+STRICT_KINDS = frozenset({"line-circle", "circle-circle", "isogonal", "parallel-through",
+                          "perpendicular-through"})
 """Kinds kept only when the new point meets an existing line or circle beyond its definition."""
 OWN_LOCI = {"midpoint": 1, "mirror": 1, "foot": 1, "reflect": 0, "intersection": 2}
 """Existing lines a candidate of each kind is on by construction."""
+SPECULATIVE_KINDS = frozenset({"isogonal", "parallel-through", "perpendicular-through"})
+"""Kinds that draw a new line not through two existing points: there are O(points × lines ×
+loci) of them, so even those that land come after every landing candidate of the simpler,
+established kinds (and before those that land nowhere)."""
+SPECULATIVE_PENALTY = 50.0
 NOWHERE_PENALTY = 100.0
 """Score lost by a candidate on no existing line or circle beyond its own: all such come after
 every candidate that lands on one (HAGeo keeps only the latter)."""
 TOLERANCE = 1e-6
+THROUGH_POINTS_LIMIT = 14
+"""Lines through a point parallel or perpendicular to another line are listed only for figures
+of at most this many points: larger ones have more candidates than a budget can try already,
+and these cost O(points × lines × loci) to place."""
 """Relative tolerance for numeric incidences."""
 
 SCHEDULE_SECONDS = 60.0
@@ -172,6 +186,22 @@ def candidates(problem: Problem, coords: dict[str, complex],
         add("circle-circle", "{x} = " + f"{k1.step}, {k2.step}", used, where,
             (len(k1.members) >= 3) + (len(k2.members) >= 3))
 
+    # Lines through an existing point parallel or perpendicular to an existing line, where they
+    # meet an existing line or circle; and isogonal conjugates (each line from a vertex
+    # reflected in that angle's bisector). Only those landing on a further locus are listed.
+    through = (((False, "parallel-through", "on_pline"), (True, "perpendicular-through", "on_tline"))
+               if len(points) <= THROUGH_POINTS_LIMIT else ())
+    for perpendicular, kind, step in through:
+        for p, ref, target, where, implied in through_point_lines(fig, perpendicular):
+            if isinstance(target, FigureCircle):
+                locus, members = target.step, target.step.split()[2:]
+            else:
+                locus, members = "on_line {x} " + f"{target.a} {target.b}", [target.a, target.b]
+            used = tuple(sorted({p, ref.a, ref.b, *members}))
+            add(kind, "{x} = " + f"{step} {{x}} {p} {ref.a} {ref.b}, " + locus, used, where, implied)
+    for p, (a, b, d), where in isogonal_points(fig):
+        add("isogonal", "{x} = isogonal {x} " + f"{p} {a} {b} {d}", (a, b, d, p), where, 0)
+
     raw = _scored(specs, fig, goal, busy, top, centre, radius, placed)
     raw.sort(key=lambda r: (-r[0], r[2].format(x="x"), r[3]))  # deterministic order
     # Candidates at one position form a group scored by its best member. Its members are
@@ -245,7 +275,8 @@ def _scored(specs: list[tuple[str, str, tuple[str, ...], complex, int]], fig: Fi
             score = (KIND_WEIGHT[kind] + GOAL_WEIGHT * len(goal.intersection(used))
                      + BUSY_WEIGHT * sum(busy.get(p, 0) for p in used) / (top * len(used))
                      + INCIDENCE_WEIGHT * min(meets, MAX_INCIDENCES) - SIZE_PENALTY * len(used)
-                     - (0 if lands else NOWHERE_PENALTY))
+                     - (0 if lands else NOWHERE_PENALTY)
+                     - (SPECULATIVE_PENALTY if kind in SPECULATIVE_KINDS else 0))
             raw.append((score, kind, template, used, where))
     return raw
 

@@ -14,11 +14,23 @@ from typing import TypeVar
 
 # CPU seconds a worker may overrun its timeout before the kernel stops it (RLIMIT_CPU).
 KILL_GRACE = 5.0
+KERNEL_SLACK = 2.0
+"""RLIMIT_CPU is set to this many times (timeout + grace): the kernel counts CPU time by
+sampling at ticks, which on a loaded machine runs ahead of the engine's precise clock (see
+`clock`; a limit of 70 s was reached at 52 s of `process_time` at load 7 on 2 cores), so a
+tight limit would stop a task that is still inside its budget."""
 WALL_FACTOR = 40.0
 """A worker is also killed after WALL_FACTOR × (timeout + grace) wall seconds: budgets are CPU
 time, and a busy machine stretches wall time (a niced worker on a loaded 2-core machine was
 measured at 9% of a core), so the wall limit only catches a worker that hangs without
 computing."""
+ALARM_GRACE = KILL_GRACE
+"""CPU seconds past its timeout at which a task's own alarm (on the engine's clock) ends a step
+that does not look at the clock (writing out and checking a proof found at the deadline fits
+in it); the task then reports 'unproved' or 'timeout' itself, and the kernel's RLIMIT_CPU kill
+only catches code that ignores signals."""
+HARD_EXTRA = 5
+"""CPU seconds between RLIMIT_CPU's soft limit (SIGXCPU) and its hard limit (SIGKILL)."""
 R = TypeVar("R")
 
 
@@ -45,16 +57,19 @@ class BatchRecord:
 
 def solve_record(name: str, text: str, timeout: float, seed: int) -> BatchRecord:
     """Solve one problem in this process and summarise it."""
-    from lemmata.engines.geometry.clock import now
+    from lemmata.engines.geometry.clock import BudgetSpent, cpu_alarm, now
     from lemmata.engines.geometry.errors import GeometryError
     from lemmata.engines.geometry.language import parse_problem
     from lemmata.engines.geometry.solver import solve
 
     start = now()
     try:
-        sol = solve(parse_problem(text, name), timeout=timeout, seed=seed)
+        with cpu_alarm(timeout + ALARM_GRACE):
+            sol = solve(parse_problem(text, name), timeout=timeout, seed=seed)
     except GeometryError as exc:
         return BatchRecord(name, False, now() - start, 0, 0, f"error: {exc}")
+    except BudgetSpent:
+        return BatchRecord(name, False, now() - start, 0, 0, "timeout")
     status = "proved" if sol.proved else ("timeout" if sol.timed_out else "saturated")
     if sol.rejected:
         status = "rejected by the checker: " + "; ".join(sol.rejected)
@@ -65,14 +80,17 @@ def search_record(name: str, text: str, timeout: float, seed: int) -> BatchRecor
     """Deduction, then heuristic auxiliary points with what is left of the budget, in this
     process; every proof it reports has passed the checker."""
     from lemmata.engines.geometry.auxiliary import search
-    from lemmata.engines.geometry.clock import now
+    from lemmata.engines.geometry.clock import BudgetSpent, cpu_alarm, now
     from lemmata.engines.geometry.errors import GeometryError
 
     start = now()
     try:
-        found = search(text, timeout=timeout, seed=seed, name=name)
+        with cpu_alarm(timeout + ALARM_GRACE):
+            found = search(text, timeout=timeout, seed=seed, name=name)
     except GeometryError as exc:
         return BatchRecord(name, False, now() - start, 0, 0, f"error: {exc}")
+    except BudgetSpent:
+        return BatchRecord(name, False, now() - start, 0, 0, "unproved; the budget ended mid-step")
     status = "proved" if found.proved else "unproved"
     if found.rejected:
         status += "; rejected by the checker: " + "; ".join(found.rejected[:2])
@@ -89,10 +107,13 @@ TASKS = {"none": solve_record, "heuristic": search_record}
 def _worker(task: Callable, name: str, text: str, timeout: float, seed: int, queue,
             cpu_limit: float | None = None) -> None:
     if cpu_limit is not None:
-        soft = math.ceil(cpu_limit)
+        # SIGXCPU at the soft limit ends the task as over budget (the task's alarm handles
+        # it); SIGKILL at the hard limit ends code that ignores signals.
+        soft = math.ceil(cpu_limit * KERNEL_SLACK)
         _, hard = resource.getrlimit(resource.RLIMIT_CPU)
-        if hard != resource.RLIM_INFINITY:
-            soft = min(soft, hard)
+        if hard == resource.RLIM_INFINITY:
+            hard = soft + HARD_EXTRA
+        soft = min(soft, hard)
         resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
     try:
         queue.put(task(name, text, timeout, seed))
@@ -119,8 +140,9 @@ def run_in_workers(problems: dict[str, str], task: Callable[[str, str, float, in
                    failed: Callable[[str, float, str], R], *, timeout: float, jobs: int, seed: int,
                    kill_grace: float = KILL_GRACE) -> Iterator[R]:
     """`task(name, statement, timeout, seed)` for every problem, each in its own forked process,
-    at most `jobs` at a time; a process that uses `kill_grace` CPU seconds past its timeout is
-    stopped by RLIMIT_CPU (a wall-clock kill backs that up). Results come as they finish (each has a `.name`); a killed or crashed worker yields
+    at most `jobs` at a time; a task ends itself at its timeout (the search's deadlines, then its
+    CPU alarm), RLIMIT_CPU (see KERNEL_SLACK) stops one that ignores signals, and a wall-clock kill
+    backs that up. Results come as they finish (each has a `.name`); a killed or crashed worker yields
     `failed(name, seconds, status)` with status 'timeout' or 'error: …'."""
     ctx = mp.get_context("fork")
     queue = ctx.Queue()

@@ -533,3 +533,15 @@ def _e5128(p: Points, r: random.Random) -> Points:
 
 
 define("e5128 x y a b c d", "cong c b c x; coll y a b; coll x y d; eqangle a b a d x a x y", _e5128, new=2)
+
+
+def _isogonal(p: Points, r: random.Random) -> list[Locus]:
+    """The isogonal conjugate of P in ABC: each line AP reflected in the bisector at A."""
+    a, b, c, q = p["a"], p["b"], p["c"], p["p"]
+    return [Line(a, unit(b - a) * unit(c - a) / unit(q - a)), Line(b, unit(a - b) * unit(c - b) / unit(q - b))]
+
+
+# The three reflected lines meet in one point (the isogonal conjugate theorem), so all three
+# angle equalities are premises, as the incentre states all three bisectors.
+define("isogonal x p a b c", "eqangle a x a b a c a p; eqangle b x b a b c b p; eqangle c x c a c b c p",
+       _isogonal)

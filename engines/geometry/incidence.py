@@ -165,3 +165,90 @@ def circle_circle_points(fig: Figure) -> list[tuple[FigureCircle, FigureCircle, 
             if abs(z - za) > TOLERANCE * fig.scale:
                 out.append((k1, k2, a, z))
     return out
+
+
+def through_point_lines(fig: Figure, perpendicular: bool
+                        ) -> list[tuple[str, FigureLine, FigureLine | FigureCircle, complex, int]]:
+    """Points where a new line — through an existing point p, parallel (or perpendicular) to an
+    existing line — meets an existing line, or an existing circle through p a second time, and
+    lands on one more existing line or circle there: (p, direction line, target, z, implied),
+    `implied` being how many of the figure's loci the construction itself puts z on (one)."""
+    c, tol = fig.coords, TOLERANCE * fig.scale
+    names = list(c)
+    zp = np.array([c[p] for p in names], dtype=complex)
+    lines, circles = fig.lines, fig.circles[:fig.through]
+    ta = np.array([c[ln.a] for ln in lines], dtype=complex)
+    tv = np.array([c[ln.b] - c[ln.a] for ln in lines], dtype=complex)
+    on_line = _membership(lines, names)
+    on_circle = _membership(circles, names)
+    centres = np.array([k.centre for k in circles], dtype=complex)
+    d = zp[None, :] - zp[:, None]
+    out = []
+    for r, ref in enumerate(lines):
+        u = tv[r] / abs(tv[r]) * (1j if perpendicular else 1)
+        # p off the reference line, and no existing line through p already has that direction
+        # (its points would be plain intersections of existing lines).
+        along = np.abs((np.conj(u) * d).imag) < tol * np.maximum(np.abs(d), tol)
+        np.fill_diagonal(along, False)
+        free = ~on_line[r] & ~along.any(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            # Lines: z = p + t u on target a + s v, t = cross(a - p, v) / cross(u, v).
+            cross = (np.conj(u) * tv).imag
+            t = (np.conj(ta[:, None] - zp[None, :]) * tv[:, None]).imag / cross[:, None]
+            keep = free[None, :] & ~on_line & (np.abs(cross) > 1e-9 * np.abs(tv))[:, None] & (np.abs(t) > tol)
+            out += _landing(fig, names, keep, zp[None, :] + t * u, ref, lines)
+            # Circles through p: the second point on the line through p.
+            t = -2 * ((zp[None, :] - centres[:, None]) * np.conj(u)).real
+            keep = free[None, :] & on_circle & (np.abs(t) > tol)
+            out += _landing(fig, names, keep, zp[None, :] + t * u, ref, circles)
+    return out
+
+
+def _membership(loci: list, names: list[str]) -> np.ndarray:
+    """A (loci × points) table: whether each point is on each locus."""
+    table = [[p in locus.members for p in names] for locus in loci]
+    return np.array(table, dtype=bool).reshape(len(loci), len(names))
+
+
+def _landing(fig: Figure, names: list[str], keep: np.ndarray, z: np.ndarray, ref: FigureLine,
+             targets: list) -> list:
+    """The kept (target, point) positions that meet a locus beyond the target."""
+    rows, cols = np.nonzero(keep)
+    if not len(rows):
+        return []
+    where = z[rows, cols]
+    meets = fig.meets(where)
+    return [(names[j], ref, targets[i], complex(w), 1)
+            for i, j, w, m in zip(rows, cols, where, meets) if m > 1]
+
+
+def isogonal_points(fig: Figure) -> list[tuple[str, tuple[str, str, str], complex]]:
+    """Isogonal conjugates of existing points in triangles of existing points that land on an
+    existing line or circle: (p, (a, b, c), z). Conjugates at infinity or on a side are left out."""
+    c = fig.coords
+    names = list(c)
+    out = []
+    for a, b, d in itertools.combinations(names, 3):
+        za, zb, zd = c[a], c[b], c[d]
+        if abs(((zb - za).conjugate() * (zd - za)).imag) < TOLERANCE * fig.scale ** 2 * 100:
+            continue
+        others = [p for p in names if p not in (a, b, d)]
+        zp = np.array([c[p] for p in others], dtype=complex)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            # The line at a reflected in a's angle bisector: direction u(ab) u(ad) / u(ap).
+            ua = _unit(zb - za) * _unit(zd - za) / _unit(zp - za)
+            ub = _unit(za - zb) * _unit(zd - zb) / _unit(zp - zb)
+            cross = (np.conj(ua) * ub).imag
+            t = (np.conj(zb - za) * ub).imag / cross
+            z = za + t * ua
+        ok = np.isfinite(z) & (np.abs(cross) > 1e-6)
+        chosen = np.flatnonzero(ok)
+        if not len(chosen):
+            continue
+        meets = fig.meets(z[chosen])
+        out += [(others[i], (a, b, d), complex(z[i])) for i, m in zip(chosen, meets) if m > 0]
+    return out
+
+
+def _unit(z):
+    return z / np.abs(z)

@@ -1,5 +1,7 @@
-"""A `GeometrySession` in its own process, with a wall-clock limit per call and a memory cap, for
-statements that come from a model: a runaway saturation is killed, never waited for."""
+"""A `GeometrySession` in its own process, with a CPU-time limit per call and a memory cap, for
+statements that come from a model: a runaway saturation is stopped, never waited for. The
+limit is CPU time (a busy machine does not change the outcome); a far longer wall-clock
+limit only catches a worker that hangs without computing."""
 
 from __future__ import annotations
 
@@ -9,12 +11,17 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from lemmata.engines.geometry.clock import BudgetSpent, cpu_alarm
 from lemmata.engines.geometry.errors import GeometryError
 from lemmata.engines.geometry.session import GeometrySession, Status
 
 MEMORY_LIMIT_BYTES = 4 * 1024**3
 CALL_MARGIN_S = 10.0
-"""Time a call may take beyond the session's own saturation timeout before the worker is killed."""
+"""CPU seconds a call may take beyond the session's own saturation timeout before it is stopped."""
+WALL_FACTOR = 40.0
+"""The parent waits this many times a call's CPU limit in wall seconds before killing the
+worker (a niced worker on a loaded machine was measured at 9% of a core)."""
+OVER_BUDGET = "over budget"
 START_TIMEOUT_S = 120.0
 OUTPUT_TIMEOUT_S = 120.0
 """Limit for writing out a proof or a figure, which is not saturation and needs no tight bound."""
@@ -24,7 +31,8 @@ class GeometryWorkerError(GeometryError):
     """The worker process died, or a call outlived its limit and the worker was killed."""
 
 
-def _serve(connection: Connection, seed: int, timeout: float, memory_limit: int | None) -> None:
+def _serve(connection: Connection, seed: int, timeout: float, memory_limit: int | None,
+           margin: float = CALL_MARGIN_S) -> None:
     if memory_limit:
         resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
     session = GeometrySession(seed=seed, timeout=timeout)
@@ -35,7 +43,14 @@ def _serve(connection: Connection, seed: int, timeout: float, memory_limit: int 
         except EOFError:
             return
         try:
-            connection.send(("ok", getattr(session, method)(*args)))
+            limit = OUTPUT_TIMEOUT_S if method in ("proof_text", "figure") else timeout + margin
+            with cpu_alarm(limit):
+                result = getattr(session, method)(*args)
+            connection.send(("ok", result))
+        except BudgetSpent:
+            # The session may be half-updated: report and end, as a kill would.
+            connection.send((OVER_BUDGET, limit))
+            return
         except MemoryError:
             connection.send(("error", "the engine ran out of memory"))
         except Exception as error:  # noqa: BLE001 - sent back to the caller as its message
@@ -49,7 +64,9 @@ class SessionWorker:
         self.timeout = timeout
         context = multiprocessing.get_context("spawn")
         self._connection, child = context.Pipe()
-        self._process = context.Process(target=_serve, args=(child, seed, timeout, memory_limit), daemon=True)
+        self._process = context.Process(target=_serve,
+                                        args=(child, seed, timeout, memory_limit, CALL_MARGIN_S),
+                                        daemon=True)
         self._process.start()
         child.close()
         self._receive(START_TIMEOUT_S, "start")
@@ -86,17 +103,22 @@ class SessionWorker:
         if not self._process.is_alive():
             raise GeometryWorkerError("the geometry worker is not running")
         self._connection.send((method, args))
-        return self._receive(limit or self.timeout + CALL_MARGIN_S, method)
+        return self._receive(WALL_FACTOR * (limit or self.timeout + CALL_MARGIN_S), method)
 
     def _receive(self, limit: float, what: str) -> Any:
         if not self._connection.poll(limit):
             self.close()
-            raise GeometryWorkerError(f"the geometry engine did not finish `{what}` within {limit:g}s and was stopped")
+            raise GeometryWorkerError(f"the geometry engine did not finish `{what}` within {limit:g} wall "
+                                      "seconds and was stopped")
         try:
             kind, value = self._connection.recv()
         except EOFError:
             self.close()
             raise GeometryWorkerError(f"the geometry worker died during `{what}` (out of memory?)") from None
+        if kind == OVER_BUDGET:
+            self.close()
+            raise GeometryWorkerError(f"the geometry engine did not finish `{what}` within {value:g} CPU "
+                                      "seconds and was stopped; start a new session")
         if kind == "error":
             raise GeometryWorkerError(value)
         return value
