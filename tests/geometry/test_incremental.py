@@ -34,9 +34,11 @@ def test_incremental_saturation_matches_scratch_with_a_circle() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("problem_set", ["imo", "jgex"])
-def test_incremental_saturation_matches_scratch_on_whole_sets(problem_set: str) -> None:
-    for name, text in read_problems(SETS[problem_set]).items():
+@pytest.mark.parametrize(("problem_set", "every"), [("imo", 1), ("jgex", 4)])
+def test_incremental_saturation_matches_scratch_on_whole_sets(problem_set: str, every: int) -> None:
+    # Every 4th JGEX problem keeps CI's slow step short; `python -m bench.geometry_incremental_check
+    # --set jgex` checks all 231.
+    for name, text in list(read_problems(SETS[problem_set]).items())[::every]:
         results = compare(text, name, 1, timeout=30)
         bad = [r.clause for r in results if r.complete and (r.only_incremental or r.only_scratch)]
         assert not bad, f"{name}: {bad}"
