@@ -29,7 +29,7 @@ by batch.KERNEL_SLACK) stops it."""
 def row(r: BatchRecord) -> str:
     aux = "; ".join(r.aux) if r.aux else ("-" if r.proved else r.status[:60])
     return (f"{r.name:28s} {'yes' if r.plain else 'no ':5s} {'yes' if r.proved else 'no ':5s} "
-            f"{r.seconds:7.1f}  {aux}")
+            f"{r.seconds:7.1f} {r.tried:6d}  {aux}")
 
 
 def main() -> None:
@@ -63,7 +63,7 @@ def main() -> None:
             "machine": platform.platform(), "commit": commit, "records": [x.as_dict() for x in done]},
             indent=1))
 
-    print(f"{'problem':28s} {'plain':5s} {'aux':5s} {'cpu s':>7s}  aux clauses", flush=True)
+    print(f"{'problem':28s} {'plain':5s} {'aux':5s} {'cpu s':>7s} {'tried':>6s}  aux clauses", flush=True)
     records = solve_many(problems, timeout=args.timeout, jobs=max(1, args.jobs), seed=args.seed,
                          on_result=record, aux="heuristic", kill_grace=KILL_GRACE)
     plain = sum(r.plain for r in records)

@@ -50,6 +50,8 @@ class BatchRecord:
     """Proved by deduction alone (no auxiliary point)."""
     aux: list[str] = field(default_factory=list)
     """Auxiliary clauses the proof uses (heuristic search only)."""
+    tried: int = 0
+    """Auxiliary candidates tried within the budget (heuristic search only)."""
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -97,7 +99,7 @@ def search_record(name: str, text: str, timeout: float, seed: int) -> BatchRecor
     record = found.session.proof_record() if found.proved and found.session else None
     facts = len(found.session.ded.db.facts) if found.session and found.session.ded else 0
     return BatchRecord(name, found.proved, found.seconds, len(record.steps) if record else 0, facts,
-                       status, found.plain_proved, list(found.clauses))
+                       status, found.plain_proved, list(found.clauses), found.tried)
 
 
 TASKS = {"none": solve_record, "heuristic": search_record}
