@@ -133,8 +133,8 @@ _STATEMENTS = {
     "s11": "eqangle B A B C B C B D, perp A C B C, midp E A D => para C E B D",
     "s12": "cong C A C B, perp A E A B, perp B D A B, coll E C D => cong C E C D",
     "s13": "D, E the feet of C on bisectors at B and at A of triangle ABC => para D E A B",
-    "s14": "cong O A O B, cong O C O D, cyclic A B C D, AB ∦ CD => cong O A O C; "
-           "cong O A O B, cong O A O C, cyclic A B C D => cong O A O D (O is the circle's centre)",
+    "s14": "cong O A O B, cong O C O D, cyclic A B C D, AB ∦ CD => cong O A O C "
+           "(O is the centre; likewise from three equal radii)",
     "m1": "coll M A B, cong M A M B => midp M A B", "m2": "cong O A O B, cong O A O C => circle O A B C",
     "ar": "linear combination of the premises (angle or ratio chasing)",
     "construction": "given by the construction", "coll": "points on one line",

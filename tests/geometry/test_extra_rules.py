@@ -4,6 +4,7 @@ import pytest
 
 from lemmata.engines.geometry import parse_problem, solve
 
+S14 = "a b c = triangle a b c; d = on_circum d a b c; o = on_bline o a b, on_bline o c d ? cong o a o c"
 CASES = {
     "s6": "a b c d = eq_trapezoid a b c d ? eqangle a d a b b a b c",
     "s7": "a b c = triangle a b c; d = angle_bisector d c b a, on_line d a c; "
@@ -17,6 +18,7 @@ CASES = {
            "e = intersection_lt e c d a a b ? cong e c c d",
     "s13": "a b c = triangle a b c; d = angle_bisector d a b c, on_dia d b c; "
            "e = angle_bisector e b a c, on_dia e a c ? para d e a b",
+    "s14": S14,
 }
 
 
@@ -25,6 +27,21 @@ def test_rule_is_used_in_the_proof(rule_id: str) -> None:
     solution = solve(parse_problem(CASES[rule_id], rule_id), timeout=20)
     assert solution.proved
     assert rule_id in {f.rule.value for f in solution.proof}
+
+
+def test_centre_of_circle_needs_s14(monkeypatch) -> None:
+    """O on the perpendicular bisectors of two chords of a circle is its centre: without the
+    s14 pass the engine cannot see it; with it, the proof passes the independent checker."""
+    from lemmata.engines.geometry import solver
+    from lemmata.engines.geometry.checker import check_proof, record_from_facts
+    from lemmata.engines.geometry.matchers import MATCHERS, match_circle_centers
+
+    problem = parse_problem(S14, "s14")
+    solution = solve(problem, timeout=20)
+    assert solution.proved
+    assert check_proof(record_from_facts(problem, solution.proof, 0)).ok
+    monkeypatch.setattr(solver, "MATCHERS", [m for m in MATCHERS if m is not match_circle_centers])
+    assert not solve(parse_problem(S14, "s14"), timeout=20).proved
 
 
 def test_ratio_products_prove_ceva_consequence() -> None:
