@@ -253,6 +253,48 @@ def _join_radii(ded: Deduction, o: str, on: list[str], circle_why: list[int]) ->
             return
 
 
+def match_radical_axis(ded: Deduction) -> None:
+    """s15: C on the radical axis of two circles through H (the line through H perpendicular
+    to the line of centres) has equal powers, so its secants AB and PQ end on one circle."""
+    pts = ded.db.diagram.points
+    centred = [c for c in ded.db.circles if c.center]
+    for k1, k2 in permutations(centred, 2):
+        d, e = k1.center, k2.center
+        if d == e or k1.points & k2.points == set() or abs(pts[d] - pts[e]) < 1e-9:
+            continue
+        for h in sorted(k1.points & k2.points):
+            for c in ded.index.names:
+                if c == h or not check(P.PERP, [pts[c], pts[h], pts[d], pts[e]]):
+                    continue
+                for a, b in combinations(sorted(k1.points), 2):
+                    if c not in side(ded, a, b):
+                        continue
+                    for p, q in combinations(sorted(k2.points - {a, b}), 2):
+                        if c not in side(ded, p, q) or is_coll([pts[a], pts[b], pts[p]]):
+                            continue
+                        if ded.db.circle_of((a, b, p, q)) is not None:
+                            continue
+                        if ded.fresh(("s15", d, e, h, c, a, b, p, q)):
+                            _radical_axis(ded, (d, e, h, c), (a, b, p, q))
+        ded.tick()
+
+
+def _radical_axis(ded: Deduction, centres, quad) -> None:
+    d, e, h, c = centres
+    a, b, p, q = quad
+    why = ded.why_perp(c, h, d, e)
+    for o, x in ((d, a), (d, b), (e, p), (e, q)):
+        if why is None:
+            return
+        w = ded.why_cong(o, x, o, h)
+        why = None if w is None else why + w
+    if why is None:
+        return
+    lines = ded.why_coll((c, a, b)) if c not in (a, b) else []
+    lines += ded.why_coll((c, p, q)) if c not in (p, q) else []
+    ded.derive(P.CYCLIC, quad, why + lines, R.RADICAL_AXIS)
+
+
 def match_cyclic(ded: Deduction) -> None:
     """r04: numerically concyclic points that see a chord under equal angles."""
     for circle in ded.index.circles:
@@ -715,8 +757,8 @@ def try_similar(ded: Deduction, t1, t2, reflected: bool) -> None:
 
 # Order matters only for speed: cheap structural passes first, triangle matching last.
 MATCHERS = [
-    match_coll, match_lengths, match_centers, match_circle_centers, match_cyclic, match_inscribed,
-    match_midpoints,
+    match_coll, match_lengths, match_centers, match_circle_centers, match_radical_axis, match_cyclic,
+    match_inscribed, match_midpoints,
     match_isosceles, match_perp_bisector, match_thales, match_bisector, match_equal_chords,
     match_projected_midpoints, match_bisector_feet, match_feet_on_two_bisectors,
     match_midline_of_strip, match_trapezoids, match_triangles, match_menelaus_ceva,
