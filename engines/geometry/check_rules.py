@@ -83,6 +83,12 @@ PATTERNS: dict[R, tuple[Pattern, ...]] = {
                          "diff A B; diff A E; diff B D"),),
     R.BISECTOR_FEET_PARALLEL: (_p("para D E A B", "perp C D B D; eqangle B A B D B D B C; "
                                   "perp C E A E; eqangle A B A E A E A C", "ncoll A B C; diff D E"),),
+    R.CIRCLE_CENTER: (_p("cong O A O C", "cong O A O B; cong O C O D; cyclic A B C D",
+                         "diff A B; diff C D; npara A B C D"),
+                      _p("cong O A O D", "cong O A O B; cong O A O C; cyclic A B C D", "ncoll A B C")),
+    R.RADICAL_AXIS: (_p("cyclic A B P Q", "cong D A D H; cong D B D H; cong E P E H; cong E Q E H; "
+                        "coll C A B; coll C P Q; perp C H D E",
+                        "diff D E; diff C H; diff A B; diff P Q; ncoll A B P"),),
     R.MENELAUS: (_p("triratio A B C D E F", "coll B C D; coll C A E; coll A B F; coll D E F",
                     "ncoll A B C; diff D B; diff D C; diff E C; diff E A; diff F A; diff F B"),),
     R.CEVA: (_p("triratio A B C D E F",

@@ -389,18 +389,46 @@ def check_rule(rule: R, st: Stmt, ctx: Context) -> bool:
 
 
 def _fits(pat, b: dict[str, str], pool: list[str], ctx: Context) -> bool:
-    hyps = [_parse_pattern(h) for h in pat.hypotheses]
-    used = {a for _, args, _ in hyps for a in args} | {a for t in pat.ndg for a in _parse_pattern(t)[1]}
-    free = sorted(used - set(b))
-    for tried, values in enumerate(product(pool, repeat=len(free))):
-        if tried > MAX_EXTRA_BINDINGS:
-            return False
-        full = {**b, **dict(zip(free, values))}
-        if not all(_ndg(ctx.pts, t, full) for t in pat.ndg):
-            continue
-        if all(ctx.implies((P(name), tuple(full[a] for a in args), nums)) for name, args, nums in hyps):
+    """Whether some values of the free variables make every ndg condition and hypothesis hold.
+
+    Backtracking: a condition is tested as soon as its variables are bound, so patterns with
+    several free points (the centres of two circles …) stay cheap."""
+    conds = [(True, *_parse_pattern(t)) for t in pat.ndg]
+    conds += [(False, *_parse_pattern(h)) for h in pat.hypotheses]
+    free: list[str] = []  # in order of first use, so early conditions bind early
+    for _, _, args, _ in conds:
+        free += [a for a in args if a not in b and a not in free]
+    tries = [0]
+
+    def holds(cond, full: dict[str, str]) -> bool:
+        is_ndg, name, args, nums = cond
+        if is_ndg:
+            return _ndg(ctx.pts, " ".join([name, *args]), full)
+        return ctx.implies((P(name), tuple(full[a] for a in args), nums))
+
+    def ready(i: int) -> list:
+        """Conditions whose last free variable is free[i] (i = -1: no free variable)."""
+        bound = set(b) | set(free[:i + 1])
+        before = set(b) | set(free[:i])
+        return [c for c in conds if set(c[2]) <= bound and (i < 0 or not set(c[2]) <= before)]
+
+    stages = [ready(i) for i in range(-1, len(free))]
+
+    def extend(i: int, full: dict[str, str]) -> bool:
+        if i == len(free):
             return True
-    return False
+        for value in pool:
+            tries[0] += 1
+            if tries[0] > MAX_EXTRA_BINDINGS:
+                return False
+            full[free[i]] = value
+            if all(holds(c, full) for c in stages[i + 1]) and extend(i + 1, full):
+                return True
+        full.pop(free[i], None)
+        return False
+
+    full = dict(b)
+    return all(holds(c, full) for c in stages[0]) and extend(0, full)
 
 
 def check_step(st: Stmt, rule: R, cited: list[Stmt], pts: dict[str, complex],

@@ -9,7 +9,7 @@ from itertools import combinations, permutations
 
 from lemmata.engines.geometry.database import seg
 from lemmata.engines.geometry.deduction import Deduction
-from lemmata.engines.geometry.loci import foot_on, line_through
+from lemmata.engines.geometry.loci import circumcenter_of, foot_on, line_through
 from lemmata.engines.geometry.numeric_index import (
     directions, numeric_para, ratio_pairs, similar_triangles, single)
 from lemmata.engines.geometry.predicates import (
@@ -199,6 +199,100 @@ def _inscribed_converse(ded: Deduction, o: str, clusters: tuple[tuple[str, ...],
                 if wc is not None:
                     ded.derive(P.CONG, (o, x, o, v), w + wc, R.INSCRIBED_ANGLE_CONVERSE)
                     break
+
+
+def match_circle_centers(ded: Deduction) -> None:
+    """s14: a point equidistant from the ends of two non-parallel chords of a proved circle
+    (or from three of its points) is its centre, so it is equidistant from all its points."""
+    pts = ded.db.diagram.points
+    for c in list(ded.db.circles):
+        on = sorted(c.points)
+        if len(on) < 4:
+            continue
+        z = circumcenter_of(*(pts[x] for x in on[:3]))
+        if z is None:
+            continue
+        for o in ded.index.names:
+            if o in c.points or abs(pts[o] - z) > 1e-6:
+                continue
+            # the key names the circle's points: they are the chords tried below
+            if ded.fresh(("s14", o, tuple(on))):
+                _join_radii(ded, o, on, sorted(c.why))
+        ded.tick()
+
+
+def _join_radii(ded: Deduction, o: str, on: list[str], circle_why: list[int]) -> None:
+    """Join the circle's points by proved equal distance from o, one s14 step at a time."""
+    pts = ded.db.diagram.points
+    for _ in range(len(on)):
+        clusters: list[list[str]] = []
+        for x in on:
+            hit = next((m for m in clusters if ded.why_cong(o, m[0], o, x) is not None), None)
+            if hit is None:
+                clusters.append([x])
+            else:
+                hit.append(x)
+        if len(clusters) == 1:
+            return
+        joined = False
+        for first, second in permutations(clusters, 2):
+            if len(first) >= 3:
+                a, b, c, d = first[0], first[1], first[2], second[0]
+                w = ded.why_cong(o, a, o, b) + ded.why_cong(o, a, o, c)
+                joined = ded.derive(P.CONG, (o, a, o, d), w + circle_why, R.CIRCLE_CENTER) is not None
+            elif len(first) == 2 and len(second) >= 2:
+                (a, b), c = first, second[0]
+                d = next((y for y in second[1:] if not numeric_para(pts, a, b, c, y)), None)
+                if d is None:
+                    continue
+                w = ded.why_cong(o, a, o, b) + ded.why_cong(o, c, o, d)
+                joined = ded.derive(P.CONG, (o, a, o, c), w + circle_why, R.CIRCLE_CENTER) is not None
+            if joined:
+                break
+        if not joined:
+            return
+
+
+def match_radical_axis(ded: Deduction) -> None:
+    """s15: C on the radical axis of two circles through H (the line through H perpendicular
+    to the line of centres) has equal powers, so its secants AB and PQ end on one circle."""
+    pts = ded.db.diagram.points
+    centred = [c for c in ded.db.circles if c.center]
+    for k1, k2 in permutations(centred, 2):
+        d, e = k1.center, k2.center
+        if d == e or k1.points & k2.points == set() or abs(pts[d] - pts[e]) < 1e-9:
+            continue
+        for h in sorted(k1.points & k2.points):
+            for c in ded.index.names:
+                if c == h or not check(P.PERP, [pts[c], pts[h], pts[d], pts[e]]):
+                    continue
+                for a, b in combinations(sorted(k1.points), 2):
+                    if c not in side(ded, a, b):
+                        continue
+                    for p, q in combinations(sorted(k2.points - {a, b}), 2):
+                        if c not in side(ded, p, q) or is_coll([pts[a], pts[b], pts[p]]):
+                            continue
+                        if ded.db.circle_of((a, b, p, q)) is not None:
+                            continue
+                        if ded.fresh(("s15", d, e, h, c, a, b, p, q)):
+                            _radical_axis(ded, (d, e, h, c), (a, b, p, q))
+        ded.tick()
+
+
+def _radical_axis(ded: Deduction, centres, quad) -> None:
+    d, e, h, c = centres
+    a, b, p, q = quad
+    why = ded.why_perp(c, h, d, e)
+    for o, x in ((d, a), (d, b), (e, p), (e, q)):
+        if why is None:
+            return
+        w = ded.why_cong(o, x, o, h)
+        why = None if w is None else why + w
+    if why is None:
+        return
+    lines = ded.why_coll((c, a, b)) if c not in (a, b) else []
+    lines += ded.why_coll((c, p, q)) if c not in (p, q) else []
+    ded.derive(P.CYCLIC, quad, why + lines, R.RADICAL_AXIS)
 
 
 def match_cyclic(ded: Deduction) -> None:
@@ -663,7 +757,8 @@ def try_similar(ded: Deduction, t1, t2, reflected: bool) -> None:
 
 # Order matters only for speed: cheap structural passes first, triangle matching last.
 MATCHERS = [
-    match_coll, match_lengths, match_centers, match_cyclic, match_inscribed, match_midpoints,
+    match_coll, match_lengths, match_centers, match_circle_centers, match_radical_axis, match_cyclic,
+    match_inscribed, match_midpoints,
     match_isosceles, match_perp_bisector, match_thales, match_bisector, match_equal_chords,
     match_projected_midpoints, match_bisector_feet, match_feet_on_two_bisectors,
     match_midline_of_strip, match_trapezoids, match_triangles, match_menelaus_ceva,

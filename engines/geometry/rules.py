@@ -64,6 +64,8 @@ class RuleId(str, Enum):
     BISECTOR_FOOT_MIDLINE = "s11"
     STRIP_MIDLINE = "s12"
     BISECTOR_FEET_PARALLEL = "s13"
+    CIRCLE_CENTER = "s14"
+    RADICAL_AXIS = "s15"
     CEVA = "s8"
     MIDPOINT_DEF = "m1"
     CIRCLE_DEF = "m2"
@@ -132,6 +134,10 @@ _STATEMENTS = {
     "s11": "eqangle B A B C B C B D, perp A C B C, midp E A D => para C E B D",
     "s12": "cong C A C B, perp A E A B, perp B D A B, coll E C D => cong C E C D",
     "s13": "D, E the feet of C on bisectors at B and at A of triangle ABC => para D E A B",
+    "s14": "cong O A O B, cong O C O D, cyclic A B C D, AB ∦ CD => cong O A O C "
+           "(O is the centre; likewise from three equal radii)",
+    "s15": "circles D(H) ∋ A, B and E(H) ∋ P, Q; C on AB and PQ, CH ⟂ DE (the radical axis) "
+           "=> cyclic A B P Q (equal powers of C)",
     "m1": "coll M A B, cong M A M B => midp M A B", "m2": "cong O A O B, cong O A O C => circle O A B C",
     "ar": "linear combination of the premises (angle or ratio chasing)",
     "construction": "given by the construction", "coll": "points on one line",
@@ -163,5 +169,7 @@ _NDG = {
     "s8": "A, B, C not collinear; D, E, F not vertices; P not a vertex", "s9": "V, X, Y distinct",
     "s10": "the two feet distinct", "s11": "A, B, D not collinear; C ≠ B", "s12": "A ≠ B",
     "s13": "A, B, C not collinear; the two feet distinct",
+    "s14": "A ≠ B, C ≠ D, AB ∦ CD (two perpendicular bisectors meet once); A, B, C not collinear",
+    "s15": "D ≠ E, C ≠ H; A ≠ B, P ≠ Q (secants, not tangents); A, B, P not collinear (two lines)",
 }
 RULES: dict[RuleId, Rule] = {r: Rule(r, _STATEMENTS[r.value], _NDG.get(r.value, "")) for r in RuleId}

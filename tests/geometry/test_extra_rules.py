@@ -4,6 +4,9 @@ import pytest
 
 from lemmata.engines.geometry import parse_problem, solve
 
+S14 = "a b c = triangle a b c; d = on_circum d a b c; o = on_bline o a b, on_bline o c d ? cong o a o c"
+S15 = ("d e = segment d e; h = free h; c = on_tline c h d e; a = on_circle a d h; "
+       "b = intersection_lc b c d a; p = on_circle p e h; q = intersection_lc q c e p ? cyclic a b p q")
 CASES = {
     "s6": "a b c d = eq_trapezoid a b c d ? eqangle a d a b b a b c",
     "s7": "a b c = triangle a b c; d = angle_bisector d c b a, on_line d a c; "
@@ -17,6 +20,8 @@ CASES = {
            "e = intersection_lt e c d a a b ? cong e c c d",
     "s13": "a b c = triangle a b c; d = angle_bisector d a b c, on_dia d b c; "
            "e = angle_bisector e b a c, on_dia e a c ? para d e a b",
+    "s14": S14,
+    "s15": S15,
 }
 
 
@@ -25,6 +30,24 @@ def test_rule_is_used_in_the_proof(rule_id: str) -> None:
     solution = solve(parse_problem(CASES[rule_id], rule_id), timeout=20)
     assert solution.proved
     assert rule_id in {f.rule.value for f in solution.proof}
+
+
+@pytest.mark.parametrize("rule_id, text", [("s14", S14), ("s15", S15)])
+def test_new_rule_is_needed_and_its_proof_checks(rule_id: str, text: str, monkeypatch) -> None:
+    """s14: O on the perpendicular bisectors of two chords of a circle is its centre. s15: a
+    point on the radical axis of two circles has equal powers, so its secants end on one
+    circle. Without the rule's pass the engine cannot prove either; with it, the proof passes
+    the independent checker."""
+    from lemmata.engines.geometry import matchers, solver
+    from lemmata.engines.geometry.checker import check_proof, record_from_facts
+
+    problem = parse_problem(text, rule_id)
+    solution = solve(problem, timeout=20)
+    assert solution.proved
+    assert check_proof(record_from_facts(problem, solution.proof, 0)).ok
+    rule_pass = {"s14": matchers.match_circle_centers, "s15": matchers.match_radical_axis}[rule_id]
+    monkeypatch.setattr(solver, "MATCHERS", [m for m in solver.MATCHERS if m is not rule_pass])
+    assert not solve(parse_problem(text, rule_id), timeout=20).proved
 
 
 def test_ratio_products_prove_ceva_consequence() -> None:
