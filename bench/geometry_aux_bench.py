@@ -4,7 +4,8 @@
 Each problem runs in its own process with a CPU-time budget (`--timeout` CPU seconds on the
 engine's clock, which ends a stuck step too; the kernel's RLIMIT_CPU only backs that up):
 plain deduction first, then the heuristic auxiliary-point search with what is left. Every
-proof counted has passed the independent checker. Prints a table and totals, and writes a JSON summary to bench/out/ after every problem.
+proof counted has passed the independent checker. Prints a table (with the candidates tried)
+and totals, and writes a JSON summary to bench/out/ after every problem.
 """
 
 from __future__ import annotations

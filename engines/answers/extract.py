@@ -64,10 +64,12 @@ _FINAL_PHRASE = re.compile(
 )
 _LEAD_IN = re.compile(r"^(?:[^=\n]{0,60}?\s)?(?:is|are|equals|was|be|ist|est|es|是|为)\s+(?=\S)", re.IGNORECASE)
 """`The largest $n$ is 34`: words naming the answer before its value."""
+_FULL_STOP = re.compile(r"\.(?=\s|$)|。|\n")
+"""The end of a sentence by punctuation or line break alone."""
 _ATTAINED = re.compile(r"[,;]?\s*(?:and\s+(?:it\s+|this\s+)?is\s+|which\s+is\s+|is\s+|was\s+)?\b(?:attained|achieved|obtained|reached|realised|realized)\b",
                        re.IGNORECASE)
 """`$11$, achieved at $x=3$`: the clause after an extreme value says where it is reached, not what it is."""
-_SENTENCE_END = re.compile(r"\.(?=\s|$)|。|\n|\s+(?:I hope|because|since|which|Check|Verification)\b|" + _ATTAINED.pattern,
+_SENTENCE_END = re.compile(_FULL_STOP.pattern + r"|\s+(?:I hope|because|since|which|Check|Verification)\b|" + _ATTAINED.pattern,
                            re.IGNORECASE)
 _MATH_SPANS = re.compile(
     r"(?<!\\)\$\$(.{1,%(n)d}?)(?<!\\)\$\$|\\\[(.{1,%(n)d}?)\\\]|\\\((.{1,%(n)d}?)\\\)|(?<!\\)\$((?:\\\$|[^$\n]){1,%(n)d}?)(?<!\\)\$"
@@ -250,7 +252,7 @@ def _before_attainment_clause(text: str) -> tuple[str, bool]:
         after = [span for span in spans if span.start() >= clause.end()]
         if not before or not after:
             continue
-        if before[-1].end() == clause.start() and not re.search(r"\.(?=\s|$)|。|\n", text[clause.end():after[-1].start()]):
+        if before[-1].end() == clause.start() and not _FULL_STOP.search(text, clause.end(), after[-1].start()):
             return text[: before[-1].end()], True
         break
     return text, False
