@@ -63,6 +63,10 @@ def run_cli(args: list[str], env: dict[str, str], cwd: Path, timeout: float = 18
     the heavy libraries imported already), with `input` on its standard input (not a terminal);
     returns what `subprocess.run(..., text=True)` would."""
     global _launcher
+    if not hasattr(os, "pidfd_open"):  # the launcher waits on pidfds (Linux); elsewhere, a fresh interpreter
+        return subprocess.run([sys.executable, "-m", "lemmata.agent.cli.main", *map(str, args)],
+                              env={**env, "PYTHONPATH": str(REPO)}, cwd=cwd, input=input or "",
+                              capture_output=True, text=True, timeout=timeout)
     if _launcher is None or _launcher.process.poll() is not None:
         _launcher = _Launcher()
         atexit.register(_launcher.close)
