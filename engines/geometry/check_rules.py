@@ -40,7 +40,8 @@ PATTERNS: dict[R, tuple[Pattern, ...]] = {
                           "diff P A; diff P B; diff Q A; diff Q B; diff A B"),),
     R.EQANGLE_CYCLIC: (_p("cyclic A B C D", "eqangle C A C B D A D B", "ncoll A B C; ncoll A B D"),),
     R.MIDPOINT_DEF: (_p("midp M A B", "coll M A B; cong M A M B", "diff A B"),),
-    R.CIRCLE_DEF: (),  # checked by _circle_def: every radius equal to the first
+    R.CIRCLE_DEF: (),  # checked in checker.check_step: every radius equal to the first
+    R.SAME_POINT: (),  # checked by checker._same_point: a renamed cited fact, two crossing loci
     R.PERP_FOOT_MIDPOINT: (_p("midp M A B", "coll M A B; cong O A O B; perp O M A B",
                               "diff O M; diff A B"),),
     R.DIAGONALS_BISECT_PARA: (_p("para A C B D", "midp M A B; midp M C D", "diff A C; diff B D"),),

@@ -18,6 +18,7 @@ from lemmata.engines.geometry.check_rules import PATTERNS
 from lemmata.engines.geometry.diagram import draw
 from lemmata.engines.geometry.errors import GeometryError
 from lemmata.engines.geometry.language import Problem, parse_problem
+from lemmata.engines.geometry.loci import circumcenter_of
 from lemmata.engines.geometry.premises import premise_facts
 from lemmata.engines.geometry.predicates import Predicate as P
 from lemmata.engines.geometry.predicates import check, is_coll
@@ -189,10 +190,11 @@ class Context:
 
     def __init__(self, cited: list[Stmt], pts: dict[str, complex]) -> None:
         self.cited, self.pts = cited, pts
-        self.lines = _merge([set(p) for pred, p, _ in cited if pred in (P.COLL, P.MIDP)], 2)
+        self.where = where = _positions(pts, {x for _, p, _ in cited for x in p})
+        self.lines = _merge([set(p) for pred, p, _ in cited if pred in (P.COLL, P.MIDP)], 2, where)
         circles = [set(p) for pred, p, _ in cited if pred is P.CYCLIC]
         circles += [set(p[1:]) for pred, p, _ in cited if pred is P.CIRCLE]
-        self.circles = _merge(circles, 3)
+        self.circles = _merge(circles, 3, where)
         self.centers = {i: {p[0] for pred, p, _ in cited if pred is P.CIRCLE and set(p[1:]) <= c}
                         for i, c in enumerate(self.circles)}
         self.angles, self.ratios, self.lengths = Span(), Span(), Span()
@@ -239,13 +241,18 @@ class Context:
         if len(line) < 3:
             return
         on = sorted(line)
-        a0, b0 = self.pts[on[0]], self.pts[on[1]]
+        a0 = self.pts[on[0]]
+        b0 = next((self.pts[x] for x in on[1:] if self.pts[x] != a0), a0)
+        if b0 == a0:
+            return
         u = (b0 - a0) / abs(b0 - a0)
         order = sorted(on, key=lambda x: ((self.pts[x] - a0) * u.conjugate()).real)
         for i in range(len(order)):
             for j in range(i + 1, len(order)):
                 for k in range(j + 1, len(order)):
                     x, y, z = order[i], order[j], order[k]
+                    if len({self.where[x], self.where[y], self.where[z]}) < 3:
+                        continue  # a point's two names: no segment between them
                     self.lengths.add(self.seg_form([(x, z, 1), (x, y, -1), (y, z, -1)]))
 
     # ---- does the context imply a statement? ------------------------------------------------
@@ -318,8 +325,17 @@ def _forms(pred: P, p, nums):
     return [], [], []
 
 
-def _merge(sets: list[set[str]], shared: int) -> list[set[str]]:
-    """Union of sets that share at least `shared` points, to a fixpoint."""
+def _positions(pts: dict[str, complex], names: set[str]) -> dict[str, str]:
+    """Name → the first name (sorted) at its position: a point stated twice counts once."""
+    scale = max((abs(z) for z in pts.values()), default=1.0) or 1.0
+    out: dict[str, str] = {}
+    for name in sorted(names):
+        out[name] = next((k for k in out if out[k] == k and abs(pts[k] - pts[name]) <= 1e-9 * scale), name)
+    return out
+
+
+def _merge(sets: list[set[str]], shared: int, where: dict[str, str]) -> list[set[str]]:
+    """Union of sets that share at least `shared` points (at distinct positions), to a fixpoint."""
     out: list[set[str]] = []
     for s in sets:
         s = set(s)
@@ -327,7 +343,7 @@ def _merge(sets: list[set[str]], shared: int) -> list[set[str]]:
         while changed:
             changed = False
             for t in out:
-                if len(s & t) >= shared:
+                if len({where[x] for x in s & t}) >= shared:
                     s |= t
                     out.remove(t)
                     changed = True
@@ -445,6 +461,8 @@ def check_step(st: Stmt, rule: R, cited: list[Stmt], pts: dict[str, complex],
         return "not a linear combination of the cited facts"
     if rule is R.CIRCLE_DEF:
         return None if st[0] is P.CIRCLE and ctx.implies(st) else "radii not equal by the cited facts"
+    if rule is R.SAME_POINT:
+        return _same_point(st, ctx)
     if rule is R.CYCLIC_MERGE and st[0] is P.CYCLIC and len(st[1]) > 4:
         first, rest = st[1][:3], st[1][3:]  # every further point on the circle of the first three
         if all(ctx.implies((P.CYCLIC, (*first, x), ())) or check_rule(rule, (P.CYCLIC, (*first, x), ()), ctx)
@@ -453,6 +471,41 @@ def check_step(st: Stmt, rule: R, cited: list[Stmt], pts: dict[str, complex],
     if rule not in PATTERNS:
         return f"the checker knows no pattern of rule {rule.value}"
     return None if check_rule(rule, st, ctx) else f"does not follow from the cited facts by {rule.value}"
+
+
+def _same_point(st: Stmt, ctx: Context) -> str | None:
+    """s16: the statement is a cited one with a point renamed to the other name of its position,
+    and the cited facts put both names on two lines or circles crossing there."""
+    pts = ctx.pts
+    scale = max(abs(z) for z in pts.values()) or 1.0
+    for pred, p, nums in ctx.cited:
+        if pred is not st[0] or nums != st[2] or len(p) != len(st[1]):
+            continue
+        for x in set(p) - set(st[1]):
+            for y in set(st[1]) - set(p):
+                renamed = (pred, tuple(y if z == x else z for z in p), nums)
+                if abs(pts[x] - pts[y]) <= 1e-9 * scale and same(st, renamed) and _pinned(ctx, x, y, scale):
+                    return None
+    return "not a cited fact about the other name of a point that two crossing loci pin down"
+
+
+def _pinned(ctx: Context, x: str, y: str, scale: float) -> bool:
+    """Whether two cited loci through both x and y cross at their position."""
+    away = lambda on: [z for z in sorted(on) if abs(ctx.pts[z] - ctx.pts[x]) > 1e-6 * scale]  # noqa: E731
+    at = ctx.pts[x]
+    lines = [ctx.pts[away(on)[0]] for on in ctx.lines if {x, y} <= on and away(on)]
+    centres = [circumcenter_of(at, ctx.pts[a], ctx.pts[b]) for on in ctx.circles
+               if {x, y} <= on and len(away(on)) >= 2 for a, b in [away(on)[:2]]]
+    centres = [o for o in centres if o is not None]
+    if any(not is_coll([at, u, v]) for i, u in enumerate(lines) for v in lines[i + 1:]):
+        return True
+    for u in lines:  # a secant: the chord's other end is away from the point
+        d = (u - at) / abs(u - at)
+        if any(abs(2 * ((o - at) * d.conjugate()).real) > 1e-6 * scale for o in centres):
+            return True
+    # two circles: the mirror image of the point in the line of centres is another point
+    return any(abs(((at - o1) * ((o2 - o1) / abs(o2 - o1)).conjugate()).imag) > 1e-6 * scale
+               for i, o1 in enumerate(centres) for o2 in centres[i + 1:] if abs(o2 - o1) > 1e-9 * scale)
 
 
 # ---- a whole proof ---------------------------------------------------------------------------

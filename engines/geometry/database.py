@@ -8,7 +8,7 @@ from fractions import Fraction
 from itertools import combinations
 
 from lemmata.engines.geometry.algebra import LinearSystem, Reduced
-from lemmata.engines.geometry.diagram import Diagram
+from lemmata.engines.geometry.diagram import Diagram, double_points
 from lemmata.engines.geometry.facts import Fact, fact_key
 from lemmata.engines.geometry.predicates import Predicate, direction
 from lemmata.engines.geometry.rules import RuleId
@@ -58,6 +58,10 @@ class Database:
         self.midpoints: dict[tuple[str, frozenset[str]], int] = {}
         self.shapes = 0
         """How many times a symbolic line or circle has grown (stamps what structure a rule saw)."""
+        self._doubles: tuple[int, dict[str, str]] = (-1, {})
+        self.same_points: dict[tuple[str, str], tuple[tuple[int, ...], int]] = {}
+        """(point, its double) proved one point → (the facts pinning it, next fact id whose
+        statement is still to be carried over to the other name)."""
 
     def copy(self) -> Database:
         """An independent copy, to add points to: containers are copied, immutable values
@@ -74,7 +78,14 @@ class Database:
         twin.angles, twin.ratios, twin.lengths = self.angles.copy(), self.ratios.copy(), self.lengths.copy()
         twin.length_done, twin.seg_var = set(self.length_done), dict(self.seg_var)
         twin.eq_fact, twin.midpoints = list(self.eq_fact), dict(self.midpoints)
+        twin.same_points = dict(self.same_points)
         return twin
+
+    def doubles(self) -> dict[str, str]:
+        """Point → the earlier point stated at its position (see `diagram.double_points`)."""
+        if self._doubles[0] != len(self.diagram.points):
+            self._doubles = (len(self.diagram.points), double_points(self.diagram.points))
+        return self._doubles[1]
 
     # ---- adding facts ---------------------------------------------------------------
     def add(self, pred: Predicate, points: tuple[str, ...], rule: RuleId,
@@ -97,6 +108,9 @@ class Database:
         return fact
 
     def _well_formed(self, pred: Predicate, p: tuple[str, ...]) -> bool:
+        doubles = self.doubles()
+        if doubles and not _apart(pred, p, doubles):
+            return False
         if pred in (Predicate.CONG, Predicate.PARA, Predicate.EQANGLE, Predicate.EQRATIO):
             segs = [seg(p[i], p[i + 1]) for i in range(0, len(p), 2)]
             if len(segs) == 2 and segs[0] == segs[1]:
@@ -168,8 +182,13 @@ class Database:
 
     def merge_line(self, points: tuple[str, ...], why: int) -> None:
         self.shapes += 1
-        target = self.line(points[0], points[1])
-        pending = {self.line(points[0], q) for q in points[2:]} - {target}
+        doubles = self.doubles()
+        base = doubles.get(points[0], points[0])
+        same = [q for q in points if doubles.get(q, q) == base]  # the first point's names
+        rest = [q for q in points if doubles.get(q, q) != base]
+        target = self.line(same[0], rest[0])
+        pending = {self.line(same[0], q) for q in rest[1:]} | {self.line(q, rest[0]) for q in same[1:]}
+        pending -= {target}
         self.line_why[target].add(why)
         while pending:
             other = pending.pop()
@@ -179,7 +198,10 @@ class Database:
             self.line_why[target] |= self.line_why.pop(other)
             lines_why = self.line_why[target] | self.line_why.get(other, set())
             self.angles.add({target: Fraction(1), other: Fraction(-1)}, Fraction(0), self._eq(why, lines_why))
+            doubles = self.doubles()
             for a, b in combinations(sorted(self.line_points[target]), 2):
+                if doubles.get(a) == b or doubles.get(b) == a:
+                    continue  # one point's two names: on many lines, they define none
                 old = self.pair_line.get(seg(a, b))
                 if old is not None and old != target and old in self.line_points:
                     pending.add(old)
@@ -195,8 +217,10 @@ class Database:
         if center:
             merged.center, merged.center_why = center, set(why)
         keep = []
+        doubles = self.doubles()
         for c in self.circles:
-            if len(c.points & merged.points) >= 3:
+            # three shared points make one circle; a point's two names count once
+            if len({doubles.get(x, x) for x in c.points & merged.points}) >= 3:
                 merged.points |= c.points
                 merged.why |= c.why
                 if c.center and not merged.center:
@@ -283,6 +307,25 @@ class Database:
 
     def premises_of(self, red: Reduced) -> list[int]:
         return sorted({f for i in red.why for f in self.eq_fact[i]})
+
+
+def _apart(pred: Predicate, p: tuple[str, ...], doubles: dict[str, str]) -> bool:
+    """Whether a statement keeps a point's two names (see `double_points`) apart where it needs
+    two points: a segment, a triangle, a midpoint or centre. A line or circle may hold both
+    names (the point lies on it) when it has other points to define it."""
+    one = [doubles.get(x, x) for x in p]
+    if pred is Predicate.COLL:
+        return len(set(one)) >= 2
+    if pred is Predicate.CYCLIC:
+        return len(set(one)) >= 3
+    if pred is Predicate.CIRCLE:
+        return one[0] not in one[1:] and len(set(one[1:])) >= min(3, len(p) - 1)
+    if pred in (Predicate.PARA, Predicate.PERP, Predicate.CONG, Predicate.EQANGLE,
+                Predicate.EQRATIO, Predicate.ACONST, Predicate.RCONST):
+        return all(one[i] != one[i + 1] for i in range(0, len(p) - 1, 2))
+    if pred in (Predicate.SIMTRI, Predicate.SIMTRIR, Predicate.CONTRI, Predicate.CONTRIR):
+        return len(set(one[:3])) == 3 and len(set(one[3:])) == 3
+    return len(set(one)) == len(one)
 
 
 def _factor(q: Fraction) -> list[tuple[int, int]]:

@@ -127,7 +127,10 @@ class Deduction:
 
     def why_ratio(self, terms, constant: Fraction = Fraction(1)) -> list[int] | None:
         pts = self.db.diagram.points
-        value = sum(c * math.log(abs(pts[a] - pts[b])) for a, b, c in terms)
+        lengths = [abs(pts[a] - pts[b]) for a, b, _ in terms]
+        if not all(lengths):
+            return None  # a segment between a point and its double (stated twice)
+        value = sum(c * math.log(n) for n, (_, _, c) in zip(lengths, terms))
         if abs(value - math.log(constant)) > 1e-6:
             return None
         red = self.db.reduce_ratio(terms, constant)

@@ -16,6 +16,8 @@ CLAUSE_ATTEMPTS = 30
 DRAWING_ATTEMPTS = 20
 MIN_GAP = 1e-3
 MAX_COORD = 1e3
+SAME_POSITION = 1e-9
+"""Relative distance under which two stated points are one point stated twice."""
 
 
 @dataclass
@@ -90,10 +92,27 @@ def _on(locus, p: complex) -> bool:
     return contains(locus, p, tol=1e-6)
 
 
-def _check_sane(new: dict[str, complex], diagram: Diagram) -> None:
+def double_points(points: dict[str, complex]) -> dict[str, str]:
+    """Point → the earlier point at its position: AlphaGeometry2's double points, one point
+    stated twice by different premises (`y'` on BC with a tangency where `y` is on BC and EF).
+    They are different names until the engine proves them one point."""
+    names = list(points)
+    scale = max((abs(z) for z in points.values()), default=1.0) or 1.0
+    out: dict[str, str] = {}
+    for i, name in enumerate(names):
+        for earlier in names[:i]:
+            if earlier not in out and abs(points[name] - points[earlier]) <= SAME_POSITION * scale:
+                out[name] = earlier
+                break
+    return out
+
+
+def _check_sane(new: dict[str, complex], diagram: Diagram, doubles: bool = False) -> None:
     for name, p in new.items():
         if abs(p) > MAX_COORD or p != p:
             raise _Degenerate(f"point {name} is too far away")
+        if doubles:
+            continue  # stated coordinates, where a point may be stated twice
         for q in list(diagram.points.values()) + [v for k, v in new.items() if k != name]:
             if abs(p - q) < MIN_GAP * 10:
                 raise _Degenerate(f"point {name} coincides with another point")
@@ -105,7 +124,7 @@ def extend(diagram: Diagram, clause: Clause, rng: random.Random) -> dict[str, co
     for _ in range(CLAUSE_ATTEMPTS):
         try:
             new = draw_clause(clause, diagram, rng)
-            _check_sane(new, diagram)
+            _check_sane(new, diagram, doubles=not clause.steps)
             diagram.points.update(new)
             return new
         except _Degenerate as exc:

@@ -117,7 +117,9 @@ def parse_clause(text: str, known: list[str], *, index: int = 0, problem: str = 
     if not points:
         raise fail(GeometryLanguageError, "no new point names before `=`")
     parts = [s for s in right.split(",") if s.strip()]
-    if all(p.split()[0] not in CONSTRUCTIONS for p in parts) and len(fixed) == len(points):
+    # AlphaGeometry2 form: every new point has coordinates and its predicates are premises
+    # (some names, `aconst`, are both; a clause mixing them is read as premises).
+    if len(fixed) == len(points) and not (parts and all(p.split()[0] in CONSTRUCTIONS for p in parts)):
         premises = tuple(p for p in (_parse_premise(s, points, known, fail) for s in parts) if p)
         return Clause(tuple(points), (), fixed, text.strip(), premises)
     steps = tuple(_parse_step(s, points, known, fail) for s in parts)

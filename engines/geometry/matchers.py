@@ -23,10 +23,12 @@ HALF = Fraction(1, 2)
 
 def match_coll(ded: Deduction) -> None:
     """r28: numerically collinear points whose lines are proved parallel."""
+    doubles = ded.db.doubles()
     for line in ded.index.lines:
         pts = sorted(line)
-        a, b = pts[0], pts[1]
-        for c in pts[2:]:
+        a = pts[0]
+        b = next(x for x in pts[1:] if doubles.get(x) != a)  # two points, not one point's names
+        for c in (x for x in pts[1:] if x != b):
             lid = ded.db.line(a, b)
             if c in ded.db.line_points[lid] or not ded.fresh(("coll", a, b, c)):
                 continue
@@ -38,12 +40,79 @@ def match_coll(ded: Deduction) -> None:
                     break
         ded.tick()
 
+def match_double_points(ded: Deduction) -> None:
+    """s16: a point stated twice (AlphaGeometry2's double points, `y'` where `y` is) is one
+    point once both names are proved on two loci crossing there; from then on every fact about
+    one name is carried over to the other."""
+    db = ded.db
+    for double, point in db.doubles().items():
+        known = db.same_points.get((point, double))
+        if known is None:
+            pins = _pinning_loci(ded, point, double)
+            if pins is None:
+                continue
+            known = (tuple(pins), 0)
+        pins, i = known
+        while i < len(db.facts):
+            f = db.facts[i]
+            i += 1
+            if (point in f.points) == (double in f.points):
+                continue
+            swap = {point: double, double: point}
+            ded.derive(f.predicate, tuple(swap.get(x, x) for x in f.points), (f.id, *pins),
+                       R.SAME_POINT, f.numbers)
+        db.same_points[(point, double)] = (pins, i)
+        ded.tick()
+
+
+def _pinning_loci(ded: Deduction, p: str, q: str) -> list[int] | None:
+    """Facts putting both p and q on two proved lines or circles that cross at their common
+    position (so they meet there in one point), or None."""
+    db, pts = ded.db, ded.db.diagram.points
+    doubles = db.doubles()
+    others = lambda on: sorted(x for x in on if x not in (p, q) and doubles.get(x) != p  # noqa: E731
+                               and abs(pts[x] - pts[p]) > 1e-6)
+    loci: list[tuple[str, complex, set[int]]] = []  # (kind, a second point or the centre, why)
+    for lid, on in db.line_points.items():
+        if p in on and q in on and others(on):
+            loci.append(("line", pts[others(on)[0]], db.line_why[lid]))
+    for c in db.circles:
+        rest = others(c.points)
+        if p in c.points and q in c.points and len(rest) >= 2:
+            centre = circumcenter_of(pts[p], pts[rest[0]], pts[rest[1]])
+            if centre is not None:
+                loci.append(("circle", centre, c.why))
+    scale = max(abs(z) for z in pts.values()) or 1.0
+    for (kind1, at1, why1), (kind2, at2, why2) in combinations(loci, 2):
+        other = _second_meet(pts[p], kind1, at1, kind2, at2)
+        if other is not None and abs(other - pts[p]) > 1e-6 * scale:
+            return sorted(why1 | why2)
+    return None
+
+
+def _second_meet(x: complex, kind1: str, at1: complex, kind2: str, at2: complex) -> complex | None:
+    """Where two loci through x meet again (a far point for crossing lines), None when they are
+    one locus or touch at x. A line is given by a second point on it, a circle by its centre."""
+    if kind1 == "circle" and kind2 == "line":
+        kind1, at1, kind2, at2 = kind2, at2, kind1, at1
+    if kind1 == "line" and kind2 == "line":
+        return None if is_coll([x, at1, at2]) else x + 1e9
+    if kind1 == "line":
+        other = 2 * foot_on(at2, line_through(x, at1)) - x  # the chord's other end
+    else:
+        if abs(at1 - at2) < 1e-9:
+            return None
+        other = 2 * foot_on(x, line_through(at1, at2)) - x  # mirror image in the line of centres
+    return other
+
+
 def match_lengths(ded: Deduction) -> None:
     """Distance chasing: lengths add along lines; equal lengths found there become facts."""
     pts = ded.db.diagram.points
     for lid in ded.db.lines_with(3):
         on = sorted(ded.db.line_points[lid])
-        a0, b0 = pts[on[0]], pts[on[1]]
+        a0 = pts[on[0]]
+        b0 = next(pts[x] for x in on[1:] if pts[x] != a0)  # not a0's double
         u = (b0 - a0) / abs(b0 - a0)
         order = sorted(on, key=lambda x: ((pts[x] - a0) * u.conjugate()).real)
         for i in range(len(order)):
@@ -757,7 +826,7 @@ def try_similar(ded: Deduction, t1, t2, reflected: bool) -> None:
 
 # Order matters only for speed: cheap structural passes first, triangle matching last.
 MATCHERS = [
-    match_coll, match_lengths, match_centers, match_circle_centers, match_radical_axis, match_cyclic,
+    match_double_points, match_coll, match_lengths, match_centers, match_circle_centers, match_radical_axis, match_cyclic,
     match_inscribed, match_midpoints,
     match_isosceles, match_perp_bisector, match_thales, match_bisector, match_equal_chords,
     match_projected_midpoints, match_bisector_feet, match_feet_on_two_bisectors,

@@ -9,7 +9,7 @@ from itertools import combinations, permutations
 
 import numpy as np
 
-from lemmata.engines.geometry.diagram import Diagram
+from lemmata.engines.geometry.diagram import Diagram, double_points
 from lemmata.engines.geometry.loci import circumcenter_of
 from lemmata.engines.geometry.predicates import TOL, direction, is_coll
 
@@ -57,8 +57,13 @@ def index_diagram(diagram: Diagram, previous: NumericIndex | None = None) -> Num
     old = set(previous.names) if previous is not None else set()
     if previous is not None:
         previous.previous = None  # only the last index is built on: let older ones go
+    doubles = double_points(pts)
+    # A point stated twice has no line, circle or midpoint through both of its names.
+    same = {frozenset(pair) for pair in doubles.items()}
     pair_lines: dict[tuple[str, str], frozenset[str]] = {}
     for a, b in combinations(names, 2):
+        if frozenset((a, b)) in same:
+            continue
         if a in old and b in old:  # only the new points can join a line of old points
             known = previous.pair_lines.get((a, b), frozenset((a, b)))
             on = known | {c for c in names if c not in old and is_coll([pts[a], pts[b], pts[c]])}
@@ -67,12 +72,13 @@ def index_diagram(diagram: Diagram, previous: NumericIndex | None = None) -> Num
         if len(on) >= 3:
             pair_lines[a, b] = frozenset(on)
     lines = set(pair_lines.values())
-    triple_circles = _circles(pts, names, previous)
+    triple_circles = _circles(pts, names, previous, same)
     circles = {on for o, r, loose in triple_circles.values() if len(loose) >= 4
                for on in [_exactly_on(pts, loose, o, r)] if len(on) >= 4}
     equidistant = {}
     for o in names:
-        others = sorted((abs(pts[x] - pts[o]), x) for x in names if x != o)
+        others = sorted((abs(pts[x] - pts[o]), x) for x in names
+                        if x != o and frozenset((x, o)) not in same)
         groups, current = [], [others[0]] if others else []
         for item in others[1:]:
             if abs(item[0] - current[-1][0]) < TOL * 10 * max(1, item[0]):
@@ -84,7 +90,8 @@ def index_diagram(diagram: Diagram, previous: NumericIndex | None = None) -> Num
         equidistant[o] = [[x for _, x in g] for g in groups if len(g) >= 2]
     was_mid = set(previous.midpoints) if previous is not None else set()
     mids = [(m, a, b) for a, b in combinations(names, 2) for m in names
-            if m not in (a, b) and ((m, a, b) in was_mid if {m, a, b} <= old
+            if m not in (a, b) and not same & {frozenset((a, b)), frozenset((m, a)), frozenset((m, b))}
+            and ((m, a, b) in was_mid if {m, a, b} <= old
                                     else abs(pts[m] - (pts[a] + pts[b]) / 2) < TOL * 10)]
     return NumericIndex(names, sorted(lines, key=sorted), sorted(circles, key=sorted), equidistant,
                         mids, pair_lines=pair_lines, triple_circles=triple_circles, previous=previous)
@@ -94,7 +101,8 @@ def single(s: set[str]) -> str | None:
     return next(iter(s)) if len(s) == 1 else None
 
 
-def _circles(pts: dict[str, complex], names: list[str], previous: NumericIndex | None
+def _circles(pts: dict[str, complex], names: list[str], previous: NumericIndex | None,
+             same: set[frozenset[str]] = frozenset()
              ) -> dict[tuple[str, str, str], tuple[complex, float, frozenset[str]]]:
     """Per triple of points: its circumcentre, radius and the points loosely on that circle
     (an array test with a ten times looser tolerance than the exact one). With the previous
@@ -105,7 +113,7 @@ def _circles(pts: dict[str, complex], names: list[str], previous: NumericIndex |
     out = dict(known)
     new_rows: list[tuple[tuple[str, str, str], complex, float]] = []
     for tri in combinations(names, 3):
-        if not set(tri) <= old_names:
+        if not set(tri) <= old_names and not any(frozenset(pair) in same for pair in combinations(tri, 2)):
             o = circumcenter_of(*(pts[x] for x in tri))
             if o is not None and abs(o) <= 1e4:
                 new_rows.append((tri, o, abs(pts[tri[0]] - o)))
@@ -134,7 +142,9 @@ def ratio_pairs(index: NumericIndex, diagram: Diagram) -> list[tuple[str, str, s
     index on arrays."""
     if index.ratios is None:
         pts = diagram.points
-        segments = list(combinations(index.names, 2))
+        doubles = double_points(pts)
+        segments = [(a, b) for a, b in combinations(index.names, 2)
+                    if doubles.get(b) != a and doubles.get(a) != b]  # no length between one point's names
         length = np.array([abs(pts[a] - pts[b]) for a, b in segments], dtype=float)
         first, second = np.triu_indices(len(segments), k=1)
         ratio = length[first] / length[second]
@@ -188,10 +198,11 @@ def _shape_table(diagram: Diagram, names: list[str], table: dict, skip: set[str]
     """Add to `table` (shape key → triangles) every proper triangle, in each vertex order, not
     made of `skip` points only; returns the added ones by key."""
     pts = diagram.points
+    doubles = double_points(pts)
     added: dict[tuple[int, int], list[tuple[str, str, str]]] = {}
     for tri in combinations(names, 3):
-        if skip and set(tri) <= skip:
-            continue
+        if skip and set(tri) <= skip or any(doubles.get(x) in tri for x in tri):
+            continue  # old, or two names of one point
         a, b, c = (pts[x] for x in tri)
         if abs(((b - a).conjugate() * (c - a)).imag) < 1e-6 * abs(b - a) * abs(c - a):
             continue

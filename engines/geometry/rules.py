@@ -66,6 +66,7 @@ class RuleId(str, Enum):
     BISECTOR_FEET_PARALLEL = "s13"
     CIRCLE_CENTER = "s14"
     RADICAL_AXIS = "s15"
+    SAME_POINT = "s16"
     CEVA = "s8"
     MIDPOINT_DEF = "m1"
     CIRCLE_DEF = "m2"
@@ -138,6 +139,8 @@ _STATEMENTS = {
            "(O is the centre; likewise from three equal radii)",
     "s15": "circles D(H) ∋ A, B and E(H) ∋ P, Q; C on AB and PQ, CH ⟂ DE (the radical axis) "
            "=> cyclic A B P Q (equal powers of C)",
+    "s16": "X and X' stated twice at one position, both on two loci (lines or circles) that cross "
+           "there => X' is X: a fact about one holds for the other",
     "m1": "coll M A B, cong M A M B => midp M A B", "m2": "cong O A O B, cong O A O C => circle O A B C",
     "ar": "linear combination of the premises (angle or ratio chasing)",
     "construction": "given by the construction", "coll": "points on one line",
@@ -171,5 +174,7 @@ _NDG = {
     "s13": "A, B, C not collinear; the two feet distinct",
     "s14": "A ≠ B, C ≠ D, AB ∦ CD (two perpendicular bisectors meet once); A, B, C not collinear",
     "s15": "D ≠ E, C ≠ H; A ≠ B, P ≠ Q (secants, not tangents); A, B, P not collinear (two lines)",
+    "s16": "the two loci are different and cross at the point: their other common point (if any) "
+           "is numerically elsewhere (not tangent, not one line)",
 }
 RULES: dict[RuleId, Rule] = {r: Rule(r, _STATEMENTS[r.value], _NDG.get(r.value, "")) for r in RuleId}
