@@ -310,22 +310,17 @@ class Database:
 
 
 def _apart(pred: Predicate, p: tuple[str, ...], doubles: dict[str, str]) -> bool:
-    """Whether a statement keeps a point's two names (see `double_points`) apart where it needs
-    two points: a segment, a triangle, a midpoint or centre. A line or circle may hold both
-    names (the point lies on it) when it has other points to define it."""
+    """Whether a statement may name these points when some are one point's two names (see
+    `double_points`). A line or circle may hold both names (the point lies on it) when other
+    points define it; any other statement with both would treat one point as two (a segment,
+    a triangle, a ratio between its names), which rules that tell points apart by name would
+    then use as if they were distinct."""
     one = [doubles.get(x, x) for x in p]
     if pred is Predicate.COLL:
         return len(set(one)) >= 2
     if pred is Predicate.CYCLIC:
         return len(set(one)) >= 3
-    if pred is Predicate.CIRCLE:
-        return one[0] not in one[1:] and len(set(one[1:])) >= min(3, len(p) - 1)
-    if pred in (Predicate.PARA, Predicate.PERP, Predicate.CONG, Predicate.EQANGLE,
-                Predicate.EQRATIO, Predicate.ACONST, Predicate.RCONST):
-        return all(one[i] != one[i + 1] for i in range(0, len(p) - 1, 2))
-    if pred in (Predicate.SIMTRI, Predicate.SIMTRIR, Predicate.CONTRI, Predicate.CONTRIR):
-        return len(set(one[:3])) == 3 and len(set(one[3:])) == 3
-    return len(set(one)) == len(one)
+    return len(set(one)) == len(set(p))
 
 
 def _factor(q: Fraction) -> list[tuple[int, int]]:

@@ -109,6 +109,7 @@ def _second_meet(x: complex, kind1: str, at1: complex, kind2: str, at2: complex)
 def match_lengths(ded: Deduction) -> None:
     """Distance chasing: lengths add along lines; equal lengths found there become facts."""
     pts = ded.db.diagram.points
+    one = ded.db.doubles()
     for lid in ded.db.lines_with(3):
         on = sorted(ded.db.line_points[lid])
         a0 = pts[on[0]]
@@ -118,8 +119,8 @@ def match_lengths(ded: Deduction) -> None:
         for i in range(len(order)):
             for k in range(i + 2, len(order)):
                 x, y, z = order[i], order[k - 1], order[k]
-                if (x, y, z) in ded.db.length_done:
-                    continue
+                if (x, y, z) in ded.db.length_done or len({one.get(w, w) for w in (x, y, z)}) < 3:
+                    continue  # done, or two names of one point (their order is noise)
                 ded.db.length_done.add((x, y, z))
                 fid = ded.fact_for(P.COLL, (x, y, z), sorted(ded.db.line_why[lid]), R.COLL_MERGE)
                 if fid is not None:
@@ -359,9 +360,11 @@ def _radical_axis(ded: Deduction, centres, quad) -> None:
         why = None if w is None else why + w
     if why is None:
         return
-    lines = ded.why_coll((c, a, b)) if c not in (a, b) else []
-    lines += ded.why_coll((c, p, q)) if c not in (p, q) else []
-    ded.derive(P.CYCLIC, quad, why + lines, R.RADICAL_AXIS)
+    on_ab = ded.why_coll((c, a, b)) if c not in (a, b) else []
+    on_pq = ded.why_coll((c, p, q)) if c not in (p, q) else []
+    if on_ab is None or on_pq is None:
+        return  # C is on the secants in the diagram only
+    ded.derive(P.CYCLIC, quad, why + on_ab + on_pq, R.RADICAL_AXIS)
 
 
 def match_cyclic(ded: Deduction) -> None:
@@ -567,6 +570,7 @@ def _feet_on_two_bisectors(ded: Deduction, c, a, b, d, e) -> None:
 def match_midline_of_strip(ded: Deduction) -> None:
     """s12: C on the perpendicular bisector of AB, AE ⟂ AB, BD ⟂ AB, E C D collinear ⇒ CE = CD."""
     pts = ded.db.diagram.points
+    one = ded.db.doubles()
     for lid in ded.db.lines_with(3):
         on = sorted(ded.db.line_points[lid])
         for c in on:
@@ -670,6 +674,7 @@ def match_thales(ded: Deduction) -> None:
 def match_bisector(ded: Deduction) -> None:
     """r11 / r12: the angle bisector theorem, both ways."""
     pts = ded.db.diagram.points
+    one = ded.db.doubles()
     for lid in ded.db.lines_with(3):
         on = sorted(ded.db.line_points[lid])
         for d in on:
