@@ -65,10 +65,15 @@ def draw_clause(clause: Clause, diagram: Diagram, rng: random.Random) -> dict[st
             loci.extend(out)
     if placed:
         return placed
-    return {clause.points[0]: _pick(loci, diagram, rng)}
+    return {clause.points[0]: _pick(loci, diagram, rng, _arguments(clause))}
 
 
-def _pick(loci: list, diagram: Diagram, rng: random.Random) -> complex:
+def _arguments(clause: Clause) -> set[str]:
+    """The existing points a clause's constructions are built on."""
+    return {a for step in clause.steps for a in step.args if a not in clause.points}
+
+
+def _pick(loci: list, diagram: Diagram, rng: random.Random, own: set[str] = frozenset()) -> complex:
     if any(x is None for x in loci):
         raise _Degenerate("construction has no position")
     points = [x for x in loci if isinstance(x, complex)]
@@ -83,8 +88,20 @@ def _pick(loci: list, diagram: Diagram, rng: random.Random) -> complex:
         candidates = [c for c in candidates if _on(extra, c)]
     fresh = [c for c in candidates if all(abs(c - q) > MIN_GAP for q in diagram.points.values())]
     if not fresh:
+        # Loci that meet only at an existing point other than their own arguments state that
+        # point again by another definition: a double point, one point until proved so.
+        fresh = [c for c in candidates if _double(c, diagram, own)]
+    if not fresh:
         raise _Degenerate("loci do not meet at a new point")
     return fresh[rng.randrange(len(fresh))]
+
+
+def _double(at: complex, diagram: Diagram, own: set[str]) -> str | None:
+    """The existing point (not among `own`) exactly at `at`, when no other point is near."""
+    scale = max((abs(z) for z in diagram.points.values()), default=1.0) or 1.0
+    near = [k for k, z in diagram.points.items() if abs(at - z) <= MIN_GAP * 10]
+    same = [k for k in near if abs(at - diagram.points[k]) <= SAME_POSITION * scale]
+    return same[0] if len(near) == len(same) == 1 and same[0] not in own else None
 
 
 def _on(locus, p: complex) -> bool:
@@ -107,12 +124,15 @@ def double_points(points: dict[str, complex]) -> dict[str, str]:
     return out
 
 
-def _check_sane(new: dict[str, complex], diagram: Diagram, doubles: bool = False) -> None:
+def _check_sane(new: dict[str, complex], diagram: Diagram, stated: bool = False,
+                own: set[str] = frozenset()) -> None:
     for name, p in new.items():
         if abs(p) > MAX_COORD or p != p:
             raise _Degenerate(f"point {name} is too far away")
-        if doubles:
+        if stated:
             continue  # stated coordinates, where a point may be stated twice
+        if len(new) == 1 and _double(p, diagram, own):
+            continue  # the same point by another construction
         for q in list(diagram.points.values()) + [v for k, v in new.items() if k != name]:
             if abs(p - q) < MIN_GAP * 10:
                 raise _Degenerate(f"point {name} coincides with another point")
@@ -124,7 +144,7 @@ def extend(diagram: Diagram, clause: Clause, rng: random.Random) -> dict[str, co
     for _ in range(CLAUSE_ATTEMPTS):
         try:
             new = draw_clause(clause, diagram, rng)
-            _check_sane(new, diagram, doubles=not clause.steps)
+            _check_sane(new, diagram, stated=not clause.steps, own=_arguments(clause))
             diagram.points.update(new)
             return new
         except _Degenerate as exc:

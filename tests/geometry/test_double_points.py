@@ -6,7 +6,12 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 from lemmata.engines.geometry import parse_problem, solve
+from lemmata.engines.geometry.errors import DiagramError
+from lemmata.engines.geometry.language import read_problems
+from lemmata.engines.geometry.problem_sets import problem_set
 from lemmata.engines.geometry.checker import ProofRecord, ProofStep, check_proof
 from lemmata.engines.geometry.facts import fact_key
 from lemmata.engines.geometry.predicates import Predicate
@@ -83,3 +88,33 @@ def test_a_fact_about_one_name_proves_the_goal_about_the_other() -> None:
     sol = solve(parse_problem(text, "secant"), timeout=20)
     assert sol.proved and not sol.rejected
     assert sol.proof[-1].rule.value == "s16"
+
+
+def test_a_construction_meeting_only_at_an_existing_point_states_it_again() -> None:
+    # the parallel to AB through the midpoint of AC meets BC at the midpoint m of BC
+    text = ("a b c = triangle a b c; m = midpoint m b c; n = midpoint n a c; "
+            "x = on_line x b c, on_pline x n a b ? cong x b x c")
+    sol = solve(parse_problem(text, "midline"), timeout=20)
+    assert sol.diagram.points["x"] == sol.diagram.points["m"]
+    assert sol.proved and not sol.rejected  # the checker's fresh drawings place x at m too
+
+
+def test_a_construction_landing_on_its_own_argument_is_still_degenerate() -> None:
+    with pytest.raises(DiagramError, match="cannot draw `x = foot x c a b`"):
+        solve(parse_problem("a b = segment a b; c = on_line c a b; x = foot x c a b ? coll x a b", "flat"))
+
+
+def test_imo_2021_p3_is_proved_with_alphageometry2s_double_point_constructions() -> None:
+    # AlphaGeometry2's auxiliary points for IMO 2021 P3, as constructions: y2 is where the
+    # tangent at d to circle bdc meets bc (it is y), e2 the second point of line f y2 on circle
+    # fbc (it is e), m2 that of line pb on circle bdk (it is m).
+    aux = ["da = reflect da d b c", "db = reflect db d c a", "dc = reflect dc d a b",
+           "q = circle q da db dc", "m = on_line m a y, on_circum m a b c",
+           "k = on_circum k a d c, on_circle k y d", "o3 = circle o3 b d c",
+           "y2 = on_line y2 b c, on_tline y2 d o3 d", "e2 = on_line e2 f y2, on_circum e2 f b c",
+           "p = on_line p a c, on_line p d k", "m2 = on_line m2 p b, on_circum m2 b d k"]
+    session = GeometrySession(seed=0, timeout=60)
+    session.build(read_problems(problem_set("imo"))["translated_imo_2021_p3"], "imo_2021_p3")
+    statuses = [session.add(clause) for clause in aux]
+    assert all(s.ok for s in statuses) and statuses[-1].goal_proved  # proved = checker accepted
+    assert {("y", "y2"), ("e", "e2"), ("m", "m2")} <= set(session.ded.db.same_points)
