@@ -95,6 +95,10 @@ SINGLE_STEP_TIMEOUT = 4.0
 SYMMETRIC_RANKS = 200
 """Single candidates of at most this rank are followed by themselves together with their images
 under the statement's symmetries (one saturation), when an image is also a candidate."""
+PARTNER_SYMMETRIES = 2
+"""How many symmetries give a candidate its partners: the deepest involutions (those swap
+points in pairs, so a candidate with its image is itself a symmetric figure; a statement with
+a square or three equal sides has more symmetries than pairs are worth trying)."""
 SYMMETRIC_STEP_TIMEOUT = 2 * SINGLE_STEP_TIMEOUT
 """Saturation budget after a candidate and its symmetric partner (seconds)."""
 PAIR_POOL = 10
@@ -390,8 +394,9 @@ def search(problem_text: str, *, timeout: float = 60.0, seed: int = 0,
     productive: list[tuple[int, int, Candidate]] = []
     singles = iter(enumerate(pool))
     paired: set[tuple[str, str]] = set()
-    partners = symmetric_partners(pool, symmetries(problem, dict(base.ded.db.diagram.points)),
-                                  dict(base.ded.db.diagram.points), seed)
+    coords = dict(base.ded.db.diagram.points)
+    swaps = [sym for sym in symmetries(problem, coords) if sym.involution][:PARTNER_SYMMETRIES]
+    partners = symmetric_partners(pool, swaps, coords, seed)
 
     def symmetric_proof(index: int, cand: Candidate) -> AuxSearch | None:
         nonlocal tried

@@ -36,7 +36,7 @@ statement always gives the same symmetries). Points of premise-free clauses (a `
 go anywhere; the first clause with premises prunes almost all of those."""
 SIGNATURE_TOLERANCE = 1e-7
 """Relative tolerance of the numeric signatures (collinear, equidistant)."""
-MAX_SYMMETRIES = 4
+MAX_SYMMETRIES = 8
 """Symmetries kept, deepest first."""
 
 
@@ -54,6 +54,12 @@ class Symmetry:
     def image(self, name: str) -> str | None:
         """The image of a point, or None when the symmetry does not cover it."""
         return dict(self.mapping).get(name)
+
+    @property
+    def involution(self) -> bool:
+        """Whether applying it twice gives the identity (it swaps points in pairs)."""
+        mapping = dict(self.mapping)
+        return all(mapping[q] == p for p, q in self.mapping)
 
     def moved(self) -> list[str]:
         """The points it does not fix."""
