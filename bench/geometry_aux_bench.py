@@ -14,6 +14,7 @@ unproved; `--symmetric-ranks 0` turns off the symmetric-partner trials, for comp
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import platform
 import subprocess
@@ -63,7 +64,12 @@ def main() -> None:
     auxiliary.SYMMETRIC_RANKS = args.symmetric_ranks
     start = time.time()
     OUT.mkdir(exist_ok=True)
-    out = OUT / f"geometry_aux_{path.stem}_{int(args.timeout)}s_{time.strftime('%Y%m%d_%H%M%S')}.json"
+    stem = f"geometry_aux_{path.stem}_{int(args.timeout)}s_{time.strftime('%Y%m%d_%H%M%S')}"
+    out = OUT / f"{stem}.json"
+    for n in itertools.count(2):  # two runs started in the same second keep both results
+        if not out.exists():
+            break
+        out = OUT / f"{stem}_{n}.json"
     done: list[BatchRecord] = []
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
                             cwd=Path(__file__).parent).stdout.strip()

@@ -6,9 +6,10 @@ lines, collinear triples, far away) and ones that coincide with an existing poin
 better-scored candidate are dropped before any symbolic work. The rest are scored (kind, goal
 relevance, how busy their points are in the saturated database, how many existing lines and
 equal distances meet them) and tried under a time budget: first batches of the best candidates
-added together (one saturation for many points, HAGeo-style), then one point at a time, then
-pairs of the most productive points; time left once every point was tried goes to pairs among
-more of them. A proof found with a batch is reduced to the auxiliary
+added together (one saturation for many points, HAGeo-style), then one point at a time — a
+well-ranked one followed by itself together with its image under a symmetry of the statement
+(`symmetry.py`), when that image is a candidate too — then pairs of the most productive points;
+time left once every point was tried goes to pairs among more of them. A proof found with a batch is reduced to the auxiliary
 points its steps actually mention, and re-checked with only those."""
 
 from __future__ import annotations
@@ -326,7 +327,8 @@ def _fresh_names(points: list[str]) -> Iterator[str]:
 def search(problem_text: str, *, timeout: float = 60.0, seed: int = 0,
            step_timeout: float = 10.0, name: str = "problem") -> AuxSearch:
     """Plain deduction first; then batches of the best candidates; then one auxiliary point at
-    a time; then pairs of the points that added the most facts. Stops at the first proof or
+    a time, each of the SYMMETRIC_RANKS best also with its symmetric partners; then pairs of
+    the points that added the most facts. Stops at the first proof or
     when the time budget is spent. Same seed ⇒ same candidates in the same order."""
     started = clock.now()
     deadline = started + timeout
