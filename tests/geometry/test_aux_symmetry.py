@@ -5,7 +5,7 @@ import pytest
 
 from lemmata.engines.geometry.auxiliary import search
 from lemmata.engines.geometry.diagram import draw
-from lemmata.engines.geometry.language import load_problem, parse_clause, parse_problem
+from lemmata.engines.geometry.language import load_problem, parse_clause, parse_problem, read_problems
 from lemmata.engines.geometry.problem_sets import SETS
 from lemmata.engines.geometry.symmetry import image_clause, image_position, symmetries
 from tests.geometry.test_aux_schedule import virtual_clock  # noqa: F401 (a fixture)
@@ -76,9 +76,11 @@ def test_a_problem_needing_a_symmetric_pair_is_proved_by_the_pair() -> None:
     found = search(text, timeout=60.0, seed=0)
     assert found.proved and found.phase == "symmetric", (found.phase, found.clauses)
     assert found.session is not None and found.session.check().ok
-    # The two auxiliary points are one construction and its image: the feet of F and G on CD.
-    assert sorted(c.split("=")[1].split()[:4] for c in found.clauses) == [
-        ["foot", found.clauses[0].split()[0], "f", "c"], ["foot", found.clauses[1].split()[0], "g", "c"]]
+    # The two auxiliary points are one construction and its image under A ↔ B, F ↔ G: the
+    # feet of F and G on CD.
+    steps = [clause.split("=", 1)[1].split() for clause in found.clauses]
+    feet = sorted((step[0], step[2], frozenset(step[3:])) for step in steps)
+    assert feet == [("foot", "f", frozenset("cd")), ("foot", "g", frozenset("cd"))], found.clauses
 
 
 def test_a_longer_budget_never_loses_the_symmetric_proof(virtual_clock) -> None:
@@ -90,5 +92,4 @@ def test_a_longer_budget_never_loses_the_symmetric_proof(virtual_clock) -> None:
 
 
 def _problems() -> list[tuple[str, str]]:
-    from lemmata.engines.geometry.language import read_problems
     return list(read_problems(SETS["symmetric"]).items())
