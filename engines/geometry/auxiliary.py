@@ -6,16 +6,17 @@ lines, collinear triples, far away) and ones that coincide with an existing poin
 better-scored candidate are dropped before any symbolic work. The rest are scored (kind, goal
 relevance, how busy their points are in the saturated database, how many existing lines and
 equal distances meet them) and tried under a time budget: first batches of the best candidates
-added together (one saturation for many points, HAGeo-style), then one point at a time, then
-pairs of the most productive points; time left once every point was tried goes to pairs among
-more of them. A proof found with a batch is reduced to the auxiliary
+added together (one saturation for many points, HAGeo-style), then one point at a time — a
+well-ranked one followed by itself together with its image under a symmetry of the statement
+(`symmetry.py`), when that image is a candidate too — then pairs of the most productive points;
+time left once every point was tried goes to pairs among more of them. A proof found with a batch is reduced to the auxiliary
 points its steps actually mention, and re-checked with only those."""
 
 from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from lemmata.engines.geometry import clock
@@ -30,6 +31,7 @@ from lemmata.engines.geometry.language import Problem, parse_problem
 from lemmata.engines.geometry.loci import circumcenter_of, foot_on, line_through, reflect_in
 from lemmata.engines.geometry.proof import extract_proof
 from lemmata.engines.geometry.session import GeometrySession, Status
+from lemmata.engines.geometry.symmetry import Symmetry, image_position, symmetries
 
 # Cheaper and more often useful constructions first (HAGeo and AlphaGeometry's experience).
 KIND_WEIGHT = {"midpoint": 3.0, "foot": 2.5, "circle": 2.0, "intersection": 1.5, "mirror": 1.0,
@@ -91,6 +93,15 @@ PRODUCTIVE_BATCH = 6
 """How many of the most productive single points are added together once."""
 SINGLE_STEP_TIMEOUT = 4.0
 """Saturation budget after one candidate point (seconds)."""
+SYMMETRIC_RANKS = 200
+"""Single candidates of at most this rank are followed by themselves together with their images
+under the statement's symmetries (one saturation), when an image is also a candidate."""
+PARTNER_SYMMETRIES = 2
+"""How many symmetries give a candidate its partners: the deepest involutions (those swap
+points in pairs, so a candidate with its image is itself a symmetric figure; a statement with
+a square or three equal sides has more symmetries than pairs are worth trying)."""
+SYMMETRIC_STEP_TIMEOUT = 2 * SINGLE_STEP_TIMEOUT
+"""Saturation budget after a candidate and its symmetric partner (seconds)."""
 PAIR_POOL = 10
 """How many of the most productive single candidates are combined in pairs."""
 CHUNK = 4096
@@ -126,7 +137,7 @@ class AuxSearch:
     candidates: int = 0
     """Candidates left after numeric pruning."""
     phase: str = ""
-    """'plain', 'batch', 'single' or 'pair': which stage found the proof."""
+    """'plain', 'batch', 'single', 'symmetric' or 'pair': which stage found the proof."""
     rejected: list[str] = field(default_factory=list)
     """Checker failures of proofs the engine found but the checker refused (bug reports)."""
 
@@ -212,7 +223,7 @@ def candidates(problem: Problem, coords: dict[str, complex],
     seen: dict[tuple[int, int], list[tuple[complex, int]]] = {}
     for entry in raw:
         where = entry[4]
-        cell = (round(where.real / SAME_POINT), round(where.imag / SAME_POINT))
+        cell = _cell(where)
         near = [g for dx in (-1, 0, 1) for dy in (-1, 0, 1)
                 for z, g in seen.get((cell[0] + dx, cell[1] + dy), []) if abs(where - z) < SAME_POINT]
         if near:
@@ -316,7 +327,8 @@ def _fresh_names(points: list[str]) -> Iterator[str]:
 def search(problem_text: str, *, timeout: float = 60.0, seed: int = 0,
            step_timeout: float = 10.0, name: str = "problem") -> AuxSearch:
     """Plain deduction first; then batches of the best candidates; then one auxiliary point at
-    a time; then pairs of the points that added the most facts. Stops at the first proof or
+    a time, each of the SYMMETRIC_RANKS best also with its symmetric partners; then pairs of
+    the points that added the most facts. Stops at the first proof or
     when the time budget is spent. Same seed ⇒ same candidates in the same order."""
     started = clock.now()
     deadline = started + timeout
@@ -379,9 +391,29 @@ def search(problem_text: str, *, timeout: float = 60.0, seed: int = 0,
         if found:
             return found
 
-    # Single points, best score first, for most of the budget ...
+    # Single points, best score first, for most of the budget, each well-ranked one followed
+    # by itself with its symmetric partners ...
     productive: list[tuple[int, int, Candidate]] = []
     singles = iter(enumerate(pool))
+    paired: set[tuple[str, str]] = set()
+    coords = dict(base.ded.db.diagram.points)
+    swaps = [sym for sym in symmetries(problem, coords) if sym.involution][:PARTNER_SYMMETRIES]
+    partners = symmetric_partners(pool, swaps, coords, seed)
+
+    def symmetric_proof(index: int, cand: Candidate) -> AuxSearch | None:
+        nonlocal tried
+        for partner in partners(index) if index < SYMMETRIC_RANKS else ():
+            key = tuple(sorted((cand.name, partner.name)))
+            if left() <= 0 or key in paired:
+                continue
+            paired.add(key)
+            session, status = _try(base, [cand, partner],
+                                   min(SYMMETRIC_STEP_TIMEOUT, step_timeout, left()))
+            tried += 1
+            note(status)
+            if status is not None and status.goal_proved and accepted(session):
+                return done(session, [cand, partner], "symmetric")
+        return None
 
     def run_singles(until: float) -> AuxSearch | None:
         nonlocal tried
@@ -397,6 +429,9 @@ def search(problem_text: str, *, timeout: float = 60.0, seed: int = 0,
             if status.goal_proved and accepted(session):
                 return done(session, [cand], "single")
             productive.append((-len(session.ded.db.facts), index, cand))
+            found = symmetric_proof(index, cand)
+            if found:
+                return found
         return None
 
     found = run_singles(min(deadline, started + SCHEDULE_SECONDS * SINGLES_SHARE))
@@ -413,16 +448,16 @@ def search(problem_text: str, *, timeout: float = 60.0, seed: int = 0,
         found = batch_proof(best[:PRODUCTIVE_BATCH], min(step_timeout * 2, left()))
         if found:
             return found
-    paired: set[tuple[str, str]] = set()
 
     def pairs_proof(pairs: Iterator[tuple[Candidate, Candidate]]) -> AuxSearch | None:
         nonlocal tried
         for first, second in pairs:
             if left() <= 0:
                 return None
-            if (first.name, second.name) in paired:
+            key = tuple(sorted((first.name, second.name)))
+            if key in paired:
                 continue
-            paired.add((first.name, second.name))
+            paired.add(key)
             session, status = _try(base, [first, second], min(step_timeout, left()))
             tried += 1
             note(status)
@@ -448,6 +483,44 @@ def search(problem_text: str, *, timeout: float = 60.0, seed: int = 0,
         return found
     return AuxSearch(False, [], tried, clock.now() - started, None, candidates=len(pool),
                      rejected=rejected)
+
+
+def symmetric_partners(pool: list[Candidate], syms: list[Symmetry], coords: dict[str, complex],
+                       seed: int = 0) -> Callable[[int], list[Candidate]]:
+    """For a pool index, the other candidates at the images of that candidate under the
+    symmetries (computed on first use; a self-symmetric candidate has none). At an image
+    position the candidate of the same kind is preferred, else the best-ranked one there."""
+    cells: dict[tuple[int, int], list[int]] = {}
+    for i, cand in enumerate(pool):
+        cells.setdefault(_cell(cand.position), []).append(i)
+    cache: dict[int, list[Candidate]] = {}
+
+    def at(where: complex) -> list[int]:
+        cx, cy = _cell(where)
+        return sorted(i for dx in (-1, 0, 1) for dy in (-1, 0, 1)
+                      for i in cells.get((cx + dx, cy + dy), ())
+                      if abs(pool[i].position - where) < SAME_POINT)
+
+    def partners(index: int) -> list[Candidate]:
+        if index not in cache:
+            cand, found = pool[index], []
+            for sym in syms:
+                where = image_position(cand.clause, sym, coords, seed)
+                if where is None or abs(where - cand.position) < SAME_POINT:
+                    continue
+                there = at(where)
+                same = [i for i in there if pool[i].kind == cand.kind]
+                choice = (same or there or [None])[0]
+                if choice is not None and pool[choice] not in found:
+                    found.append(pool[choice])
+            cache[index] = found
+        return cache[index]
+
+    return partners
+
+
+def _cell(where: complex) -> tuple[int, int]:
+    return round(where.real / SAME_POINT), round(where.imag / SAME_POINT)
 
 
 def _busy(session: GeometrySession) -> dict[str, int]:

@@ -52,6 +52,9 @@ class BatchRecord:
     """Auxiliary clauses the proof uses (heuristic search only)."""
     tried: int = 0
     """Auxiliary candidates tried within the budget (heuristic search only)."""
+    phase: str = ""
+    """Which stage of the heuristic search found the proof ('plain', 'batch', 'single',
+    'symmetric', 'pair'), else ''."""
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -99,7 +102,7 @@ def search_record(name: str, text: str, timeout: float, seed: int) -> BatchRecor
     record = found.session.proof_record() if found.proved and found.session else None
     facts = len(found.session.ded.db.facts) if found.session and found.session.ded else 0
     return BatchRecord(name, found.proved, found.seconds, len(record.steps) if record else 0, facts,
-                       status, found.plain_proved, list(found.clauses), found.tried)
+                       status, found.plain_proved, list(found.clauses), found.tried, found.phase)
 
 
 TASKS = {"none": solve_record, "heuristic": search_record}

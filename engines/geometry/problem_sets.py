@@ -13,8 +13,9 @@ SETS: dict[str, Path] = {
     "ag2": DATA / "ag2_examples.txt",
     "regression": TESTS_DATA / "regression_examples.txt",
     "rules": TESTS_DATA / "one_rule_each.txt",
+    "symmetric": TESTS_DATA / "symmetric_aux.txt",
 }
-"""Set name → problem file; `regression` and `rules` exist only in a source checkout."""
+"""Set name → problem file; `regression`, `rules` and `symmetric` exist only in a source checkout."""
 
 
 def problem_set(name: str) -> Path:
