@@ -66,6 +66,8 @@ class RuleId(str, Enum):
     BISECTOR_FEET_PARALLEL = "s13"
     CIRCLE_CENTER = "s14"
     RADICAL_AXIS = "s15"
+    TANGENT_RADICAL_CENTRE = "s16"
+    RADICAL_CENTRE = "s17"
     CEVA = "s8"
     MIDPOINT_DEF = "m1"
     CIRCLE_DEF = "m2"
@@ -138,6 +140,11 @@ _STATEMENTS = {
            "(O is the centre; likewise from three equal radii)",
     "s15": "circles D(H) ∋ A, B and E(H) ∋ P, Q; C on AB and PQ, CH ⟂ DE (the radical axis) "
            "=> cyclic A B P Q (equal powers of C)",
+    "s16": "circles DBC and DEF tangent at D (∠(t,DB) = ∠(CD,CB) and ∠(t,DE) = ∠(FD,FE) for one "
+           "line t), cyclic B C E F, Y on BC and EF => eqangle Y D D B C D C B (YD is the common "
+           "tangent: Y has equal powers YB·YC = YE·YF)",
+    "s17": "cyclic P Q R S, cyclic P Q U V, cyclic U V R S, Z on PQ and UV => coll Z R S "
+           "(the common chords of three circles concur at their radical centre)",
     "m1": "coll M A B, cong M A M B => midp M A B", "m2": "cong O A O B, cong O A O C => circle O A B C",
     "ar": "linear combination of the premises (angle or ratio chasing)",
     "construction": "given by the construction", "coll": "points on one line",
@@ -171,5 +178,9 @@ _NDG = {
     "s13": "A, B, C not collinear; the two feet distinct",
     "s14": "A ≠ B, C ≠ D, AB ∦ CD (two perpendicular bisectors meet once); A, B, C not collinear",
     "s15": "D ≠ E, C ≠ H; A ≠ B, P ≠ Q (secants, not tangents); A, B, P not collinear (two lines)",
+    "s16": "B, C, E, F distinct; D not on circle BCEF (three distinct circles); D, B, C and D, E, F "
+           "not collinear; Y ≠ D",
+    "s17": "P, Q, R, S, U, V distinct; U not on circle PQR and P not on circle UVR (three distinct "
+           "circles)",
 }
 RULES: dict[RuleId, Rule] = {r: Rule(r, _STATEMENTS[r.value], _NDG.get(r.value, "")) for r in RuleId}
