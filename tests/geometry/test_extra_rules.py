@@ -82,15 +82,22 @@ def test_imo_problems_proved_without_auxiliary_points(name: str) -> None:
 
 
 # IMO 2021 P3 with the auxiliary points of the inversion proof: Q the isogonal conjugate of D,
-# A' the second point of YA on circle ABC, T on circle ADC with YT = YD, Z = AC ∩ A'B.
-IMO_2021_P3_AUX = ["q = isogonal q d a b c", "a1 = on_line a1 y a, on_circum a1 a b c",
-                   "t1 = on_circle t1 y d, on_circum t1 a c d", "z = on_line z a c, on_line z a1 b"]
+# A' the second point of YA on circle ABC, T on circle ADC with YT = YD, Z = AC ∩ A'B; or
+# with three points of the search's own pool (T, Q, and Z on AC with YZ = YC).
+IMO_2021_P3_AUX = {
+    "inversion": ["q = isogonal q d a b c", "a1 = on_line a1 y a, on_circum a1 a b c",
+                  "t1 = on_circle t1 y d, on_circum t1 a c d", "z = on_line z a c, on_line z a1 b"],
+    "pool": ["t1 = on_circum t1 a c d, on_circle t1 y d", "q = isogonal q d a b c",
+             "z = on_line z a c, on_circum z a f y"],
+}
 
 
-def test_imo_2021_p3_is_proved_with_the_inversion_points() -> None:
+@pytest.mark.parametrize("proof, rules", [("inversion", {"s16", "s17"}), ("pool", {"s16"})])
+def test_imo_2021_p3_is_proved_with_its_auxiliary_points(proof: str, rules: set[str]) -> None:
     """YD touches circle DBC (s16: BC, EF and the tangent at D concur), so T on circle ADC
     with YT = YD lies on circle A'BD; the radical centre Z of ADC, ABC, A'BD is on DT (s17),
-    so T is on circle EXD too and Y, O1, O2 are on the perpendicular bisector of DT."""
+    so T is on circle EXD too and Y, O1, O2 are on the perpendicular bisector of DT. No
+    proper subset of either set proves it."""
     from tests.geometry.conftest import SETS_DIR
     from lemmata.engines.geometry import GeometrySession
     from lemmata.engines.geometry.language import read_problems
@@ -98,8 +105,8 @@ def test_imo_2021_p3_is_proved_with_the_inversion_points() -> None:
     name = "translated_imo_2021_p3"
     session = GeometrySession(seed=0, timeout=30)
     session.build(read_problems(SETS_DIR / "imo_ag_30.txt")[name], name)
-    for clause in IMO_2021_P3_AUX[:-1]:
+    clauses = IMO_2021_P3_AUX[proof]
+    for clause in clauses[:-1]:
         assert not session.add(clause).goal_proved
-    assert session.add(IMO_2021_P3_AUX[-1]).goal_proved  # the checker accepted the proof
-    rules = {step.rule for step in session.proof_record().steps}
-    assert {"s16", "s17"} <= rules
+    assert session.add(clauses[-1]).goal_proved  # the checker accepted the proof
+    assert rules <= {step.rule for step in session.proof_record().steps}
