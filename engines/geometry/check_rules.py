@@ -5,7 +5,9 @@ Written apart from the matchers on purpose: the checker re-derives every step fr
 patterns and never trusts the engine's bookkeeping. Upper-case letters are pattern variables;
 a variable missing from the conclusion ranges over the points of the cited facts.
 Non-degeneracy predicates: `ncoll A B C` (a proper triangle), `diff A B` (two distinct points),
-`npara A B C D` (two non-parallel lines)."""
+`npara A B C D` (two non-parallel lines), `ncyclic A B C D` (four distinct points not on one
+circle), `distinct A B …` (pairwise distinct points). The hypothesis `tangent D B C E F` (circles
+DBC and DEF touch at D) is an angle equation of six lines, not a fact."""
 
 from __future__ import annotations
 
@@ -90,6 +92,11 @@ PATTERNS: dict[R, tuple[Pattern, ...]] = {
     R.RADICAL_AXIS: (_p("cyclic A B P Q", "cong D A D H; cong D B D H; cong E P E H; cong E Q E H; "
                         "coll C A B; coll C P Q; perp C H D E",
                         "diff D E; diff C H; diff A B; diff P Q; ncoll A B P"),),
+    R.TANGENT_RADICAL_CENTRE: (_p("eqangle Y D D B C D C B",
+                                  "cyclic B C E F; coll Y B C; coll Y E F; tangent D B C E F",
+                                  "distinct B C E F; ncyclic B C E D; ncoll D B C; ncoll D E F; diff Y D"),),
+    R.RADICAL_CENTRE: (_p("coll Z R S", "cyclic P Q R S; cyclic P Q U V; cyclic U V R S; coll Z P Q; coll Z U V",
+                          "distinct P Q R S U V; ncyclic P Q R U; ncyclic U V R P"),),
     R.MENELAUS: (_p("triratio A B C D E F", "coll B C D; coll C A E; coll A B F; coll D E F",
                     "ncoll A B C; diff D B; diff D C; diff E C; diff E A; diff F A; diff F B"),),
     R.CEVA: (_p("triratio A B C D E F",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 from fractions import Fraction
-from itertools import permutations, product
+from itertools import combinations, permutations, product
 from pathlib import Path
 
 from lemmata.engines.geometry.check_rules import PATTERNS
@@ -21,7 +21,7 @@ from lemmata.engines.geometry.language import Problem, parse_problem
 from lemmata.engines.geometry.loci import circumcenter_of
 from lemmata.engines.geometry.premises import premise_facts
 from lemmata.engines.geometry.predicates import Predicate as P
-from lemmata.engines.geometry.predicates import check, is_coll
+from lemmata.engines.geometry.predicates import check, direction as _direction, is_coll
 from lemmata.engines.geometry.rules import RuleId as R
 
 FRESH_DIAGRAMS = 3
@@ -32,6 +32,9 @@ MAX_EXTRA_BINDINGS = 20_000
 _ANGLE = {P.PARA, P.PERP, P.EQANGLE, P.ACONST}
 _RATIO = {P.CONG, P.EQRATIO, P.RCONST}
 _SIMILAR = {P.SIMTRI, P.SIMTRIR, P.CONTRI, P.CONTRIR}
+TANGENT = "tangent"
+"""A hypothesis of the patterns only, never a fact: `tangent D B C E F`, circles DBC and DEF
+touch at D (an angle equation of six lines, implied by the cited facts' angles)."""
 
 
 @dataclass(frozen=True)
@@ -284,6 +287,13 @@ class Context:
         return bool(length) and all(self.lengths.contains(self.seg_form(t)) for t in length)
 
 
+    def tangent(self, d: str, b: str, c: str, e: str, f: str) -> bool:
+        """Whether the cited facts make circles DBC and DEF tangent at D: their tangent–chord
+        directions θ(DB) + θ(CD) − θ(CB) and θ(DE) + θ(FD) − θ(FE) agree (mod π)."""
+        terms = [(d, b, 1), (c, d, 1), (c, b, -1), (d, e, -1), (f, d, -1), (f, e, 1)]
+        value = sum(k * _direction(self.pts[x], self.pts[y]) for x, y, k in terms)
+        return abs(value - round(value)) < 1e-6 and self.angles.contains(self.angle_form(terms))
+
     def _radii(self, p) -> bool:
         """Two radii of one circle with a cited centre."""
         for (o, x), (o2, y) in product((p[:2], p[1::-1]), (p[2:], p[:1:-1])):
@@ -373,6 +383,10 @@ def _ndg(pts: dict[str, complex], text: str, b: dict[str, str]) -> bool:
         return len(set(q)) == 3 and not is_coll([pts[x] for x in q])
     if name == "npara":
         return not check(P.PARA, [pts[x] for x in q])
+    if name == "ncyclic":
+        return len(set(q)) == 4 and not check(P.CYCLIC, [pts[x] for x in q])
+    if name == "distinct":
+        return len(set(q)) == len(q) and all(abs(pts[x] - pts[y]) > 1e-9 for x, y in combinations(q, 2))
     raise ValueError(f"unknown non-degeneracy condition {name!r}")
 
 
@@ -420,6 +434,8 @@ def _fits(pat, b: dict[str, str], pool: list[str], ctx: Context) -> bool:
         is_ndg, name, args, nums = cond
         if is_ndg:
             return _ndg(ctx.pts, " ".join([name, *args]), full)
+        if name == TANGENT:
+            return ctx.tangent(*(full[a] for a in args))
         return ctx.implies((P(name), tuple(full[a] for a in args), nums))
 
     def ready(i: int) -> list:

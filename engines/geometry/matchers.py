@@ -5,7 +5,7 @@ database's lines, circles and exact algebra before deriving anything."""
 from __future__ import annotations
 
 from fractions import Fraction
-from itertools import combinations, permutations
+from itertools import combinations, permutations, product
 
 from lemmata.engines.geometry.database import seg
 from lemmata.engines.geometry.deduction import Deduction
@@ -365,6 +365,80 @@ def _radical_axis(ded: Deduction, centres, quad) -> None:
     if on_ab is None or on_pq is None:
         return  # C is on the secants in the diagram only
     ded.derive(P.CYCLIC, quad, why + on_ab + on_pq, R.RADICAL_AXIS)
+
+
+def tangency_terms(d: str, b: str, c: str, e: str, f: str) -> list[tuple[str, str, int]]:
+    """Σ c·θ = 0 (mod π) saying circles DBC and DEF are tangent at D: their tangents at D,
+    θ(DB) + θ(CD) − θ(CB) and θ(DE) + θ(FD) − θ(FE) (tangent–chord angle), are one line."""
+    return [(d, b, 1), (c, d, 1), (c, b, -1), (d, e, -1), (f, d, -1), (f, e, 1)]
+
+
+def match_tangent_radical_centre(ded: Deduction) -> None:
+    """s17: circles DBC and DEF tangent at D, and B, C, E, F on one further circle: BC and EF
+    meet on the common tangent at D (the three radical axes concur), so YD is that tangent."""
+    pts = ded.db.diagram.points
+    one = ded.db.doubles()
+    for k in list(ded.db.circles):
+        on = sorted(k.points)
+        if len(on) < 4:
+            continue
+        chords = list(combinations(on, 2))
+        for (b, c), (e, f) in permutations(chords, 2):
+            if len({one.get(x, x) for x in (b, c, e, f)}) < 4:
+                continue  # four points, not a point's two names
+            for y in sorted(side(ded, b, c) & side(ded, e, f) - {b, c, e, f}):
+                power = abs(pts[y] - pts[b]) * abs(pts[y] - pts[c])
+                for d in ded.index.names:
+                    if d in k.points or one.get(d, d) == one.get(y, y) or abs(abs(pts[y] - pts[d]) ** 2 - power) > 1e-6 * power:
+                        continue
+                    if is_coll([pts[d], pts[b], pts[c]]) or is_coll([pts[d], pts[e], pts[f]]):
+                        continue
+                    if check(P.CYCLIC, [pts[b], pts[c], pts[e], pts[d]]):
+                        continue
+                    if ded.fresh(("s17", y, d, b, c, e, f)):
+                        _tangent_radical_centre(ded, y, d, (b, c, e, f), sorted(k.why))
+        ded.tick()
+
+
+def _tangent_radical_centre(ded: Deduction, y: str, d: str, quad, circle_why: list[int]) -> None:
+    b, c, e, f = quad
+    if ded.why_eqangle(y, d, d, b, c, d, c, b) is not None:
+        return
+    why = ded.why_angle(tangency_terms(d, b, c, e, f))
+    lines = [ded.why_coll((y, b, c)), ded.why_coll((y, e, f))]
+    if why is None or None in lines:
+        return
+    ded.derive(P.EQANGLE, (y, d, d, b, c, d, c, b), why + lines[0] + lines[1] + circle_why,
+               R.TANGENT_RADICAL_CENTRE)
+
+
+def match_radical_centre(ded: Deduction) -> None:
+    """s18: three circles meeting pairwise in chords PQ, UV, RS; a point on two of the chords'
+    lines (their radical centre) is on the third."""
+    pts = ded.db.diagram.points
+    circles = [k for k in ded.db.circles if len(k.points) >= 4]
+    one = ded.db.doubles()
+    for k1, k2, k3 in permutations(circles, 3):
+        pq, uv, rs = k1.points & k2.points, k2.points & k3.points, k3.points & k1.points
+        if min(len(pq), len(uv), len(rs)) < 2 or len(pq | uv | rs) < len(pq) + len(uv) + len(rs):
+            continue  # a point on all three circles: no chord of its own
+        for (p, q), (u, v), (r, s) in product(combinations(sorted(pq), 2), combinations(sorted(uv), 2),
+                                              combinations(sorted(rs), 2)):
+            if p > u or any(one.get(x, x) == one.get(y, y) for x, y in ((p, q), (u, v), (r, s))):
+                continue  # the two lines through Z are unordered; a chord joins two points
+            if check(P.CYCLIC, [pts[p], pts[q], pts[r], pts[u]]) or \
+                    check(P.CYCLIC, [pts[u], pts[v], pts[r], pts[p]]):
+                continue  # two of the circles are one (not yet merged)
+            for z in sorted(side(ded, p, q) & side(ded, u, v) - {r, s}):
+                if z in side(ded, r, s) or not is_coll([pts[z], pts[r], pts[s]]):
+                    continue
+                if ded.fresh(("s18", z, p, q, u, v, r, s)):
+                    lines = [ded.why_coll((z, p, q)) if z not in (p, q) else [],
+                             ded.why_coll((z, u, v)) if z not in (u, v) else []]
+                    if None not in lines:
+                        ded.derive(P.COLL, (z, r, s), lines[0] + lines[1] + sorted(k1.why | k2.why | k3.why),
+                                   R.RADICAL_CENTRE)
+        ded.tick()
 
 
 def match_cyclic(ded: Deduction) -> None:
@@ -831,7 +905,8 @@ def try_similar(ded: Deduction, t1, t2, reflected: bool) -> None:
 
 # Order matters only for speed: cheap structural passes first, triangle matching last.
 MATCHERS = [
-    match_double_points, match_coll, match_lengths, match_centers, match_circle_centers, match_radical_axis, match_cyclic,
+    match_double_points, match_coll, match_lengths, match_centers, match_circle_centers,
+    match_radical_axis, match_tangent_radical_centre, match_radical_centre, match_cyclic,
     match_inscribed, match_midpoints,
     match_isosceles, match_perp_bisector, match_thales, match_bisector, match_equal_chords,
     match_projected_midpoints, match_bisector_feet, match_feet_on_two_bisectors,

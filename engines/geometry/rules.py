@@ -67,6 +67,8 @@ class RuleId(str, Enum):
     CIRCLE_CENTER = "s14"
     RADICAL_AXIS = "s15"
     SAME_POINT = "s16"
+    TANGENT_RADICAL_CENTRE = "s17"
+    RADICAL_CENTRE = "s18"
     CEVA = "s8"
     MIDPOINT_DEF = "m1"
     CIRCLE_DEF = "m2"
@@ -141,6 +143,11 @@ _STATEMENTS = {
            "=> cyclic A B P Q (equal powers of C)",
     "s16": "X and X' stated twice at one position, both on two loci (lines or circles) that cross "
            "there => X' is X: a fact about one holds for the other",
+    "s17": "circles DBC and DEF tangent at D (∠(t,DB) = ∠(CD,CB) and ∠(t,DE) = ∠(FD,FE) for one "
+           "line t), cyclic B C E F, Y on BC and EF => eqangle Y D D B C D C B (YD is the common "
+           "tangent: Y has equal powers YB·YC = YE·YF)",
+    "s18": "cyclic P Q R S, cyclic P Q U V, cyclic U V R S, Z on PQ and UV => coll Z R S "
+           "(the common chords of three circles concur at their radical centre)",
     "m1": "coll M A B, cong M A M B => midp M A B", "m2": "cong O A O B, cong O A O C => circle O A B C",
     "ar": "linear combination of the premises (angle or ratio chasing)",
     "construction": "given by the construction", "coll": "points on one line",
@@ -176,5 +183,9 @@ _NDG = {
     "s15": "D ≠ E, C ≠ H; A ≠ B, P ≠ Q (secants, not tangents); A, B, P not collinear (two lines)",
     "s16": "the two loci are different and cross at the point: their other common point (if any) "
            "is numerically elsewhere (not tangent, not one line)",
+    "s17": "B, C, E, F distinct; D not on circle BCEF (three distinct circles); D, B, C and D, E, F "
+           "not collinear; Y ≠ D",
+    "s18": "P, Q, R, S, U, V distinct; U not on circle PQR and P not on circle UVR (three distinct "
+           "circles)",
 }
 RULES: dict[RuleId, Rule] = {r: Rule(r, _STATEMENTS[r.value], _NDG.get(r.value, "")) for r in RuleId}

@@ -7,6 +7,12 @@ from lemmata.engines.geometry import parse_problem, solve
 S14 = "a b c = triangle a b c; d = on_circum d a b c; o = on_bline o a b, on_bline o c d ? cong o a o c"
 S15 = ("d e = segment d e; h = free h; c = on_tline c h d e; a = on_circle a d h; "
        "b = intersection_lc b c d a; p = on_circle p e h; q = intersection_lc q c e p ? cyclic a b p q")
+# s17: circles DBC and DEF touch at D (centres O, P and D collinear), B, C, E, F concyclic.
+S17 = ("d b c = triangle d b c; o = circle o d b c; p = on_line p o d; e = on_circle e p d; "
+       "f = on_circum f b c e, on_circle f p d; y = on_line y b c, on_line y e f ? eqangle y d d b c d c b")
+# s18: circles ACDT, ABCG, GBDT; Z = AC ∩ GB is their radical centre.
+S18 = ("a b c = triangle a b c; g = on_circum g a b c; d = free d; "
+       "t = on_circum t a c d, on_circum t g b d; z = on_line z a c, on_line z g b ? coll z d t")
 CASES = {
     "s6": "a b c d = eq_trapezoid a b c d ? eqangle a d a b b a b c",
     "s7": "a b c = triangle a b c; d = angle_bisector d c b a, on_line d a c; "
@@ -22,6 +28,8 @@ CASES = {
            "e = angle_bisector e b a c, on_dia e a c ? para d e a b",
     "s14": S14,
     "s15": S15,
+    "s17": S17,
+    "s18": S18,
 }
 
 
@@ -32,11 +40,12 @@ def test_rule_is_used_in_the_proof(rule_id: str) -> None:
     assert rule_id in {f.rule.value for f in solution.proof}
 
 
-@pytest.mark.parametrize("rule_id, text", [("s14", S14), ("s15", S15)])
+@pytest.mark.parametrize("rule_id, text", [("s14", S14), ("s15", S15), ("s17", S17), ("s18", S18)])
 def test_new_rule_is_needed_and_its_proof_checks(rule_id: str, text: str, monkeypatch) -> None:
     """s14: O on the perpendicular bisectors of two chords of a circle is its centre. s15: a
     point on the radical axis of two circles has equal powers, so its secants end on one
-    circle. Without the rule's pass the engine cannot prove either; with it, the proof passes
+    circle. s17 / s18: the radical axes of three circles concur (two of them tangent / all
+    meeting in chords). Without the rule's pass the engine cannot prove either; with it, the proof passes
     the independent checker."""
     from lemmata.engines.geometry import matchers, solver
     from lemmata.engines.geometry.checker import check_proof, record_from_facts
@@ -45,7 +54,8 @@ def test_new_rule_is_needed_and_its_proof_checks(rule_id: str, text: str, monkey
     solution = solve(problem, timeout=20)
     assert solution.proved
     assert check_proof(record_from_facts(problem, solution.proof, 0)).ok
-    rule_pass = {"s14": matchers.match_circle_centers, "s15": matchers.match_radical_axis}[rule_id]
+    rule_pass = {"s14": matchers.match_circle_centers, "s15": matchers.match_radical_axis,
+                 "s17": matchers.match_tangent_radical_centre, "s18": matchers.match_radical_centre}[rule_id]
     monkeypatch.setattr(solver, "MATCHERS", [m for m in solver.MATCHERS if m is not rule_pass])
     assert not solve(parse_problem(text, rule_id), timeout=20).proved
 
@@ -69,3 +79,34 @@ def test_imo_problems_proved_without_auxiliary_points(name: str) -> None:
 
     problems = read_problems(SETS_DIR / "imo_ag_30.txt")
     assert solve(parse_problem(problems[name], name), timeout=60).proved
+
+
+# IMO 2021 P3 with the auxiliary points of the inversion proof: Q the isogonal conjugate of D,
+# A' the second point of YA on circle ABC, T on circle ADC with YT = YD, Z = AC ∩ A'B; or
+# with three points of the search's own pool (T, Q, and Z on AC with YZ = YC).
+IMO_2021_P3_AUX = {
+    "inversion": ["q = isogonal q d a b c", "a1 = on_line a1 y a, on_circum a1 a b c",
+                  "t1 = on_circle t1 y d, on_circum t1 a c d", "z = on_line z a c, on_line z a1 b"],
+    "pool": ["t1 = on_circum t1 a c d, on_circle t1 y d", "q = isogonal q d a b c",
+             "z = on_line z a c, on_circum z a f y"],
+}
+
+
+@pytest.mark.parametrize("proof, rules", [("inversion", {"s17", "s18"}), ("pool", {"s17"})])
+def test_imo_2021_p3_is_proved_with_its_auxiliary_points(proof: str, rules: set[str]) -> None:
+    """YD touches circle DBC (s17: BC, EF and the tangent at D concur), so T on circle ADC
+    with YT = YD lies on circle A'BD; the radical centre Z of ADC, ABC, A'BD is on DT (s18),
+    so T is on circle EXD too and Y, O1, O2 are on the perpendicular bisector of DT. No
+    proper subset of either set proves it."""
+    from tests.geometry.conftest import SETS_DIR
+    from lemmata.engines.geometry import GeometrySession
+    from lemmata.engines.geometry.language import read_problems
+
+    name = "translated_imo_2021_p3"
+    session = GeometrySession(seed=0, timeout=30)
+    session.build(read_problems(SETS_DIR / "imo_ag_30.txt")[name], name)
+    clauses = IMO_2021_P3_AUX[proof]
+    for clause in clauses[:-1]:
+        assert not session.add(clause).goal_proved
+    assert session.add(clauses[-1]).goal_proved  # the checker accepted the proof
+    assert rules <= {step.rule for step in session.proof_record().steps}
