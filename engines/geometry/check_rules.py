@@ -89,6 +89,12 @@ PATTERNS: dict[R, tuple[Pattern, ...]] = {
     R.RADICAL_AXIS: (_p("cyclic A B P Q", "cong D A D H; cong D B D H; cong E P E H; cong E Q E H; "
                         "coll C A B; coll C P Q; perp C H D E",
                         "diff D E; diff C H; diff A B; diff P Q; ncoll A B P"),),
+    R.TANGENT_CIRCLES: tuple(
+        _p(c, "cyclic U V W X; cyclic P Q R X; para U V P Q; eqangle U P V Q W U W V; "
+              "eqangle U P V Q R P R Q",
+           "diff U P; diff U V; diff P Q; diff V Q; npara U P V Q; ncoll U V Q; ncoll V U P; "
+           "ncoll P V Q; ncoll Q U P; ncoll U V W; ncoll P Q R")
+        for c in ("coll X U P", "coll X V Q")),
     R.MENELAUS: (_p("triratio A B C D E F", "coll B C D; coll C A E; coll A B F; coll D E F",
                     "ncoll A B C; diff D B; diff D C; diff E C; diff E A; diff F A; diff F B"),),
     R.CEVA: (_p("triratio A B C D E F",

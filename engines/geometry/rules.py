@@ -66,6 +66,7 @@ class RuleId(str, Enum):
     BISECTOR_FEET_PARALLEL = "s13"
     CIRCLE_CENTER = "s14"
     RADICAL_AXIS = "s15"
+    TANGENT_CIRCLES = "s16"
     CEVA = "s8"
     MIDPOINT_DEF = "m1"
     CIRCLE_DEF = "m2"
@@ -138,6 +139,9 @@ _STATEMENTS = {
            "(O is the centre; likewise from three equal radii)",
     "s15": "circles D(H) ∋ A, B and E(H) ∋ P, Q; C on AB and PQ, CH ⟂ DE (the radical axis) "
            "=> cyclic A B P Q (equal powers of C)",
+    "s16": "U, V, W on circle Γ and U', V', W' on circle ω, UV ∥ U'V', ∠(UU',VV') = ∠(WU,WV) = "
+           "∠(W'U',W'V'), X on Γ and ω => coll X U U' (the lines meet at S on both circles; the "
+           "homothety at S taking U, V to U', V' takes Γ to ω, so they touch at S: X = S)",
     "m1": "coll M A B, cong M A M B => midp M A B", "m2": "cong O A O B, cong O A O C => circle O A B C",
     "ar": "linear combination of the premises (angle or ratio chasing)",
     "construction": "given by the construction", "coll": "points on one line",
@@ -171,5 +175,7 @@ _NDG = {
     "s13": "A, B, C not collinear; the two feet distinct",
     "s14": "A ≠ B, C ≠ D, AB ∦ CD (two perpendicular bisectors meet once); A, B, C not collinear",
     "s15": "D ≠ E, C ≠ H; A ≠ B, P ≠ Q (secants, not tangents); A, B, P not collinear (two lines)",
+    "s16": "U ≠ U', V ≠ V', UU' ∦ VV' (they meet at one point S); U, V, W and U', V', W' not "
+           "collinear; S ∉ {U, V, U', V'} (U ∉ VV', V ∉ UU', U' ∉ VV', V' ∉ UU')",
 }
 RULES: dict[RuleId, Rule] = {r: Rule(r, _STATEMENTS[r.value], _NDG.get(r.value, "")) for r in RuleId}
