@@ -304,10 +304,10 @@ def match_tangent_circles(ded: Deduction) -> None:
     circles = [c for c in ded.db.circles if len(c.points) >= 4]
     for k1, k2 in permutations(circles, 2):
         for x in sorted(k1.points & k2.points):
-            # (U, U'): a point of each circle on one line through X, X distinct from both
-            spokes = [(u, v) for u in sorted(k1.points - k2.points) for v in sorted(k2.points - k1.points)
-                      if abs(pts[u] - pts[v]) > 1e-9 and min(abs(pts[x] - pts[u]), abs(pts[x] - pts[v])) > 1e-6
-                      and is_coll([pts[x], pts[u], pts[v]])]
+            # (U, U'): a point of each circle on one line through X (the diagram's lines)
+            lines = [line for line in ded.index.lines if x in line]
+            spokes = sorted({(u, v) for line in lines for u in line & (k1.points - k2.points)
+                             for v in line & (k2.points - k1.points)})
             for (u, p), (v, q) in combinations(spokes, 2):
                 if u == v or p == q or numeric_para(pts, u, p, v, q):
                     continue
