@@ -31,11 +31,17 @@ def match_coll(ded: Deduction) -> None:
             if c in ded.db.line_points[lid] or not ded.fresh(("coll", a, b, c)):
                 continue
             ded.watch_line(a, b)  # the points tried below are those of line ab
-            for x in sorted(ded.db.line_points[lid]):
+            on = sorted(ded.db.line_points[lid])
+            for x in on:
                 why = ded.why_para(a, b, x, c)
                 if why is not None:
                     ded.derive(P.COLL, (a, b, c), why + [], R.PARA_COLL)
                     break
+            else:  # c sees two points of the line in one direction (both lines ⟂ one radius …)
+                why = next(((x, y, w) for x, y in combinations(on, 2)
+                            for w in [ded.why_para(c, x, c, y)] if w is not None), None)
+                if why is not None:
+                    ded.derive(P.COLL, (why[0], why[1], c), why[2], R.PARA_COLL)
         ded.tick()
 
 def match_lengths(ded: Deduction) -> None:
