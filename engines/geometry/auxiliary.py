@@ -275,7 +275,8 @@ def _scored(specs: list[tuple[str, str, tuple[str, ...], complex, int]], fig: Fi
         chosen = np.flatnonzero(keep)
         z = z[chosen]
         lines, centred = _incidences(z, existing, radius)
-        circles, loci = fig.on_circles(z), fig.meets(z)
+        circles = fig.on_circles(z)
+        loci = fig.on_lines(z) + circles  # `fig.meets(z)`, the circles counted once
         for i, j in enumerate(chosen):
             kind, template, used, where, implied = part[j]
             if kind in STRICT_KINDS and loci[i] <= implied:

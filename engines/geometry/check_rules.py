@@ -97,6 +97,12 @@ PATTERNS: dict[R, tuple[Pattern, ...]] = {
                                   "distinct B C E F; ncyclic B C E D; ncoll D B C; ncoll D E F; diff Y D"),),
     R.RADICAL_CENTRE: (_p("coll Z R S", "cyclic P Q R S; cyclic P Q U V; cyclic U V R S; coll Z P Q; coll Z U V",
                           "distinct P Q R S U V; ncyclic P Q R U; ncyclic U V R P"),),
+    R.TANGENT_CIRCLES: tuple(
+        _p(c, "cyclic U V W X; cyclic P Q R X; para U V P Q; eqangle U P V Q W U W V; "
+              "eqangle U P V Q R P R Q",
+           "diff U P; diff U V; diff P Q; diff V Q; npara U P V Q; ncoll U V Q; ncoll V U P; "
+           "ncoll P V Q; ncoll Q U P; ncoll U V W; ncoll P Q R")
+        for c in ("coll X U P", "coll X V Q")),
     R.MENELAUS: (_p("triratio A B C D E F", "coll B C D; coll C A E; coll A B F; coll D E F",
                     "ncoll A B C; diff D B; diff D C; diff E C; diff E A; diff F A; diff F B"),),
     R.CEVA: (_p("triratio A B C D E F",

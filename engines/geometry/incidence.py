@@ -65,19 +65,33 @@ class Figure:
         z = np.asarray(z, dtype=complex).reshape(-1, 1)
         if not len(self._cc):
             return np.zeros(z.shape[0], dtype=int)
-        return (np.abs(np.abs(z - self._cc) - self._cr) < TOLERANCE * self.scale).sum(axis=1)
+        tol = TOLERANCE * self.scale
+        return _by_rows(z, lambda w: (np.abs(np.abs(w - self._cc) - self._cr) < tol).sum(axis=1))
+
+    def on_lines(self, z: np.ndarray) -> np.ndarray:
+        """For each position in z: how many lines through ≥ 2 existing points pass through it."""
+        z = np.asarray(z, dtype=complex).reshape(-1, 1)
+        if not len(self._lp):
+            return np.zeros(z.shape[0], dtype=int)
+        tol = TOLERANCE * self.scale
+        return _by_rows(z, lambda w: (np.abs((np.conj(self._ld) * (w - self._lp)).imag) < tol).sum(axis=1))
 
     def meets(self, z: np.ndarray) -> np.ndarray:
         """For each position in z: how many existing lines and circles (through ≥ 3 points)
         pass through it."""
-        z = np.asarray(z, dtype=complex).reshape(-1, 1)
-        tol = TOLERANCE * self.scale
-        count = np.zeros(z.shape[0], dtype=int)
-        if len(self._lp):
-            count += (np.abs((np.conj(self._ld) * (z - self._lp)).imag) < tol).sum(axis=1)
-        if len(self._cc):
-            count += (np.abs(np.abs(z - self._cc) - self._cr) < tol).sum(axis=1)
-        return count
+        return self.on_lines(z) + self.on_circles(z)
+
+
+ROWS = 128
+"""Positions tested against all loci at once: the (positions × loci) temporaries of a few
+hundred kilobytes stay in the cache, three times faster than thousands of rows at once."""
+
+
+def _by_rows(z: np.ndarray, count) -> np.ndarray:
+    """`count` applied to z (a column of positions) a block of ROWS rows at a time."""
+    if len(z) <= ROWS:
+        return count(z)
+    return np.concatenate([count(z[i:i + ROWS]) for i in range(0, len(z), ROWS)])
 
 
 def figure_of(points: list[str], coords: dict[str, complex], scale: float) -> Figure:

@@ -33,11 +33,17 @@ def match_coll(ded: Deduction) -> None:
             if c in ded.db.line_points[lid] or not ded.fresh(("coll", a, b, c)):
                 continue
             ded.watch_line(a, b)  # the points tried below are those of line ab
-            for x in sorted(ded.db.line_points[lid]):
+            on = sorted(ded.db.line_points[lid])
+            for x in on:
                 why = ded.why_para(a, b, x, c)
                 if why is not None:
                     ded.derive(P.COLL, (a, b, c), why + [], R.PARA_COLL)
                     break
+            else:  # c sees two points of the line in one direction (both lines ⟂ one radius …)
+                why = next(((x, y, w) for x, y in combinations(on, 2)
+                            for w in [ded.why_para(c, x, c, y)] if w is not None), None)
+                if why is not None:
+                    ded.derive(P.COLL, (why[0], why[1], c), why[2], R.PARA_COLL)
         ded.tick()
 
 def match_double_points(ded: Deduction) -> None:
@@ -439,6 +445,50 @@ def match_radical_centre(ded: Deduction) -> None:
                         ded.derive(P.COLL, (z, r, s), lines[0] + lines[1] + sorted(k1.why | k2.why | k3.why),
                                    R.RADICAL_CENTRE)
         ded.tick()
+
+
+def match_tangent_circles(ded: Deduction) -> None:
+    """s19: two circles with a common point X, and chords UV of the first and U'V' of the
+    second, parallel, whose lines UU' and VV' meet on both circles: the circles touch there,
+    so X is that point and lies on UU' and VV'. Tried only where X is numerically on both
+    lines (the only case with something new to say)."""
+    pts = ded.db.diagram.points
+    circles = [c for c in ded.db.circles if len(c.points) >= 4]
+    one = ded.db.doubles()
+    for k1, k2 in permutations(circles, 2):
+        for x in sorted(k1.points & k2.points):
+            # (U, U'): a point of each circle on one line through X (the diagram's lines)
+            lines = [line for line in ded.index.lines if x in line]
+            spokes = sorted({(u, v) for line in lines for u in line & (k1.points - k2.points)
+                             for v in line & (k2.points - k1.points)
+                             if len({one.get(w, w) for w in (x, u, v)}) == 3})  # three points
+            for (u, p), (v, q) in combinations(spokes, 2):
+                if u == v or p == q or numeric_para(pts, u, p, v, q):
+                    continue
+                if ded.why_coll((x, u, p)) is not None and ded.why_coll((x, v, q)) is not None:
+                    continue
+                if ded.fresh(("s19", x, u, p, v, q, tuple(sorted(k1.points)), tuple(sorted(k2.points)))):
+                    _tangent_circles(ded, x, (u, v, k1), (p, q, k2))
+        ded.tick()
+
+
+def _tangent_circles(ded: Deduction, x: str, first, second) -> None:
+    pts = ded.db.diagram.points
+    (u, v, k1), (p, q, k2) = first, second
+    if any(is_coll([pts[a], pts[b], pts[c]]) for a, b, c in ((u, v, q), (v, u, p), (p, v, q), (q, u, p))):
+        return  # the lines would meet at one of the four points
+    why = ded.why_para(u, v, p, q)
+    if why is None:
+        return
+    for (a, b, k) in ((u, v, k1), (p, q, k2)):
+        w = next((w for c in sorted(k.points - {a, b, x})
+                  if not is_coll([pts[a], pts[b], pts[c]])
+                  for w in [ded.why_eqangle(u, p, v, q, c, a, c, b)] if w is not None), None)
+        if w is None:
+            return
+        why = why + w + sorted(k.why)
+    ded.derive(P.COLL, (x, u, p), why, R.TANGENT_CIRCLES)
+    ded.derive(P.COLL, (x, v, q), why, R.TANGENT_CIRCLES)
 
 
 def match_cyclic(ded: Deduction) -> None:
@@ -906,7 +956,8 @@ def try_similar(ded: Deduction, t1, t2, reflected: bool) -> None:
 # Order matters only for speed: cheap structural passes first, triangle matching last.
 MATCHERS = [
     match_double_points, match_coll, match_lengths, match_centers, match_circle_centers,
-    match_radical_axis, match_tangent_radical_centre, match_radical_centre, match_cyclic,
+    match_radical_axis, match_tangent_radical_centre, match_radical_centre, match_tangent_circles,
+    match_cyclic,
     match_inscribed, match_midpoints,
     match_isosceles, match_perp_bisector, match_thales, match_bisector, match_equal_chords,
     match_projected_midpoints, match_bisector_feet, match_feet_on_two_bisectors,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
+from collections.abc import Iterator
 from itertools import combinations, permutations
 
 import numpy as np
@@ -88,13 +89,22 @@ def index_diagram(diagram: Diagram, previous: NumericIndex | None = None) -> Num
                 current = [item]
         groups.append(current)
         equidistant[o] = [[x for _, x in g] for g in groups if len(g) >= 2]
-    was_mid = set(previous.midpoints) if previous is not None else set()
-    mids = [(m, a, b) for a, b in combinations(names, 2) for m in names
-            if m not in (a, b) and not same & {frozenset((a, b)), frozenset((m, a)), frozenset((m, b))}
-            and ((m, a, b) in was_mid if {m, a, b} <= old
-                                    else abs(pts[m] - (pts[a] + pts[b]) / 2) < TOL * 10)]
+    mids = [(m, a, b) for m, a, b in _midpoints(pts, names)
+            if not same & {frozenset((a, b)), frozenset((m, a)), frozenset((m, b))}]
     return NumericIndex(names, sorted(lines, key=sorted), sorted(circles, key=sorted), equidistant,
                         mids, pair_lines=pair_lines, triple_circles=triple_circles, previous=previous)
+
+
+def _midpoints(pts: dict[str, complex], names: list[str]) -> list[tuple[str, str, str]]:
+    """(m, a, b) with m numerically the midpoint of ab, in `combinations(names, 2)` order of
+    ab, then in the order of names (one array test for all triples)."""
+    if len(names) < 3:
+        return []
+    at = np.array([pts[x] for x in names], dtype=complex)
+    first, second = np.triu_indices(len(names), k=1)
+    near = np.abs(at[None, :] - ((at[first] + at[second]) / 2)[:, None]) < TOL * 10
+    return [(names[m], names[first[i]], names[second[i]]) for i, m in zip(*np.nonzero(near))
+            if m != first[i] and m != second[i]]
 
 
 def single(s: set[str]) -> str | None:
@@ -112,11 +122,12 @@ def _circles(pts: dict[str, complex], names: list[str], previous: NumericIndex |
     fresh = [c for c in names if c not in old_names]
     out = dict(known)
     new_rows: list[tuple[tuple[str, str, str], complex, float]] = []
-    for tri in combinations(names, 3):
-        if not set(tri) <= old_names and not any(frozenset(pair) in same for pair in combinations(tri, 2)):
-            o = circumcenter_of(*(pts[x] for x in tri))
-            if o is not None and abs(o) <= 1e4:
-                new_rows.append((tri, o, abs(pts[tri[0]] - o)))
+    for tri in _new_triples(names, len(old_names)):
+        if any(frozenset(pair) in same for pair in combinations(tri, 2)):
+            continue  # two names of one point: no circle
+        o = circumcenter_of(*(pts[x] for x in tri))
+        if o is not None and abs(o) <= 1e4:
+            new_rows.append((tri, o, abs(pts[tri[0]] - o)))
     added = [(tri, (o, r, frozenset())) for tri, o, r in new_rows]
     for rows, columns in ((list(known.items()), fresh), (added, names)):
         if not rows or not columns:
@@ -177,9 +188,9 @@ def similar_triangles(index: NumericIndex, diagram: Diagram
     if index.similar is None:
         before = index.previous
         if before is not None and before.similar is not None and before.shapes is not None:
-            index.shapes = {key: list(tris) for key, tris in before.shapes.items()}
-            old = set(before.names)
-            added = _shape_table(diagram, index.names, index.shapes, skip=old)
+            # shares the previous lists: `_shape_table` replaces a list, never appends to it
+            index.shapes = dict(before.shapes)
+            added = _shape_table(diagram, index.names, index.shapes, old=len(before.names))
             index.similar = before.similar + list(_pairs(index.shapes, added))
         else:
             index.shapes = {}
@@ -193,25 +204,38 @@ def numeric_para(pts, a, b, c, d) -> bool:
     return abs((u.conjugate() * v).imag) < 1e-7 * abs(u) * abs(v)
 
 
-def _shape_table(diagram: Diagram, names: list[str], table: dict, skip: set[str] = frozenset()
+def _shape_table(diagram: Diagram, names: list[str], table: dict, old: int = 0
                  ) -> dict[tuple[int, int], list[tuple[str, str, str]]]:
-    """Add to `table` (shape key → triangles) every proper triangle, in each vertex order, not
-    made of `skip` points only; returns the added ones by key."""
+    """Add to `table` (shape key → triangles) every proper triangle, in each vertex order, with
+    a point after the first `old` names; returns the added ones by key. The table's lists may
+    be shared with an older table, so each is replaced, never changed in place."""
     pts = diagram.points
     doubles = double_points(pts)
     added: dict[tuple[int, int], list[tuple[str, str, str]]] = {}
-    for tri in combinations(names, 3):
-        if skip and set(tri) <= skip or any(doubles.get(x) in tri for x in tri):
-            continue  # old, or two names of one point
+    for tri in _new_triples(names, old):
+        if any(doubles.get(x) in tri for x in tri):
+            continue  # two names of one point
         a, b, c = (pts[x] for x in tri)
         if abs(((b - a).conjugate() * (c - a)).imag) < 1e-6 * abs(b - a) * abs(c - a):
             continue
         for x, y, z in permutations(tri):
             s = (pts[z] - pts[x]) / (pts[y] - pts[x])
             key = (round(s.real * 1e5), round(s.imag * 1e5))
-            table.setdefault(key, []).append((x, y, z))
+            if key not in added:  # first triangle of this shape here: a list of our own
+                table[key] = list(table.get(key, ()))
+            table[key].append((x, y, z))
             added.setdefault(key, []).append((x, y, z))
     return added
+
+
+def _new_triples(names: list[str], old: int) -> Iterator[tuple[str, str, str]]:
+    """The triples of `combinations(names, 3)`, in its order, with a point after the first
+    `old` names (without visiting the others)."""
+    n = len(names)
+    for i in range(n):
+        for j in range(i + 1, n):
+            for k in range(max(j + 1, old), n):
+                yield names[i], names[j], names[k]
 
 
 def _pairs(table: dict, added: dict):

@@ -69,6 +69,7 @@ class RuleId(str, Enum):
     SAME_POINT = "s16"
     TANGENT_RADICAL_CENTRE = "s17"
     RADICAL_CENTRE = "s18"
+    TANGENT_CIRCLES = "s19"
     CEVA = "s8"
     MIDPOINT_DEF = "m1"
     CIRCLE_DEF = "m2"
@@ -148,6 +149,9 @@ _STATEMENTS = {
            "tangent: Y has equal powers YB·YC = YE·YF)",
     "s18": "cyclic P Q R S, cyclic P Q U V, cyclic U V R S, Z on PQ and UV => coll Z R S "
            "(the common chords of three circles concur at their radical centre)",
+    "s19": "U, V, W on circle Γ and U', V', W' on circle ω, UV ∥ U'V', ∠(UU',VV') = ∠(WU,WV) = "
+           "∠(W'U',W'V'), X on Γ and ω => coll X U U' (the lines meet at S on both circles; the "
+           "homothety at S taking U, V to U', V' takes Γ to ω, so they touch at S: X = S)",
     "m1": "coll M A B, cong M A M B => midp M A B", "m2": "cong O A O B, cong O A O C => circle O A B C",
     "ar": "linear combination of the premises (angle or ratio chasing)",
     "construction": "given by the construction", "coll": "points on one line",
@@ -187,5 +191,7 @@ _NDG = {
            "not collinear; Y ≠ D",
     "s18": "P, Q, R, S, U, V distinct; U not on circle PQR and P not on circle UVR (three distinct "
            "circles)",
+    "s19": "U ≠ U', V ≠ V', UU' ∦ VV' (they meet at one point S); U, V, W and U', V', W' not "
+           "collinear; S ∉ {U, V, U', V'} (U ∉ VV', V ∉ UU', U' ∉ VV', V' ∉ UU')",
 }
 RULES: dict[RuleId, Rule] = {r: Rule(r, _STATEMENTS[r.value], _NDG.get(r.value, "")) for r in RuleId}

@@ -13,6 +13,22 @@ S17 = ("d b c = triangle d b c; o = circle o d b c; p = on_line p o d; e = on_ci
 # s18: circles ACDT, ABCG, GBDT; Z = AC ∩ GB is their radical centre.
 S18 = ("a b c = triangle a b c; g = on_circum g a b c; d = free d; "
        "t = on_circum t a c d, on_circum t g b d; z = on_line z a c, on_line z g b ? coll z d t")
+S19 = ("o@0_0 = ; u@3_4 = ; v@3_-4 = cong o u o v; w@-4_3 = cong o u o w; o1@3_0 = ; "
+       "u2@4.2_1.6 = ; v2@4.2_-1.6 = cong o1 u2 o1 v2, para u v u2 v2; "
+       "w2@1.4_1.2 = cong o1 u2 o1 w2, eqangle u u2 v v2 w u w v, eqangle u u2 v v2 w2 u2 w2 v2; "
+       "x@5_0 = cong o x o u, cong o1 x o1 u2 ? coll x u u2")
+"""s19 on its own, in AlphaGeometry2's form: circles Γ (centre o) and ω (centre o1) through x;
+chords uv ∥ u2v2; the lines u u2 and v v2 meet on both circles (the two angle premises), so the
+circles touch there and x, their one common point, is on u u2."""
+IMO_2011_P6 = ("a b c = triangle a b c; o = circle o a b c; p = on_circle p o a; q = on_tline q p o p; "
+               "pa = reflect pa p b c; pb = reflect pb p c a; pc = reflect pc p a b; qa = reflect qa q b c; "
+               "qb = reflect qb q c a; qc = reflect qc q a b; a1 = on_line a1 pb qb, on_line a1 pc qc; "
+               "b1 = on_line b1 pa qa, on_line b1 pc qc; c1 = on_line c1 pa qa, on_line c1 pb qb; "
+               "o1 = circle o1 a1 b1 c1; ta = reflect ta p o a; tb = reflect tb p o b; "
+               "tc = reflect tc p o c; x = on_circle x o a, on_circle x o1 a1 ? coll x o o1")
+"""IMO 2011 P6 with three auxiliary points (P reflected in OA, OB, OC): the triangles ta tb tc
+and a1 b1 c1 have parallel sides and their homothety centre is on both circles; only s19 says
+that x, the circles' common point, is that centre."""
 CASES = {
     "s6": "a b c d = eq_trapezoid a b c d ? eqangle a d a b b a b c",
     "s7": "a b c = triangle a b c; d = angle_bisector d c b a, on_line d a c; "
@@ -30,6 +46,7 @@ CASES = {
     "s15": S15,
     "s17": S17,
     "s18": S18,
+    "s19": S19,
 }
 
 
@@ -40,12 +57,15 @@ def test_rule_is_used_in_the_proof(rule_id: str) -> None:
     assert rule_id in {f.rule.value for f in solution.proof}
 
 
-@pytest.mark.parametrize("rule_id, text", [("s14", S14), ("s15", S15), ("s17", S17), ("s18", S18)])
+@pytest.mark.parametrize("rule_id, text", [("s14", S14), ("s15", S15), ("s17", S17), ("s18", S18),
+                                           ("s19", S19), ("s19", IMO_2011_P6)],
+                         ids=["s14", "s15", "s17", "s18", "s19", "s19-imo-2011-p6"])
 def test_new_rule_is_needed_and_its_proof_checks(rule_id: str, text: str, monkeypatch) -> None:
     """s14: O on the perpendicular bisectors of two chords of a circle is its centre. s15: a
     point on the radical axis of two circles has equal powers, so its secants end on one
     circle. s17 / s18: the radical axes of three circles concur (two of them tangent / all
-    meeting in chords). Without the rule's pass the engine cannot prove either; with it, the proof passes
+    meeting in chords). s19: two circles touch where lines joining parallel chords meet on
+    both. Without the rule's pass the engine cannot prove either; with it, the proof passes
     the independent checker."""
     from lemmata.engines.geometry import matchers, solver
     from lemmata.engines.geometry.checker import check_proof, record_from_facts
@@ -55,7 +75,8 @@ def test_new_rule_is_needed_and_its_proof_checks(rule_id: str, text: str, monkey
     assert solution.proved
     assert check_proof(record_from_facts(problem, solution.proof, 0)).ok
     rule_pass = {"s14": matchers.match_circle_centers, "s15": matchers.match_radical_axis,
-                 "s17": matchers.match_tangent_radical_centre, "s18": matchers.match_radical_centre}[rule_id]
+                 "s17": matchers.match_tangent_radical_centre, "s18": matchers.match_radical_centre,
+                 "s19": matchers.match_tangent_circles}[rule_id]
     monkeypatch.setattr(solver, "MATCHERS", [m for m in solver.MATCHERS if m is not rule_pass])
     assert not solve(parse_problem(text, rule_id), timeout=20).proved
 

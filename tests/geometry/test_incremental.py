@@ -80,3 +80,28 @@ def test_a_copy_is_independent_of_its_original() -> None:
              {p: dict(r.coeffs) for p, r in db.angles.rows.items()}, dict(db.diagram.points))
     assert after == snapshot
     assert session.aux_points == [] and twin.aux_points == ["x", "y"]
+
+
+def test_an_index_built_on_the_previous_one_equals_one_from_scratch() -> None:
+    """After new points, the numeric index computes only what involves them; what it holds
+    (lines, circles, midpoints, similar triangles) is what an index from scratch holds, and
+    the previous index's shape table, which it shares, is left as it was."""
+    from lemmata.engines.geometry.numeric_index import index_diagram, similar_triangles
+
+    session = GeometrySession(seed=0)
+    session.build(CYCLIC.split("?")[0])
+    diagram = session.ded.db.diagram
+    base = index_diagram(diagram)
+    similar_triangles(base, diagram)
+    shapes_before = {key: list(tris) for key, tris in base.shapes.items()}
+    session.add("m = midpoint m a h")
+    session.add("e = foot e b a c")
+    built_on = index_diagram(diagram, base)
+    scratch = index_diagram(diagram)
+    for field in ("names", "lines", "circles", "equidistant", "midpoints"):
+        assert getattr(built_on, field) == getattr(scratch, field), field
+    assert ("m", "a", "h") in scratch.midpoints
+    pairs = [{(frozenset((frozenset(zip(t1, t2)), frozenset(zip(t2, t1)))), reflected)
+              for t1, t2, reflected in similar_triangles(ix, diagram)} for ix in (built_on, scratch)]
+    assert pairs[0] and pairs[0] == pairs[1]  # the same pairs (each named in either order)
+    assert base.shapes == shapes_before

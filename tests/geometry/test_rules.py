@@ -33,3 +33,15 @@ def test_every_public_and_own_rule_states_its_non_degeneracy_conditions() -> Non
     fired = [r for r in RuleId if r not in bookkeeping and "algebra" not in RULES[r].ndg
              and "not fired" not in RULES[r].ndg]
     assert [r.value for r in fired if r not in PATTERNS] == []
+
+
+def test_r28_when_both_parallel_lines_pass_through_the_new_point() -> None:
+    """a and b on the tangent at z: lines za and zb are both perpendicular to oz, so a, b, z are
+    collinear, though no line through a or b is known to be parallel to ab."""
+    from lemmata.engines.geometry.checker import check_proof, record_from_facts
+
+    problem = parse_problem("o z = segment o z; a = on_tline a z o z; b = on_tline b z o z "
+                            "? coll a b z", "tangent_points")
+    solution = solve(problem, timeout=20)
+    assert solution.proved and solution.proof[-1].rule.value == "r28"
+    assert check_proof(record_from_facts(problem, solution.proof, 0)).ok
