@@ -15,7 +15,6 @@ points its steps actually mention, and re-checked with only those."""
 from __future__ import annotations
 
 import itertools
-import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
