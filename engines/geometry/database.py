@@ -8,7 +8,7 @@ from fractions import Fraction
 from itertools import combinations
 
 from lemmata.engines.geometry.algebra import LinearSystem, Reduced
-from lemmata.engines.geometry.diagram import Diagram, double_points
+from lemmata.engines.geometry.diagram import Diagram, distinct, double_points
 from lemmata.engines.geometry.facts import Fact, fact_key
 from lemmata.engines.geometry.predicates import Predicate, direction
 from lemmata.engines.geometry.rules import RuleId
@@ -86,6 +86,10 @@ class Database:
         if self._doubles[0] != len(self.diagram.points):
             self._doubles = (len(self.diagram.points), double_points(self.diagram.points))
         return self._doubles[1]
+
+    def distinct(self, *names: str) -> bool:
+        """Whether the names are of as many points (none is another's double)."""
+        return distinct(self.doubles(), *names)
 
     # ---- adding facts ---------------------------------------------------------------
     def add(self, pred: Predicate, points: tuple[str, ...], rule: RuleId,
@@ -198,9 +202,8 @@ class Database:
             self.line_why[target] |= self.line_why.pop(other)
             lines_why = self.line_why[target] | self.line_why.get(other, set())
             self.angles.add({target: Fraction(1), other: Fraction(-1)}, Fraction(0), self._eq(why, lines_why))
-            doubles = self.doubles()
             for a, b in combinations(sorted(self.line_points[target]), 2):
-                if doubles.get(a) == b or doubles.get(b) == a:
+                if not self.distinct(a, b):
                     continue  # one point's two names: on many lines, they define none
                 old = self.pair_line.get(seg(a, b))
                 if old is not None and old != target and old in self.line_points:

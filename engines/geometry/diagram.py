@@ -124,6 +124,11 @@ def double_points(points: dict[str, complex]) -> dict[str, str]:
     return out
 
 
+def distinct(doubles: dict[str, str], *names: str) -> bool:
+    """Whether the names are of as many points: no two are one point's names (`double_points`)."""
+    return len({doubles.get(x, x) for x in names}) == len(names)
+
+
 def _check_sane(new: dict[str, complex], diagram: Diagram, stated: bool = False,
                 own: set[str] = frozenset()) -> None:
     for name, p in new.items():

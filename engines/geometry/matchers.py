@@ -9,7 +9,7 @@ from itertools import combinations, permutations, product
 
 from lemmata.engines.geometry.database import seg
 from lemmata.engines.geometry.deduction import Deduction
-from lemmata.engines.geometry.loci import circumcenter_of, foot_on, line_through
+from lemmata.engines.geometry.loci import circumcenter_of, foot_on, line_through, reflect_in
 from lemmata.engines.geometry.numeric_index import (
     directions, numeric_para, ratio_pairs, similar_triangles, single)
 from lemmata.engines.geometry.predicates import (
@@ -23,11 +23,10 @@ HALF = Fraction(1, 2)
 
 def match_coll(ded: Deduction) -> None:
     """r28: numerically collinear points whose lines are proved parallel."""
-    doubles = ded.db.doubles()
     for line in ded.index.lines:
         pts = sorted(line)
         a = pts[0]
-        b = next(x for x in pts[1:] if doubles.get(x) != a)  # two points, not one point's names
+        b = next(x for x in pts[1:] if ded.db.distinct(a, x))  # two points, not one point's names
         for c in (x for x in pts[1:] if x != b):
             lid = ded.db.line(a, b)
             if c in ded.db.line_points[lid] or not ded.fresh(("coll", a, b, c)):
@@ -75,13 +74,13 @@ def _pinning_loci(ded: Deduction, p: str, q: str) -> list[int] | None:
     """Facts putting both p and q on two proved lines or circles that cross at their common
     position (so they meet there in one point), or None."""
     db, pts = ded.db, ded.db.diagram.points
-    doubles = db.doubles()
-    others = lambda on: sorted(x for x in on if x not in (p, q) and doubles.get(x) != p  # noqa: E731
-                               and abs(pts[x] - pts[p]) > 1e-6)
+    def others(on: set[str]) -> list[str]:  # the locus's points away from p
+        return sorted(x for x in on if db.distinct(x, p) and abs(pts[x] - pts[p]) > 1e-6)
     loci: list[tuple[str, complex, set[int]]] = []  # (kind, a second point or the centre, why)
     for lid, on in db.line_points.items():
-        if p in on and q in on and others(on):
-            loci.append(("line", pts[others(on)[0]], db.line_why[lid]))
+        rest = others(on)
+        if p in on and q in on and rest:
+            loci.append(("line", pts[rest[0]], db.line_why[lid]))
     for c in db.circles:
         rest = others(c.points)
         if p in c.points and q in c.points and len(rest) >= 2:
@@ -90,32 +89,31 @@ def _pinning_loci(ded: Deduction, p: str, q: str) -> list[int] | None:
                 loci.append(("circle", centre, c.why))
     scale = max(abs(z) for z in pts.values()) or 1.0
     for (kind1, at1, why1), (kind2, at2, why2) in combinations(loci, 2):
-        other = _second_meet(pts[p], kind1, at1, kind2, at2)
-        if other is not None and abs(other - pts[p]) > 1e-6 * scale:
+        if _cross(pts[p], kind1, at1, kind2, at2, 1e-6 * scale):
             return sorted(why1 | why2)
     return None
 
 
-def _second_meet(x: complex, kind1: str, at1: complex, kind2: str, at2: complex) -> complex | None:
-    """Where two loci through x meet again (a far point for crossing lines), None when they are
-    one locus or touch at x. A line is given by a second point on it, a circle by its centre."""
+def _cross(x: complex, kind1: str, at1: complex, kind2: str, at2: complex, tol: float) -> bool:
+    """Whether two loci through x cross there: two lines not one, or a line or circle meeting a
+    circle again away from x (not touching it). A line is given by a second point on it, a circle
+    by its centre."""
     if kind1 == "circle" and kind2 == "line":
         kind1, at1, kind2, at2 = kind2, at2, kind1, at1
     if kind1 == "line" and kind2 == "line":
-        return None if is_coll([x, at1, at2]) else x + 1e9
+        return not is_coll([x, at1, at2])
     if kind1 == "line":
         other = 2 * foot_on(at2, line_through(x, at1)) - x  # the chord's other end
+    elif abs(at1 - at2) < 1e-9:
+        return False  # one circle
     else:
-        if abs(at1 - at2) < 1e-9:
-            return None
-        other = 2 * foot_on(x, line_through(at1, at2)) - x  # mirror image in the line of centres
-    return other
+        other = reflect_in(x, line_through(at1, at2))  # the second common point of two circles
+    return abs(other - x) > tol
 
 
 def match_lengths(ded: Deduction) -> None:
     """Distance chasing: lengths add along lines; equal lengths found there become facts."""
     pts = ded.db.diagram.points
-    one = ded.db.doubles()
     for lid in ded.db.lines_with(3):
         on = sorted(ded.db.line_points[lid])
         a0 = pts[on[0]]
@@ -125,7 +123,7 @@ def match_lengths(ded: Deduction) -> None:
         for i in range(len(order)):
             for k in range(i + 2, len(order)):
                 x, y, z = order[i], order[k - 1], order[k]
-                if (x, y, z) in ded.db.length_done or len({one.get(w, w) for w in (x, y, z)}) < 3:
+                if (x, y, z) in ded.db.length_done or not ded.db.distinct(x, y, z):
                     continue  # done, or two names of one point (their order is noise)
                 ded.db.length_done.add((x, y, z))
                 fid = ded.fact_for(P.COLL, (x, y, z), sorted(ded.db.line_why[lid]), R.COLL_MERGE)
@@ -383,19 +381,20 @@ def match_tangent_radical_centre(ded: Deduction) -> None:
     """s17: circles DBC and DEF tangent at D, and B, C, E, F on one further circle: BC and EF
     meet on the common tangent at D (the three radical axes concur), so YD is that tangent."""
     pts = ded.db.diagram.points
-    one = ded.db.doubles()
     for k in list(ded.db.circles):
         on = sorted(k.points)
         if len(on) < 4:
             continue
         chords = list(combinations(on, 2))
         for (b, c), (e, f) in permutations(chords, 2):
-            if len({one.get(x, x) for x in (b, c, e, f)}) < 4:
+            if not ded.db.distinct(b, c, e, f):
                 continue  # four points, not a point's two names
             for y in sorted(side(ded, b, c) & side(ded, e, f) - {b, c, e, f}):
                 power = abs(pts[y] - pts[b]) * abs(pts[y] - pts[c])
                 for d in ded.index.names:
-                    if d in k.points or one.get(d, d) == one.get(y, y) or abs(abs(pts[y] - pts[d]) ** 2 - power) > 1e-6 * power:
+                    if d in k.points or not ded.db.distinct(d, y):
+                        continue
+                    if abs(abs(pts[y] - pts[d]) ** 2 - power) > 1e-6 * power:
                         continue
                     if is_coll([pts[d], pts[b], pts[c]]) or is_coll([pts[d], pts[e], pts[f]]):
                         continue
@@ -423,14 +422,13 @@ def match_radical_centre(ded: Deduction) -> None:
     lines (their radical centre) is on the third."""
     pts = ded.db.diagram.points
     circles = [k for k in ded.db.circles if len(k.points) >= 4]
-    one = ded.db.doubles()
     for k1, k2, k3 in permutations(circles, 3):
         pq, uv, rs = k1.points & k2.points, k2.points & k3.points, k3.points & k1.points
         if min(len(pq), len(uv), len(rs)) < 2 or len(pq | uv | rs) < len(pq) + len(uv) + len(rs):
             continue  # a point on all three circles: no chord of its own
         for (p, q), (u, v), (r, s) in product(combinations(sorted(pq), 2), combinations(sorted(uv), 2),
                                               combinations(sorted(rs), 2)):
-            if p > u or any(one.get(x, x) == one.get(y, y) for x, y in ((p, q), (u, v), (r, s))):
+            if p > u or not all(ded.db.distinct(*chord) for chord in ((p, q), (u, v), (r, s))):
                 continue  # the two lines through Z are unordered; a chord joins two points
             if check(P.CYCLIC, [pts[p], pts[q], pts[r], pts[u]]) or \
                     check(P.CYCLIC, [pts[u], pts[v], pts[r], pts[p]]):
@@ -454,14 +452,13 @@ def match_tangent_circles(ded: Deduction) -> None:
     lines (the only case with something new to say)."""
     pts = ded.db.diagram.points
     circles = [c for c in ded.db.circles if len(c.points) >= 4]
-    one = ded.db.doubles()
     for k1, k2 in permutations(circles, 2):
         for x in sorted(k1.points & k2.points):
             # (U, U'): a point of each circle on one line through X (the diagram's lines)
             lines = [line for line in ded.index.lines if x in line]
             spokes = sorted({(u, v) for line in lines for u in line & (k1.points - k2.points)
                              for v in line & (k2.points - k1.points)
-                             if len({one.get(w, w) for w in (x, u, v)}) == 3})  # three points
+                             if ded.db.distinct(x, u, v)})  # three points
             for (u, p), (v, q) in combinations(spokes, 2):
                 if u == v or p == q or numeric_para(pts, u, p, v, q):
                     continue
@@ -694,7 +691,6 @@ def _feet_on_two_bisectors(ded: Deduction, c, a, b, d, e) -> None:
 def match_midline_of_strip(ded: Deduction) -> None:
     """s12: C on the perpendicular bisector of AB, AE ⟂ AB, BD ⟂ AB, E C D collinear ⇒ CE = CD."""
     pts = ded.db.diagram.points
-    one = ded.db.doubles()
     for lid in ded.db.lines_with(3):
         on = sorted(ded.db.line_points[lid])
         for c in on:
@@ -798,7 +794,6 @@ def match_thales(ded: Deduction) -> None:
 def match_bisector(ded: Deduction) -> None:
     """r11 / r12: the angle bisector theorem, both ways."""
     pts = ded.db.diagram.points
-    one = ded.db.doubles()
     for lid in ded.db.lines_with(3):
         on = sorted(ded.db.line_points[lid])
         for d in on:

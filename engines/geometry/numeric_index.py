@@ -10,7 +10,7 @@ from itertools import combinations, permutations
 
 import numpy as np
 
-from lemmata.engines.geometry.diagram import Diagram, double_points
+from lemmata.engines.geometry.diagram import Diagram, distinct, double_points
 from lemmata.engines.geometry.loci import circumcenter_of
 from lemmata.engines.geometry.predicates import TOL, direction, is_coll
 
@@ -46,6 +46,8 @@ class NumericIndex:
     """Shape key → vertex-ordered triangles of that shape (filled with `similar`)."""
     previous: NumericIndex | None = None
     """The index of the diagram before its last points were added, when built from it."""
+    doubles: dict[str, str] = field(default_factory=dict)
+    """Point → the earlier point stated at its position (`diagram.double_points`)."""
 
 
 def index_diagram(diagram: Diagram, previous: NumericIndex | None = None) -> NumericIndex:
@@ -58,12 +60,11 @@ def index_diagram(diagram: Diagram, previous: NumericIndex | None = None) -> Num
     old = set(previous.names) if previous is not None else set()
     if previous is not None:
         previous.previous = None  # only the last index is built on: let older ones go
-    doubles = double_points(pts)
     # A point stated twice has no line, circle or midpoint through both of its names.
-    same = {frozenset(pair) for pair in doubles.items()}
+    doubles = double_points(pts)
     pair_lines: dict[tuple[str, str], frozenset[str]] = {}
     for a, b in combinations(names, 2):
-        if frozenset((a, b)) in same:
+        if not distinct(doubles, a, b):
             continue
         if a in old and b in old:  # only the new points can join a line of old points
             known = previous.pair_lines.get((a, b), frozenset((a, b)))
@@ -73,13 +74,13 @@ def index_diagram(diagram: Diagram, previous: NumericIndex | None = None) -> Num
         if len(on) >= 3:
             pair_lines[a, b] = frozenset(on)
     lines = set(pair_lines.values())
-    triple_circles = _circles(pts, names, previous, same)
+    triple_circles = _circles(pts, names, previous, doubles)
     circles = {on for o, r, loose in triple_circles.values() if len(loose) >= 4
                for on in [_exactly_on(pts, loose, o, r)] if len(on) >= 4}
     equidistant = {}
     for o in names:
         others = sorted((abs(pts[x] - pts[o]), x) for x in names
-                        if x != o and frozenset((x, o)) not in same)
+                        if distinct(doubles, x, o))
         groups, current = [], [others[0]] if others else []
         for item in others[1:]:
             if abs(item[0] - current[-1][0]) < TOL * 10 * max(1, item[0]):
@@ -89,10 +90,10 @@ def index_diagram(diagram: Diagram, previous: NumericIndex | None = None) -> Num
                 current = [item]
         groups.append(current)
         equidistant[o] = [[x for _, x in g] for g in groups if len(g) >= 2]
-    mids = [(m, a, b) for m, a, b in _midpoints(pts, names)
-            if not same & {frozenset((a, b)), frozenset((m, a)), frozenset((m, b))}]
+    mids = [(m, a, b) for m, a, b in _midpoints(pts, names) if distinct(doubles, m, a, b)]
     return NumericIndex(names, sorted(lines, key=sorted), sorted(circles, key=sorted), equidistant,
-                        mids, pair_lines=pair_lines, triple_circles=triple_circles, previous=previous)
+                        mids, pair_lines=pair_lines, triple_circles=triple_circles, previous=previous,
+                        doubles=doubles)
 
 
 def _midpoints(pts: dict[str, complex], names: list[str]) -> list[tuple[str, str, str]]:
@@ -112,7 +113,7 @@ def single(s: set[str]) -> str | None:
 
 
 def _circles(pts: dict[str, complex], names: list[str], previous: NumericIndex | None,
-             same: set[frozenset[str]] = frozenset()
+             doubles: dict[str, str]
              ) -> dict[tuple[str, str, str], tuple[complex, float, frozenset[str]]]:
     """Per triple of points: its circumcentre, radius and the points loosely on that circle
     (an array test with a ten times looser tolerance than the exact one). With the previous
@@ -123,7 +124,7 @@ def _circles(pts: dict[str, complex], names: list[str], previous: NumericIndex |
     out = dict(known)
     new_rows: list[tuple[tuple[str, str, str], complex, float]] = []
     for tri in _new_triples(names, len(old_names)):
-        if any(frozenset(pair) in same for pair in combinations(tri, 2)):
+        if not distinct(doubles, *tri):
             continue  # two names of one point: no circle
         o = circumcenter_of(*(pts[x] for x in tri))
         if o is not None and abs(o) <= 1e4:
@@ -153,9 +154,8 @@ def ratio_pairs(index: NumericIndex, diagram: Diagram) -> list[tuple[str, str, s
     index on arrays."""
     if index.ratios is None:
         pts = diagram.points
-        doubles = double_points(pts)
         segments = [(a, b) for a, b in combinations(index.names, 2)
-                    if doubles.get(b) != a and doubles.get(a) != b]  # no length between one point's names
+                    if distinct(index.doubles, a, b)]  # no length between one point's names
         length = np.array([abs(pts[a] - pts[b]) for a, b in segments], dtype=float)
         first, second = np.triu_indices(len(segments), k=1)
         ratio = length[first] / length[second]
@@ -190,11 +190,11 @@ def similar_triangles(index: NumericIndex, diagram: Diagram
         if before is not None and before.similar is not None and before.shapes is not None:
             # shares the previous lists: `_shape_table` replaces a list, never appends to it
             index.shapes = dict(before.shapes)
-            added = _shape_table(diagram, index.names, index.shapes, old=len(before.names))
+            added = _shape_table(diagram, index.names, index.shapes, index.doubles, old=len(before.names))
             index.similar = before.similar + list(_pairs(index.shapes, added))
         else:
             index.shapes = {}
-            table = _shape_table(diagram, index.names, index.shapes)
+            table = _shape_table(diagram, index.names, index.shapes, index.doubles)
             index.similar = list(_pairs(index.shapes, table))
     return index.similar
 
@@ -204,16 +204,15 @@ def numeric_para(pts, a, b, c, d) -> bool:
     return abs((u.conjugate() * v).imag) < 1e-7 * abs(u) * abs(v)
 
 
-def _shape_table(diagram: Diagram, names: list[str], table: dict, old: int = 0
+def _shape_table(diagram: Diagram, names: list[str], table: dict, doubles: dict[str, str], old: int = 0
                  ) -> dict[tuple[int, int], list[tuple[str, str, str]]]:
     """Add to `table` (shape key → triangles) every proper triangle, in each vertex order, with
     a point after the first `old` names; returns the added ones by key. The table's lists may
     be shared with an older table, so each is replaced, never changed in place."""
     pts = diagram.points
-    doubles = double_points(pts)
     added: dict[tuple[int, int], list[tuple[str, str, str]]] = {}
     for tri in _new_triples(names, old):
-        if any(doubles.get(x) in tri for x in tri):
+        if not distinct(doubles, *tri):
             continue  # two names of one point
         a, b, c = (pts[x] for x in tri)
         if abs(((b - a).conjugate() * (c - a)).imag) < 1e-6 * abs(b - a) * abs(c - a):
